@@ -1,0 +1,173 @@
+//! The fold framework: a record's state is a pure function of its set of events.
+//! Events are de-duplicated by id and applied in order-key order, so every replica holding
+//! the same events computes the same state whatever order they arrived in.
+
+use crate::event::{Event, Kind};
+use crate::ids::{DeviceId, EventId, RecordId, UserId};
+use crate::merge::Lww;
+use crate::records::{DutyLog, Reference, RepairOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a fold did with one event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Ok,
+    /// A lifecycle transition that is invalid from the folded state: kept, ignored, reported.
+    Ignored(String),
+    /// A kind or version this build does not know: kept and passed on, not folded.
+    Unknown,
+}
+
+/// One record type's state machine. Later features add a type here, not a new mechanism.
+pub trait Record: Default + Clone + PartialEq + Serialize {
+    /// Applies one event; called in order-key order, each event id once.
+    fn apply(&mut self, ev: &Event) -> Applied;
+
+    /// Fields whose concurrent writes left different values.
+    fn conflicts(&self) -> Vec<FieldConflict> {
+        Vec::new()
+    }
+}
+
+/// A field two or more people changed without seeing each other's change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    pub field: String,
+    pub writes: Vec<ConflictWrite>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictWrite {
+    pub value: serde_json::Value,
+    pub actor: UserId,
+    pub device_id: DeviceId,
+    pub event_id: EventId,
+}
+
+impl FieldConflict {
+    /// Reports `field` when its register holds a conflict.
+    pub fn of<T: Clone + PartialEq + Serialize>(field: &str, reg: &Lww<T>) -> Option<Self> {
+        reg.conflict().map(|ws| FieldConflict {
+            field: field.to_string(),
+            writes: ws
+                .into_iter()
+                .map(|w| ConflictWrite {
+                    value: serde_json::to_value(&w.value).unwrap_or_default(),
+                    actor: w.actor,
+                    device_id: w.device_id,
+                    event_id: w.event_id,
+                })
+                .collect(),
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IgnoredEvent {
+    pub event_id: EventId,
+    pub kind: Kind,
+    pub actor: UserId,
+    pub reason: String,
+}
+
+/// A folded record: its state plus everything a screen needs to show about its history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Folded<R> {
+    pub record_id: RecordId,
+    pub state: R,
+    /// Invalid lifecycle transitions: kept, ignored and reported as conflicts.
+    pub ignored: Vec<IgnoredEvent>,
+    pub conflicts: Vec<FieldConflict>,
+    /// Events of kinds or versions this build does not fold (still stored and synced).
+    pub unknown: Vec<EventId>,
+    pub event_count: usize,
+    /// Highest server `seq` among the events: the `base_seq` of the next local change.
+    pub max_seq: u64,
+}
+
+impl<R> Folded<R> {
+    /// Whether the record needs a person's attention (a conflict or an ignored transition).
+    pub fn has_conflict(&self) -> bool {
+        !self.conflicts.is_empty() || !self.ignored.is_empty()
+    }
+}
+
+/// Sorts and de-duplicates `events` (only those of `record_id`) into fold order.
+pub fn ordered<'a>(record_id: RecordId, events: impl IntoIterator<Item = &'a Event>) -> Vec<&'a Event> {
+    let mut by_id: BTreeMap<EventId, &Event> = BTreeMap::new();
+    for ev in events.into_iter().filter(|e| e.record_id == record_id) {
+        // Keep the copy the server numbered when a device holds both.
+        match by_id.get(&ev.id) {
+            Some(prev) if prev.seq.is_some() => {}
+            _ => {
+                by_id.insert(ev.id, ev);
+            }
+        }
+    }
+    let mut v: Vec<&Event> = by_id.into_values().collect();
+    v.sort_by_key(|e| e.order_key());
+    v
+}
+
+pub fn fold<'a, R: Record>(record_id: RecordId, events: impl IntoIterator<Item = &'a Event>) -> Folded<R> {
+    let evs = ordered(record_id, events);
+    let mut state = R::default();
+    let mut ignored = Vec::new();
+    let mut unknown = Vec::new();
+    let mut max_seq = 0;
+    for ev in &evs {
+        max_seq = max_seq.max(ev.seq.unwrap_or(0));
+        match state.apply(ev) {
+            Applied::Ok => {}
+            Applied::Ignored(reason) => ignored.push(IgnoredEvent {
+                event_id: ev.id,
+                kind: ev.kind.clone(),
+                actor: ev.actor,
+                reason,
+            }),
+            Applied::Unknown => unknown.push(ev.id),
+        }
+    }
+    Folded {
+        record_id,
+        conflicts: state.conflicts(),
+        state,
+        ignored,
+        unknown,
+        event_count: evs.len(),
+        max_seq,
+    }
+}
+
+/// A folded record of any known type; unknown record types fold to `Unknown` with their
+/// events kept.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "record_type", rename_all = "snake_case")]
+pub enum AnyRecord {
+    DutyLog(Folded<DutyLog>),
+    RepairOrder(Folded<RepairOrder>),
+    Reference(Folded<Reference>),
+    Unknown { record_id: RecordId, event_count: usize, max_seq: u64 },
+}
+
+/// Folds a record of the given type from its events (others are skipped).
+pub fn fold_any<'a>(
+    record_type: &str,
+    record_id: RecordId,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> AnyRecord {
+    match record_type {
+        "duty_log" => AnyRecord::DutyLog(fold(record_id, events)),
+        "repair_order" => AnyRecord::RepairOrder(fold(record_id, events)),
+        t if crate::kinds::is_reference(t) => AnyRecord::Reference(fold(record_id, events)),
+        _ => {
+            let evs = ordered(record_id, events);
+            AnyRecord::Unknown {
+                record_id,
+                event_count: evs.len(),
+                max_seq: evs.iter().filter_map(|e| e.seq).max().unwrap_or(0),
+            }
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! Every event kind the core knows, its payload schema and the checks a push runs on it.
+//! Adding a record type = add its kinds here, its fold in `records/`, and document it in
+//! API.md. Kinds not listed here are stored and passed on untouched (newer clients).
+
+use crate::event::Event;
+use crate::ids::{EventId, RecordId, UserId};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Why the server refused one event. Permanent: the device shows it and moves on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    Forbidden,
+    Invalid,
+    ClockSkew,
+    Immutable,
+}
+
+impl RejectCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::Forbidden => "forbidden",
+            RejectCode::Invalid => "invalid",
+            RejectCode::ClockSkew => "clock_skew",
+            RejectCode::Immutable => "immutable",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Events more than this far ahead of the server's clock are refused `clock_skew`.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
+
+/// Reference data: defined by admins and supervisors, read by everyone in scope.
+pub const REFERENCE_RECORD_TYPES: &[&str] = &[
+    "household",
+    "guard_post",
+    "checkpoint",
+    "checklist_template",
+    "repair_category",
+];
+
+pub fn is_reference(record_type: &str) -> bool {
+    REFERENCE_RECORD_TYPES.contains(&record_type)
+}
+
+/// Record types where nothing may ever be altered or removed: the only kinds allowed are
+/// the listed additions. ("no page torn out, nothing altered" — the duty record rule.)
+pub const APPEND_ONLY: &[(&str, &[&str])] = &[("duty_log", &["duty_log.entry_added"])];
+
+/// How a push treats an event's kind and version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindStatus {
+    /// Known kind and version; the payload matched its schema.
+    Known,
+    /// Not a kind this build knows, or a newer `v`: stored and passed on, ignored by folds.
+    Unknown,
+}
+
+// ----- payload schemas (v1) -----
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyEntryAdded {
+    pub text: String,
+    /// The entry this one corrects (an event id of the same duty log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<RecordId>,
+}
+
+/// Help-request kinds of the front desk (003 业主求助).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    EmergencyMedical,
+    Repair,
+    Complaint,
+    Enquiry,
+    SecurityIncident,
+    Disaster,
+    Other,
+}
+
+/// The editable fields of a repair order; every one is last-writer-wins.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household_id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgent: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_kind: Option<RequestKind>,
+}
+
+impl RepairFields {
+    fn is_empty(&self) -> bool {
+        *self == RepairFields::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairCreated {
+    #[serde(flatten)]
+    pub fields: RepairFields,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairUpdated {
+    pub fields: RepairFields,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairAssigned {
+    pub technician_id: UserId,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    pub quantity: f64,
+    #[serde(default)]
+    pub unit_price_cents: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairCompleted {
+    #[serde(default)]
+    pub labour_minutes: Option<u32>,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub charge_cents: Option<i64>,
+    #[serde(default)]
+    pub result_note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairReturnVisited {
+    /// 1 (very dissatisfied) … 5 (very satisfied).
+    pub satisfaction: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TextNote {
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub sha256: String,
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Signature {
+    /// The signature image (PNG) by hash; absent when the owner refused to sign.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub signer: Option<String>,
+    #[serde(default)]
+    pub refused_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Empty {}
+
+fn parse<T: DeserializeOwned>(ev: &Event) -> Result<T, Rejection> {
+    serde_json::from_value(ev.payload.clone()).map_err(|e| {
+        Rejection::new(
+            RejectCode::Invalid,
+            format!("payload does not match `{}` v{}: {e}", ev.kind, ev.v),
+        )
+    })
+}
+
+fn need(ok: bool, ev: &Event, what: &str) -> Result<(), Rejection> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejection::new(
+            RejectCode::Invalid,
+            format!("`{}`: {what}", ev.kind),
+        ))
+    }
+}
+
+fn text_ok(s: &str) -> bool {
+    !s.trim().is_empty() && s.chars().count() <= 10_000
+}
+
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn check_fields(ev: &Event, f: &RepairFields) -> Result<(), Rejection> {
+    if let Some(d) = &f.description {
+        need(text_ok(d), ev, "description must be non-empty text (at most 10,000 characters)")?;
+    }
+    if let Some(a) = &f.appointment {
+        need(
+            chrono::DateTime::parse_from_rfc3339(a).is_ok(),
+            ev,
+            "appointment must be an RFC 3339 time",
+        )?;
+    }
+    Ok(())
+}
+
+/// The reference-data kinds all share one shape: `<type>.defined` with the full current
+/// field values (fields are last-writer-wins), and `<type>.retired`.
+fn check_reference(ev: &Event) -> Result<KindStatus, Rejection> {
+    let what = ev.kind.as_str().rsplit('.').next().unwrap_or("");
+    match what {
+        "defined" => {
+            let name_ok = ev
+                .payload
+                .get("name")
+                .and_then(|n| n.as_str())
+                .is_some_and(text_ok);
+            need(name_ok, ev, "payload needs a non-empty `name`")?;
+            Ok(KindStatus::Known)
+        }
+        "retired" => Ok(KindStatus::Known),
+        _ => Ok(KindStatus::Unknown),
+    }
+}
+
+/// Checks an event's payload against its kind's schema. Unknown kinds and newer versions
+/// pass as `Unknown`; append-only record types refuse anything but their additions.
+pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
+    for (rt, allowed) in APPEND_ONLY {
+        if ev.record_type.as_str() == *rt && !allowed.contains(&ev.kind.as_str()) {
+            return Err(Rejection::new(
+                RejectCode::Immutable,
+                format!(
+                    "`{}` entries can never be changed or deleted; add a new entry with `corrects` pointing at the original instead",
+                    rt
+                ),
+            ));
+        }
+    }
+    if ev.v > 1 {
+        return Ok(KindStatus::Unknown);
+    }
+    if is_reference(ev.record_type.as_str()) {
+        return check_reference(ev);
+    }
+    match ev.kind.as_str() {
+        "duty_log.entry_added" => {
+            let p: DutyEntryAdded = parse(ev)?;
+            need(text_ok(&p.text), ev, "text must be non-empty (at most 10,000 characters)")?;
+        }
+        "repair_order.created" => {
+            let p: RepairCreated = parse(ev)?;
+            need(
+                p.fields.description.as_deref().is_some_and(text_ok),
+                ev,
+                "a new repair order needs a description of the fault",
+            )?;
+            check_fields(ev, &p.fields)?;
+        }
+        "repair_order.updated" => {
+            let p: RepairUpdated = parse(ev)?;
+            need(!p.fields.is_empty(), ev, "name at least one field to change")?;
+            check_fields(ev, &p.fields)?;
+        }
+        "repair_order.assigned" => {
+            parse::<RepairAssigned>(ev)?;
+        }
+        "repair_order.accepted"
+        | "repair_order.on_the_way"
+        | "repair_order.arrived"
+        | "repair_order.closed" => {
+            parse::<Empty>(ev)?;
+        }
+        "repair_order.completed" => {
+            let p: RepairCompleted = parse(ev)?;
+            need(
+                p.materials.iter().all(|m| m.quantity >= 0.0 && m.unit_price_cents >= 0),
+                ev,
+                "material quantities and prices cannot be negative",
+            )?;
+            need(
+                p.charge_cents.unwrap_or(0) >= 0,
+                ev,
+                "the charge cannot be negative",
+            )?;
+        }
+        "repair_order.return_visited" => {
+            let p: RepairReturnVisited = parse(ev)?;
+            need(
+                (1..=5).contains(&p.satisfaction),
+                ev,
+                "satisfaction is 1 (very dissatisfied) to 5 (very satisfied)",
+            )?;
+        }
+        "repair_order.cancelled" | "repair_order.fix_again" => {
+            let p: Reason = parse(ev)?;
+            need(text_ok(&p.reason), ev, "give a reason")?;
+        }
+        "repair_order.note_added" => {
+            let p: TextNote = parse(ev)?;
+            need(text_ok(&p.text), ev, "text must be non-empty")?;
+        }
+        "repair_order.photo_added" => {
+            let p: PhotoRef = parse(ev)?;
+            need(is_sha256_hex(&p.sha256), ev, "sha256 must be 64 lowercase hex digits")?;
+        }
+        "repair_order.signature_added" => {
+            let p: Signature = parse(ev)?;
+            match (&p.sha256, &p.refused_reason) {
+                (Some(h), _) => need(is_sha256_hex(h), ev, "sha256 must be 64 lowercase hex digits")?,
+                (None, Some(r)) => need(text_ok(r), ev, "a refusal needs a reason")?,
+                (None, None) => need(false, ev, "send the signature's sha256, or refused_reason")?,
+            }
+        }
+        _ => return Ok(KindStatus::Unknown),
+    }
+    Ok(KindStatus::Known)
+}
+
+/// Checks the event's stamp against the server clock (sync-protocol §3).
+pub fn check_clock(ev: &Event, server_now_ms: u64) -> Result<(), Rejection> {
+    if ev.hlc.ms > server_now_ms + MAX_CLOCK_AHEAD_MS {
+        return Err(Rejection::new(
+            RejectCode::ClockSkew,
+            format!(
+                "event is stamped {} s ahead of the server clock (limit 300 s); correct the device clock offset from server_time, re-stamp and push again",
+                (ev.hlc.ms - server_now_ms) / 1000
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The technician a `repair_order.assigned` event hands the record to; the server grants
+/// that technician access to the whole record from then on.
+pub fn assignee(ev: &Event) -> Option<UserId> {
+    if ev.kind.as_str() == "repair_order.assigned" && ev.v == 1 {
+        ev.payload
+            .get("technician_id")
+            .and_then(|t| t.as_str())
+            .and_then(|t| UserId::parse(t).ok())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::tests::sample_json;
+    use serde_json::json;
+
+    fn ev(kind: &str, payload: serde_json::Value) -> Event {
+        let mut j = sample_json();
+        j["record_type"] = json!(kind.split('.').next().unwrap());
+        j["kind"] = json!(kind);
+        j["payload"] = payload;
+        Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn a_duty_log_entry_needs_only_text() {
+        assert_eq!(
+            check_payload(&ev("duty_log.entry_added", json!({"text": "夜班正常"}))),
+            Ok(KindStatus::Known)
+        );
+    }
+
+    #[test]
+    fn an_empty_duty_log_entry_is_invalid() {
+        let r = check_payload(&ev("duty_log.entry_added", json!({"text": "  "}))).unwrap_err();
+        assert_eq!(r.code, RejectCode::Invalid);
+    }
+
+    #[test]
+    fn editing_or_deleting_a_duty_log_entry_is_refused_as_immutable() {
+        for kind in ["duty_log.entry_edited", "duty_log.entry_deleted"] {
+            let r = check_payload(&ev(kind, json!({"text": "x"}))).unwrap_err();
+            assert_eq!(r.code, RejectCode::Immutable, "{kind}");
+            assert!(r.message.contains("corrects"));
+        }
+    }
+
+    #[test]
+    fn an_unknown_kind_from_a_newer_client_passes_as_unknown() {
+        assert_eq!(
+            check_payload(&ev("patrol.item_checked", json!({"x": 1}))),
+            Ok(KindStatus::Unknown)
+        );
+        let mut e = ev("repair_order.created", json!({"anything": true}));
+        e.v = 2;
+        assert_eq!(check_payload(&e), Ok(KindStatus::Unknown));
+    }
+
+    #[test]
+    fn a_repair_order_without_description_is_invalid() {
+        let r = check_payload(&ev("repair_order.created", json!({"urgent": true}))).unwrap_err();
+        assert!(r.message.contains("description"));
+    }
+
+    #[test]
+    fn satisfaction_outside_one_to_five_is_invalid() {
+        assert!(check_payload(&ev("repair_order.return_visited", json!({"satisfaction": 6}))).is_err());
+        assert!(check_payload(&ev("repair_order.return_visited", json!({"satisfaction": 5}))).is_ok());
+    }
+
+    #[test]
+    fn a_signature_is_a_hash_or_a_refusal_with_reason() {
+        let h = "a".repeat(64);
+        assert!(check_payload(&ev("repair_order.signature_added", json!({"sha256": h}))).is_ok());
+        assert!(check_payload(&ev("repair_order.signature_added", json!({"refused_reason": "业主不在家"}))).is_ok());
+        assert!(check_payload(&ev("repair_order.signature_added", json!({}))).is_err());
+    }
+
+    #[test]
+    fn an_event_more_than_five_minutes_ahead_is_clock_skew() {
+        let e = ev("duty_log.entry_added", json!({"text": "x"}));
+        let now = e.hlc.ms - MAX_CLOCK_AHEAD_MS;
+        assert!(check_clock(&e, now).is_ok());
+        assert_eq!(check_clock(&e, now - 1).unwrap_err().code, RejectCode::ClockSkew);
+    }
+
+    #[test]
+    fn reference_definitions_need_a_name() {
+        assert!(check_payload(&ev("guard_post.defined", json!({"name": "东门岗"}))).is_ok());
+        assert!(check_payload(&ev("guard_post.defined", json!({}))).is_err());
+    }
+}

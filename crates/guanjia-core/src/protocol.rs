@@ -1,0 +1,90 @@
+//! The wire shapes of sync-protocol.md §3/§3a, shared by the server, the app and tests.
+
+use crate::event::Event;
+use crate::ids::{AreaId, DeviceId, ProjectId, UserId};
+use crate::kinds::RejectCode;
+use crate::scope::Role;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_PUSH_EVENTS: usize = 500;
+pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
+pub const DEFAULT_PULL_LIMIT: u32 = 500;
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// Events arrive as raw JSON so that one malformed event is rejected alone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub device_id: DeviceId,
+    pub events: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PushResult {
+    Accepted { id: String, seq: u64 },
+    Duplicate { id: String, seq: u64 },
+    Rejected { id: Option<String>, code: RejectCode, message: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub server_time: String,
+    pub epoch: String,
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub epoch: String,
+    pub server_time: String,
+    pub events: Vec<Event>,
+    pub next_cursor: u64,
+    pub has_more: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: String,
+    pub user: UserInfo,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AreaInfo {
+    pub id: AreaId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProjectInfo {
+    pub id: ProjectId,
+    pub name: String,
+    pub areas: Vec<AreaInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeResponse {
+    pub user: UserInfo,
+    pub projects: Vec<ProjectInfo>,
+}
+
+/// Every error body: a stable machine code and a message that says what to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}

@@ -1,0 +1,105 @@
+//! A guard post's duty log (值班记录): append-only. "No page torn out, nothing altered":
+//! a correction is a new entry pointing at the original, and both stay.
+
+use crate::event::Event;
+use crate::fold::{Applied, Record};
+use crate::hlc::Hlc;
+use crate::ids::{EventId, RecordId, UserId};
+use crate::kinds::DutyEntryAdded;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyEntry {
+    pub event_id: EventId,
+    pub text: String,
+    pub author: UserId,
+    pub hlc: Hlc,
+    pub device_time: String,
+    pub seq: Option<u64>,
+    pub post_id: Option<RecordId>,
+    /// The entry this one corrects.
+    pub corrects: Option<EventId>,
+    /// Later entries that correct this one, in order.
+    pub corrected_by: Vec<EventId>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DutyLog {
+    /// Entries in fold order (the order key), oldest first.
+    pub entries: Vec<DutyEntry>,
+}
+
+impl DutyLog {
+    pub fn entry(&self, id: EventId) -> Option<&DutyEntry> {
+        self.entries.iter().find(|e| e.event_id == id)
+    }
+}
+
+impl Record for DutyLog {
+    fn apply(&mut self, ev: &Event) -> Applied {
+        if ev.kind.as_str() != "duty_log.entry_added" || ev.v != 1 {
+            return Applied::Unknown;
+        }
+        let Ok(p) = serde_json::from_value::<DutyEntryAdded>(ev.payload.clone()) else {
+            return Applied::Unknown;
+        };
+        // Events are applied in order, and a correction always sorts after what it corrects
+        // (its author had seen it), so the original is already here.
+        if let Some(orig) = p.corrects {
+            if let Some(o) = self.entries.iter_mut().find(|e| e.event_id == orig) {
+                o.corrected_by.push(ev.id);
+            }
+        }
+        self.entries.push(DutyEntry {
+            event_id: ev.id,
+            text: p.text,
+            author: ev.actor,
+            hlc: ev.hlc,
+            device_time: ev.device_time.as_str().to_string(),
+            seq: ev.seq,
+            post_id: p.post_id,
+            corrects: p.corrects,
+            corrected_by: Vec::new(),
+        });
+        Applied::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+    use crate::records::test_support::Maker;
+    use serde_json::json;
+
+    #[test]
+    fn two_corrections_of_the_same_entry_are_both_kept() {
+        let mut m = Maker::new("duty_log");
+        let orig = m.make(1, 100, "duty_log.entry_added", json!({"text": "22:00 巡逻正常"}));
+        let c1 = m.make(2, 200, "duty_log.entry_added", json!({"text": "更正: 22:10", "corrects": orig.id}));
+        let c2 = m.make(3, 210, "duty_log.entry_added", json!({"text": "更正: 22:05", "corrects": orig.id}));
+        let f = fold::<DutyLog>(m.record, [&c2, &orig, &c1]);
+        assert_eq!(f.state.entries.len(), 3);
+        assert_eq!(f.state.entry(orig.id).unwrap().corrected_by, vec![c1.id, c2.id]);
+        assert_eq!(f.state.entries[0].text, "22:00 巡逻正常");
+    }
+
+    #[test]
+    fn an_edit_kind_is_not_folded_into_the_log() {
+        let mut m = Maker::new("duty_log");
+        let a = m.make(1, 100, "duty_log.entry_added", json!({"text": "正常"}));
+        let edit = m.make(1, 110, "duty_log.entry_edited", json!({"text": "改"}));
+        let f = fold::<DutyLog>(m.record, [&a, &edit]);
+        assert_eq!(f.state.entries.len(), 1);
+        assert_eq!(f.state.entries[0].text, "正常");
+        assert_eq!(f.unknown, vec![edit.id]);
+    }
+
+    #[test]
+    fn the_same_event_delivered_twice_is_one_entry() {
+        let mut m = Maker::new("duty_log");
+        let a = m.make(1, 100, "duty_log.entry_added", json!({"text": "正常"}));
+        let f = fold::<DutyLog>(m.record, [&a, &a.clone()]);
+        assert_eq!(f.state.entries.len(), 1);
+    }
+}

@@ -1,0 +1,356 @@
+//! Repair order (报修工单): a lifecycle state machine, last-writer-wins editable fields, and
+//! append-only notes, photos and signatures.
+//!
+//! created → assigned → accepted → (on the way) → arrived → completed → return-visited →
+//! closed; cancelled from any open state; "fix again" sends a completed order back to its
+//! technician. A transition that is invalid from the folded state is ignored and reported.
+
+use crate::event::Event;
+use crate::fold::{Applied, FieldConflict, Record};
+use crate::hlc::Hlc;
+use crate::ids::{EventId, RecordId, UserId};
+use crate::kinds::{
+    PhotoRef, Reason, RepairAssigned, RepairCompleted, RepairCreated, RepairFields,
+    RepairReturnVisited, RepairUpdated, RequestKind, Signature, TextNote,
+};
+use crate::merge::{AppendSet, Lww};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepairStatus {
+    Created,
+    Assigned,
+    Accepted,
+    OnTheWay,
+    Arrived,
+    Completed,
+    ReturnVisited,
+    Closed,
+    Cancelled,
+}
+
+impl RepairStatus {
+    pub fn is_open(self) -> bool {
+        !matches!(self, RepairStatus::Closed | RepairStatus::Cancelled)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: RepairStatus,
+    pub event_id: EventId,
+    pub actor: UserId,
+    pub hlc: Hlc,
+    pub device_time: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RepairOrder {
+    /// `None` until the `created` event is folded in.
+    pub status: Option<RepairStatus>,
+    pub created_by: Option<UserId>,
+    pub description: Lww<String>,
+    pub category_id: Lww<RecordId>,
+    pub household_id: Lww<RecordId>,
+    pub location: Lww<String>,
+    pub urgent: Lww<bool>,
+    pub appointment: Lww<String>,
+    pub reporter_name: Lww<String>,
+    pub reporter_phone: Lww<String>,
+    pub request_kind: Lww<RequestKind>,
+    pub technician: Lww<UserId>,
+    pub completion: Option<RepairCompleted>,
+    pub return_visit: Option<RepairReturnVisited>,
+    pub cancel_reason: Option<String>,
+    pub fix_again: Vec<String>,
+    pub notes: AppendSet<String>,
+    pub photos: AppendSet<PhotoRef>,
+    pub signatures: AppendSet<Signature>,
+    pub history: Vec<StatusChange>,
+}
+
+fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
+    serde_json::from_value(ev.payload.clone()).ok()
+}
+
+impl RepairOrder {
+    fn set_fields(&mut self, ev: &Event, f: RepairFields) {
+        macro_rules! set {
+            ($($name:ident),*) => {$(
+                if let Some(v) = f.$name { self.$name.set(ev, v); }
+            )*};
+        }
+        set!(
+            description,
+            category_id,
+            household_id,
+            location,
+            urgent,
+            appointment,
+            reporter_name,
+            reporter_phone,
+            request_kind
+        );
+    }
+
+    fn allowed_from(kind: &str) -> Option<(&'static [RepairStatus], RepairStatus)> {
+        use RepairStatus::*;
+        const ACTIVE: &[RepairStatus] = &[Created, Assigned, Accepted, OnTheWay, Arrived];
+        Some(match kind {
+            "assigned" => (ACTIVE, Assigned),
+            "accepted" => (&[Assigned], Accepted),
+            "on_the_way" => (&[Accepted], OnTheWay),
+            "arrived" => (&[Accepted, OnTheWay], Arrived),
+            "completed" => (&[Accepted, OnTheWay, Arrived], Completed),
+            "return_visited" => (&[Completed], ReturnVisited),
+            "closed" => (&[ReturnVisited], Closed),
+            "cancelled" => (ACTIVE, Cancelled),
+            "fix_again" => (&[Completed, ReturnVisited], Assigned),
+            _ => return None,
+        })
+    }
+
+    fn transition(&mut self, ev: &Event, what: &str) -> Applied {
+        let Some((from, to)) = Self::allowed_from(what) else {
+            return Applied::Unknown;
+        };
+        let current = self.status;
+        if !current.is_some_and(|s| from.contains(&s)) {
+            return Applied::Ignored(match current {
+                Some(s) => format!("cannot go from {s:?} to {to:?}"),
+                None => format!("cannot go to {to:?} before the order is created"),
+            });
+        }
+        // Parse first: a transition whose payload is unreadable changes nothing.
+        let applied = match what {
+            "assigned" => payload::<RepairAssigned>(ev).map(|p| self.technician.set(ev, p.technician_id)),
+            "completed" => payload::<RepairCompleted>(ev).map(|p| self.completion = Some(p)),
+            "return_visited" => payload::<RepairReturnVisited>(ev).map(|p| self.return_visit = Some(p)),
+            "cancelled" => payload::<Reason>(ev).map(|p| self.cancel_reason = Some(p.reason)),
+            "fix_again" => payload::<Reason>(ev).map(|p| {
+                self.fix_again.push(p.reason);
+                self.completion = None;
+                self.return_visit = None;
+            }),
+            _ => Some(()),
+        };
+        if applied.is_none() {
+            return Applied::Unknown;
+        }
+        self.status = Some(to);
+        self.history.push(StatusChange {
+            status: to,
+            event_id: ev.id,
+            actor: ev.actor,
+            hlc: ev.hlc,
+            device_time: ev.device_time.as_str().to_string(),
+        });
+        Applied::Ok
+    }
+}
+
+impl Record for RepairOrder {
+    fn apply(&mut self, ev: &Event) -> Applied {
+        if ev.v != 1 {
+            return Applied::Unknown;
+        }
+        let Some(what) = ev.kind.as_str().strip_prefix("repair_order.") else {
+            return Applied::Unknown;
+        };
+        match what {
+            "created" => {
+                let Some(p) = payload::<RepairCreated>(ev) else {
+                    return Applied::Unknown;
+                };
+                if self.status.is_some() {
+                    return Applied::Ignored("the order was already created".into());
+                }
+                self.status = Some(RepairStatus::Created);
+                self.created_by = Some(ev.actor);
+                self.set_fields(ev, p.fields);
+                self.history.push(StatusChange {
+                    status: RepairStatus::Created,
+                    event_id: ev.id,
+                    actor: ev.actor,
+                    hlc: ev.hlc,
+                    device_time: ev.device_time.as_str().to_string(),
+                });
+                Applied::Ok
+            }
+            "updated" => match payload::<RepairUpdated>(ev) {
+                Some(p) => {
+                    self.set_fields(ev, p.fields);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            "note_added" => match payload::<TextNote>(ev) {
+                Some(p) => {
+                    self.notes.add(ev, p.text);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            "photo_added" => match payload::<PhotoRef>(ev) {
+                Some(p) => {
+                    self.photos.add(ev, p);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            "signature_added" => match payload::<Signature>(ev) {
+                Some(p) => {
+                    self.signatures.add(ev, p);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            other => self.transition(ev, other),
+        }
+    }
+
+    fn conflicts(&self) -> Vec<FieldConflict> {
+        [
+            FieldConflict::of("description", &self.description),
+            FieldConflict::of("category_id", &self.category_id),
+            FieldConflict::of("household_id", &self.household_id),
+            FieldConflict::of("location", &self.location),
+            FieldConflict::of("urgent", &self.urgent),
+            FieldConflict::of("appointment", &self.appointment),
+            FieldConflict::of("reporter_name", &self.reporter_name),
+            FieldConflict::of("reporter_phone", &self.reporter_phone),
+            FieldConflict::of("request_kind", &self.request_kind),
+            FieldConflict::of("technician", &self.technician),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+    use crate::records::test_support::Maker;
+    use serde_json::json;
+
+    const TECH: &str = "019aa8b0-0000-7000-8000-0000000000aa";
+    const TECH2: &str = "019aa8b0-0000-7000-8000-0000000000bb";
+
+    fn walk(m: &mut Maker) -> Vec<Event> {
+        vec![
+            m.make(1, 100, "repair_order.created", json!({"description": "厨房水龙头漏水", "urgent": true})),
+            m.make(1, 110, "repair_order.assigned", json!({"technician_id": TECH})),
+            m.make(2, 120, "repair_order.accepted", json!({})),
+            m.make(2, 130, "repair_order.arrived", json!({})),
+            m.make(2, 140, "repair_order.completed", json!({"labour_minutes": 30, "materials": [{"name": "阀芯", "quantity": 1, "unit_price_cents": 1500}]})),
+            m.make(1, 150, "repair_order.return_visited", json!({"satisfaction": 5})),
+            m.make(1, 160, "repair_order.closed", json!({})),
+        ]
+    }
+
+    #[test]
+    fn an_order_walks_its_whole_lifecycle_to_closed() {
+        let mut m = Maker::new("repair_order");
+        let evs = walk(&mut m);
+        let f = fold::<RepairOrder>(m.record, &evs);
+        assert_eq!(f.state.status, Some(RepairStatus::Closed));
+        assert_eq!(f.state.history.len(), 7);
+        assert_eq!(f.state.completion.as_ref().unwrap().labour_minutes, Some(30));
+        assert!(!f.has_conflict());
+    }
+
+    #[test]
+    fn the_fold_is_the_same_whatever_order_events_arrive_in() {
+        let mut m = Maker::new("repair_order");
+        let evs = walk(&mut m);
+        let mut rev = evs.clone();
+        rev.reverse();
+        assert_eq!(fold::<RepairOrder>(m.record, &evs), fold::<RepairOrder>(m.record, &rev));
+    }
+
+    #[test]
+    fn completing_a_cancelled_order_is_ignored_and_reported() {
+        let mut m = Maker::new("repair_order");
+        let evs = vec![
+            m.make(1, 100, "repair_order.created", json!({"description": "门锁坏"})),
+            m.make(1, 110, "repair_order.assigned", json!({"technician_id": TECH})),
+            m.make(2, 115, "repair_order.accepted", json!({})),
+            m.make(1, 120, "repair_order.cancelled", json!({"reason": "业主自行修好"})),
+            m.make(2, 130, "repair_order.completed", json!({})),
+        ];
+        let f = fold::<RepairOrder>(m.record, &evs);
+        assert_eq!(f.state.status, Some(RepairStatus::Cancelled));
+        assert_eq!(f.ignored.len(), 1);
+        assert_eq!(f.ignored[0].event_id, evs[4].id);
+        assert!(f.has_conflict());
+        assert!(f.state.completion.is_none());
+    }
+
+    #[test]
+    fn fix_again_sends_the_order_back_and_keeps_the_reason() {
+        let mut m = Maker::new("repair_order");
+        let mut evs = walk(&mut m);
+        evs.truncate(6);
+        evs.push(m.make(1, 170, "repair_order.fix_again", json!({"reason": "仍然漏水"})));
+        let f = fold::<RepairOrder>(m.record, &evs);
+        assert_eq!(f.state.status, Some(RepairStatus::Assigned));
+        assert_eq!(f.state.fix_again, vec!["仍然漏水".to_string()]);
+        assert!(f.state.completion.is_none());
+    }
+
+    #[test]
+    fn three_devices_editing_the_description_offline_converge_and_show_the_conflict() {
+        let mut m = Maker::new("repair_order");
+        let mut c = m.make(1, 100, "repair_order.created", json!({"description": "原始"}));
+        c.seq = Some(1);
+        let mut edits = Vec::new();
+        for (dev, ms, text) in [(1, 200, "甲"), (2, 190, "乙"), (3, 210, "丙")] {
+            let mut e = m.make(dev, ms, "repair_order.updated", json!({"fields": {"description": text}}));
+            e.base_seq = 1;
+            e.seq = Some(dev as u64 + 1);
+            edits.push(e);
+        }
+        let a = fold::<RepairOrder>(m.record, [&c, &edits[0], &edits[1], &edits[2]]);
+        let b = fold::<RepairOrder>(m.record, [&edits[2], &edits[0], &c, &edits[1]]);
+        assert_eq!(a, b);
+        assert_eq!(a.state.description.get().map(String::as_str), Some("丙"));
+        let conflict = &a.conflicts[0];
+        assert_eq!(conflict.field, "description");
+        assert_eq!(conflict.writes.len(), 3);
+    }
+
+    #[test]
+    fn reassigning_while_the_technician_completes_keeps_both_and_reports_the_loser() {
+        let mut m = Maker::new("repair_order");
+        let evs = vec![
+            m.make(1, 100, "repair_order.created", json!({"description": "灯不亮"})),
+            m.make(1, 110, "repair_order.assigned", json!({"technician_id": TECH})),
+            m.make(2, 120, "repair_order.accepted", json!({})),
+            m.make(1, 130, "repair_order.assigned", json!({"technician_id": TECH2})),
+            m.make(2, 131, "repair_order.completed", json!({"result_note": "已换灯泡"})),
+        ];
+        let f = fold::<RepairOrder>(m.record, &evs);
+        assert_eq!(f.state.status, Some(RepairStatus::Assigned));
+        assert_eq!(f.ignored.len(), 1);
+        assert_eq!(f.ignored[0].kind.as_str(), "repair_order.completed");
+    }
+
+    #[test]
+    fn notes_and_photos_from_two_devices_are_all_kept() {
+        let mut m = Maker::new("repair_order");
+        let h = "b".repeat(64);
+        let evs = vec![
+            m.make(1, 100, "repair_order.created", json!({"description": "墙面渗水"})),
+            m.make(1, 110, "repair_order.note_added", json!({"text": "业主下午在家"})),
+            m.make(2, 110, "repair_order.note_added", json!({"text": "需要带梯子"})),
+            m.make(2, 120, "repair_order.photo_added", json!({"sha256": h})),
+        ];
+        let f = fold::<RepairOrder>(m.record, &evs);
+        assert_eq!(f.state.notes.len(), 2);
+        assert_eq!(f.state.photos.len(), 1);
+    }
+}
