@@ -1,0 +1,221 @@
+//! The HTTP API of sync-protocol.md §3/§3a.
+
+use crate::auth::{self, Auth};
+use crate::error::{ApiError, ApiResult};
+use crate::{store, AppState};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use guanjia_core::kinds::is_sha256_hex;
+use guanjia_core::protocol::{
+    AreaInfo, LoginRequest, LoginResponse, MeResponse, ProjectInfo, PullResponse, PushRequest,
+    PushResponse, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_EVENTS,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// JSON body extractor whose every failure is a JSON `{code, message}` (413, 400 or 422).
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::bad_request(format!("could not read the request body: {e}"))
+            }
+        })?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
+        serde_json::from_value(value).map(JsonBody).map_err(|e| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("the body does not have the expected shape: {e}"))
+        })
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        "the body is over 5 MiB; push at most 500 events per request and upload photos separately",
+    )
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+        .route("/sync/push", post(push))
+        .route("/sync/pull", get(pull))
+        .route("/blobs/{sha256}", put(put_blob).head(head_blob).get(get_blob))
+        .fallback(|| async { ApiError::not_found("no such API endpoint; see API.md") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method; events are never updated or deleted, append a new event instead",
+            )
+        })
+}
+
+async fn login(State(st): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
+    let wrong = || ApiError::unauthorized("invalid_credentials", "wrong username or password; check both and try again");
+    let user = auth::find_user(&st.db, req.username.trim()).await?.ok_or_else(wrong)?;
+    let hash = user.password_hash.clone();
+    let password = req.password.clone();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(wrong());
+    }
+    let (token, expires) = auth::issue_token(&st.db, user.info.id, st.config.token_ttl_secs).await?;
+    tracing::info!(user = %user.info.username, "signed in");
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: auth::ms_to_rfc3339(expires),
+        user: user.info,
+    }))
+}
+
+async fn logout(State(st): State<AppState>, a: Auth) -> ApiResult<StatusCode> {
+    auth::revoke_token(&st.db, &a.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(st): State<AppState>, a: Auth) -> ApiResult<Json<MeResponse>> {
+    let full_projects = matches!(a.user.role, guanjia_core::Role::Admin | guanjia_core::Role::Supervisor);
+    let mut projects = Vec::new();
+    for pid in &a.principal.projects {
+        let name: String = sqlx::query("SELECT name FROM projects WHERE id = $1")
+            .bind(pid.to_string())
+            .fetch_one(&st.db.pool)
+            .await?
+            .try_get(0)?;
+        let rows = sqlx::query("SELECT id, name FROM areas WHERE project_id = $1 ORDER BY name")
+            .bind(pid.to_string())
+            .fetch_all(&st.db.pool)
+            .await?;
+        let mut areas = Vec::new();
+        for r in rows {
+            let Ok(id) = guanjia_core::AreaId::parse(&r.try_get::<String, _>(0)?) else {
+                continue;
+            };
+            if full_projects || a.principal.areas.contains(&id) {
+                areas.push(AreaInfo { id, name: r.try_get(1)? });
+            }
+        }
+        projects.push(ProjectInfo { id: *pid, name, areas });
+    }
+    Ok(Json(MeResponse { user: a.user, projects }))
+}
+
+async fn push(State(st): State<AppState>, a: Auth, JsonBody(req): JsonBody<PushRequest>) -> ApiResult<Json<PushResponse>> {
+    if req.events.len() > MAX_PUSH_EVENTS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_events",
+            format!("{} events in one push; send at most {MAX_PUSH_EVENTS} per request", req.events.len()),
+        ));
+    }
+    let results = store::push(&st.db, &a.principal, &req.events).await?;
+    tracing::debug!(user = %a.user.username, device = %req.device_id, n = results.len(), "push");
+    Ok(Json(PushResponse {
+        server_time: auth::ms_to_rfc3339(auth::now_ms()),
+        epoch: st.db.epoch().await?,
+        results,
+    }))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+async fn pull(State(st): State<AppState>, a: Auth, Query(q): Query<PullQuery>) -> ApiResult<Json<PullResponse>> {
+    let after: u64 = match q.after.as_deref() {
+        None | Some("") => 0,
+        Some(s) => s
+            .parse()
+            .map_err(|_| ApiError::bad_request("`after` must be a whole number: the next_cursor of your last pull, or 0"))?,
+    };
+    let limit: u32 = match q.limit.as_deref() {
+        None | Some("") => DEFAULT_PULL_LIMIT,
+        Some(s) => s
+            .parse()
+            .ok()
+            .filter(|n| (1..=MAX_PULL_LIMIT).contains(n))
+            .ok_or_else(|| ApiError::bad_request(format!("`limit` must be 1 to {MAX_PULL_LIMIT}")))?,
+    };
+    Ok(Json(store::pull(&st.db, &a.principal, after, limit).await?))
+}
+
+fn check_hash(sha256: &str) -> ApiResult<()> {
+    if is_sha256_hex(sha256) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request("the blob name must be its SHA-256 as 64 lowercase hex digits"))
+    }
+}
+
+async fn put_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<String>, req: Request) -> ApiResult<StatusCode> {
+    check_hash(&sha256)?;
+    let data = Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::bad_request(format!("the upload broke off: {e}; upload the photo again"))
+        }
+    })?;
+    let actual = hex::encode(Sha256::digest(&data));
+    if actual != sha256 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "hash_mismatch",
+            "the uploaded bytes do not match the SHA-256 in the URL (an interrupted upload?); nothing was stored, upload the photo again",
+        ));
+    }
+    Ok(if store::put_blob(&st.db, &sha256, &data).await? {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
+}
+
+async fn head_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<String>) -> ApiResult<StatusCode> {
+    check_hash(&sha256)?;
+    Ok(if store::blob_exists(&st.db, &sha256).await? {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    })
+}
+
+async fn get_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<String>) -> ApiResult<Response> {
+    check_hash(&sha256)?;
+    let data = store::get_blob(&st.db, &sha256)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no photo with this hash yet; the device that took it has not uploaded it"))?;
+    let mut h = HeaderMap::new();
+    h.insert(axum::http::header::CACHE_CONTROL, "private, max-age=31536000, immutable".parse().unwrap());
+    h.insert(axum::http::header::CONTENT_TYPE, "application/octet-stream".parse().unwrap());
+    Ok((h, data).into_response())
+}
+
+pub async fn healthz(State(st): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").fetch_one(&st.db.pool).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}

@@ -1,0 +1,268 @@
+//! Users, password hashes (argon2) and opaque bearer tokens stored as SHA-256 hashes.
+
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use base64::Engine;
+use guanjia_core::protocol::UserInfo;
+use guanjia_core::{AreaId, Principal, ProjectId, Role, UserId};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::BTreeSet;
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub fn ms_to_rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A user row as stored.
+pub struct UserRow {
+    pub info: UserInfo,
+    pub password_hash: String,
+}
+
+fn user_from_row(r: &AnyRow) -> ApiResult<UserRow> {
+    let bad = |e: String| ApiError::internal(format!("corrupt user row: {e}"));
+    Ok(UserRow {
+        info: UserInfo {
+            id: UserId::parse(&r.try_get::<String, _>("id")?).map_err(|e| bad(e.to_string()))?,
+            username: r.try_get("username")?,
+            display_name: r.try_get("display_name")?,
+            role: Role::parse(&r.try_get::<String, _>("role")?).map_err(bad)?,
+        },
+        password_hash: r.try_get("password_hash")?,
+    })
+}
+
+pub async fn find_user(db: &Db, username: &str) -> ApiResult<Option<UserRow>> {
+    let row = sqlx::query("SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+/// Issues a token valid for `ttl_secs`.
+pub async fn issue_token(db: &Db, user: UserId, ttl_secs: i64) -> ApiResult<(String, i64)> {
+    let token = new_token();
+    let now = now_ms();
+    let expires = now + ttl_secs * 1000;
+    sqlx::query("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash(&token))
+        .bind(user.to_string())
+        .bind(now)
+        .bind(expires)
+        .execute(&db.pool)
+        .await?;
+    Ok((token, expires))
+}
+
+pub async fn revoke_token(db: &Db, token: &str) -> ApiResult<()> {
+    sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2")
+        .bind(now_ms())
+        .bind(token_hash(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Loads a user's projects and areas: butlers and technicians get their listed areas,
+/// supervisors and admins every area of their projects.
+pub async fn principal(db: &Db, user: &UserInfo) -> ApiResult<Principal> {
+    let uid = user.id.to_string();
+    let projects: Vec<AnyRow> = if user.role == Role::Admin {
+        sqlx::query("SELECT id AS project_id FROM projects").fetch_all(&db.pool).await?
+    } else {
+        sqlx::query("SELECT project_id FROM user_projects WHERE user_id = $1")
+            .bind(&uid)
+            .fetch_all(&db.pool)
+            .await?
+    };
+    let areas: Vec<AnyRow> = sqlx::query("SELECT area_id FROM user_areas WHERE user_id = $1")
+        .bind(&uid)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut p = Principal {
+        user_id: user.id,
+        role: user.role,
+        projects: BTreeSet::new(),
+        areas: BTreeSet::new(),
+    };
+    for r in projects {
+        if let Ok(id) = ProjectId::parse(&r.try_get::<String, _>(0)?) {
+            p.projects.insert(id);
+        }
+    }
+    for r in areas {
+        if let Ok(id) = AreaId::parse(&r.try_get::<String, _>(0)?) {
+            p.areas.insert(id);
+        }
+    }
+    Ok(p)
+}
+
+/// The caller, from `Authorization: Bearer <token>`.
+pub struct Auth {
+    pub user: UserInfo,
+    pub principal: Principal,
+    pub token: String,
+}
+
+impl FromRequestParts<crate::AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized("unauthorized", "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login")
+            })?
+            .to_string();
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, t.expires_at, t.revoked_at \
+             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        )
+        .bind(token_hash(&token))
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("unauthorized", "this sign-in is not known; sign in again"))?;
+        if row.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
+            return Err(ApiError::unauthorized("token_revoked", "you were signed out; sign in again (unsent changes stay on the device)"));
+        }
+        if row.try_get::<i64, _>("expires_at")? <= now_ms() {
+            return Err(ApiError::unauthorized("token_expired", "your sign-in expired; sign in again (unsent changes stay on the device)"));
+        }
+        let user = user_from_row(&row)?.info;
+        let principal = principal(&state.db, &user).await?;
+        Ok(Auth { user, principal, token })
+    }
+}
+
+/// Creates a user; `areas` also add their projects.
+pub async fn create_user(
+    db: &Db,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+    projects: &[ProjectId],
+    areas: &[AreaId],
+) -> anyhow::Result<UserId> {
+    anyhow::ensure!(
+        !username.trim().is_empty() && username.len() <= 64,
+        "username must be 1 to 64 characters"
+    );
+    anyhow::ensure!(password.chars().count() >= 8, "the password needs at least 8 characters");
+    if find_user(db, username).await.map_err(|e| anyhow::anyhow!(e.message))?.is_some() {
+        anyhow::bail!("user `{username}` already exists; use reset-password to change the password");
+    }
+    let id = UserId::from_uuid_v7();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id.to_string())
+        .bind(username)
+        .bind(display_name)
+        .bind(role.as_str())
+        .bind(hash_password(password)?)
+        .bind(ms_to_rfc3339(now_ms()))
+        .execute(&mut *tx)
+        .await?;
+    let mut all_projects: BTreeSet<String> = projects.iter().map(|p| p.to_string()).collect();
+    for a in areas {
+        let row = sqlx::query("SELECT project_id FROM areas WHERE id = $1")
+            .bind(a.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("area {a} does not exist"))?;
+        all_projects.insert(row.try_get::<String, _>(0)?);
+        sqlx::query("INSERT INTO user_areas (user_id, area_id) VALUES ($1, $2)")
+            .bind(id.to_string())
+            .bind(a.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    for p in all_projects {
+        sqlx::query("INSERT INTO user_projects (user_id, project_id) VALUES ($1, $2)")
+            .bind(id.to_string())
+            .bind(p)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn reset_password(db: &Db, username: &str, password: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(password.chars().count() >= 8, "the password needs at least 8 characters");
+    let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+        .bind(hash_password(password)?)
+        .bind(username)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    anyhow::ensure!(n == 1, "no user `{username}`");
+    // A new password ends every session of the old one.
+    sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = $2)")
+        .bind(now_ms())
+        .bind(username)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// UUIDv7 ids minted on the server.
+pub trait NewV7 {
+    fn from_uuid_v7() -> Self;
+}
+
+macro_rules! new_v7 {
+    ($($t:ty),*) => {$(
+        impl NewV7 for $t {
+            fn from_uuid_v7() -> Self {
+                let mut r = [0u8; 10];
+                rand::thread_rng().fill_bytes(&mut r);
+                <$t>::from_parts(now_ms() as u64, r)
+            }
+        }
+    )*};
+}
+new_v7!(UserId, ProjectId, AreaId, guanjia_core::RecordId, guanjia_core::EventId);

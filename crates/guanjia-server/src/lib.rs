@@ -1,0 +1,88 @@
+//! 管家 Guanjia sync server: stores immutable events in SQLite or PostgreSQL, assigns the
+//! gap-free `seq`, enforces auth and scope, and serves the built app.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod store;
+pub mod web;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::trace::TraceLayer;
+
+/// Server settings; `main` fills them from flags and environment variables.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub static_dir: PathBuf,
+    pub token_ttl_secs: i64,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub config: Arc<Config>,
+}
+
+pub fn app(state: AppState) -> Router {
+    let dir = state.config.static_dir.clone();
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .nest("/api/v1", api::router())
+        .fallback_service(tower::service_fn(move |req| web::serve(dir.clone(), req)))
+        .layer(DefaultBodyLimit::max(guanjia_core::protocol::MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A server listening in the background (used by `main` and by the integration tests).
+pub struct Running {
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.handle.await.map_err(std::io::Error::other)?
+    }
+
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.handle.await.map_err(std::io::Error::other)?
+    }
+}
+
+pub async fn start(config: Config, db: db::Db) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}; pick another --listen address", config.listen))?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        shutdown: Some(tx),
+        handle,
+    })
+}

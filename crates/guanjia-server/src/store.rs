@@ -1,0 +1,285 @@
+//! The event store: push (validate, de-duplicate, assign gap-free seq, commit), pull
+//! (scoped pages in seq order) and photo blobs.
+
+use crate::auth::{ms_to_rfc3339, now_ms};
+use crate::db::Db;
+use crate::error::ApiResult;
+use guanjia_core::kinds::{assignee, check_clock, check_payload, REFERENCE_RECORD_TYPES};
+use guanjia_core::protocol::{PullResponse, PushResult};
+use guanjia_core::scope::{check_write, Placement};
+use guanjia_core::{AreaId, Event, EventId, Principal, ProjectId, RecordId, RejectCode, Rejection, Role};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+fn rejected(id: Option<String>, r: Rejection) -> PushResult {
+    PushResult::Rejected {
+        id,
+        code: r.code,
+        message: r.message,
+    }
+}
+
+async fn placement(tx: &mut Transaction<'_, Any>, record: RecordId) -> sqlx::Result<Option<Placement>> {
+    let row = sqlx::query("SELECT record_type, project_id, area_id FROM records WHERE record_id = $1")
+        .bind(record.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.and_then(|r| {
+        Some(Placement {
+            record_type: r.try_get("record_type").ok()?,
+            project_id: ProjectId::parse(&r.try_get::<String, _>("project_id").ok()?).ok()?,
+            area_id: r
+                .try_get::<Option<String>, _>("area_id")
+                .ok()?
+                .and_then(|a| AreaId::parse(&a).ok()),
+        })
+    }))
+}
+
+async fn granted(tx: &mut Transaction<'_, Any>, record: RecordId, p: &Principal) -> sqlx::Result<bool> {
+    if p.role != Role::Technician {
+        return Ok(false);
+    }
+    let row = sqlx::query("SELECT 1 FROM grants WHERE record_id = $1 AND user_id = $2")
+        .bind(record.to_string())
+        .bind(p.user_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Stores a batch as one transaction. Every event gets its own answer; one bad event never
+/// blocks the others. Either the whole batch's accepted events commit, or none do (and the
+/// caller answers 503 so the device retries).
+pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResult<Vec<PushResult>> {
+    let _serial = db.write_lock.lock().await;
+    let mut tx = db.pool.begin().await?;
+    // Lock the counter first: every push queues here, so seqs commit in order.
+    let row = sqlx::query("UPDATE seq_counter SET value = value WHERE id = 1 RETURNING value")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut seq: i64 = row.try_get(0)?;
+    let start = seq;
+    let now = now_ms();
+    let received_at = ms_to_rfc3339(now);
+    let mut in_batch: HashMap<EventId, (i64, Event)> = HashMap::new();
+    let mut results = Vec::with_capacity(raw.len());
+    for value in raw {
+        let given_id = value.get("id").and_then(|v| v.as_str()).map(str::to_string);
+        let ev = match Event::from_json(value) {
+            Ok(e) => e.authored(),
+            Err(r) => {
+                results.push(rejected(given_id, r));
+                continue;
+            }
+        };
+        let id = ev.id.to_string();
+        let existing: Option<(i64, Event)> = match in_batch.get(&ev.id) {
+            Some(x) => Some(x.clone()),
+            None => {
+                let row = sqlx::query("SELECT seq, body FROM events WHERE id = $1")
+                    .bind(&id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match row {
+                    Some(r) => {
+                        let body: String = r.try_get("body")?;
+                        let stored: Event = serde_json::from_str(&body)
+                            .map_err(|e| crate::error::ApiError::internal(format!("stored event {id} unreadable: {e}")))?;
+                        Some((r.try_get("seq")?, stored))
+                    }
+                    None => None,
+                }
+            }
+        };
+        if let Some((s, stored)) = existing {
+            results.push(if stored.same_content_as(&ev) {
+                PushResult::Duplicate { id, seq: s as u64 }
+            } else {
+                rejected(
+                    Some(id),
+                    Rejection::new(
+                        RejectCode::Immutable,
+                        "an event with this id is already stored with other content; events never change, make a new event instead",
+                    ),
+                )
+            });
+            continue;
+        }
+        let check = check_payload(&ev).and_then(|_| check_clock(&ev, now as u64));
+        if let Err(r) = check {
+            results.push(rejected(Some(id), r));
+            continue;
+        }
+        let home = placement(&mut tx, ev.record_id).await?;
+        let is_granted = granted(&mut tx, ev.record_id, p).await?;
+        if let Err(r) = check_write(p, &ev, home.as_ref(), is_granted) {
+            results.push(rejected(Some(id), r));
+            continue;
+        }
+        seq += 1;
+        let body = serde_json::to_string(&ev).map_err(crate::error::ApiError::internal)?;
+        sqlx::query(
+            "INSERT INTO events (seq, id, record_id, record_type, kind, project_id, area_id, actor, body, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(seq)
+        .bind(&id)
+        .bind(ev.record_id.to_string())
+        .bind(ev.record_type.as_str())
+        .bind(ev.kind.as_str())
+        .bind(ev.project_id.to_string())
+        .bind(ev.area_id.map(|a| a.to_string()))
+        .bind(ev.actor.to_string())
+        .bind(body)
+        .bind(&received_at)
+        .execute(&mut *tx)
+        .await?;
+        if home.is_none() {
+            sqlx::query("INSERT INTO records (record_id, record_type, project_id, area_id) VALUES ($1, $2, $3, $4)")
+                .bind(ev.record_id.to_string())
+                .bind(ev.record_type.as_str())
+                .bind(ev.project_id.to_string())
+                .bind(ev.area_id.map(|a| a.to_string()))
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(tech) = assignee(&ev) {
+            // First assignment wins the grant's seq; later ones keep the access it gave.
+            let exists = sqlx::query("SELECT 1 FROM grants WHERE record_id = $1 AND user_id = $2")
+                .bind(ev.record_id.to_string())
+                .bind(tech.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                sqlx::query("INSERT INTO grants (record_id, user_id, seq) VALUES ($1, $2, $3)")
+                    .bind(ev.record_id.to_string())
+                    .bind(tech.to_string())
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        in_batch.insert(ev.id, (seq, ev));
+        results.push(PushResult::Accepted { id, seq: seq as u64 });
+    }
+    if seq != start {
+        sqlx::query("UPDATE seq_counter SET value = $1 WHERE id = 1")
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// The SQL condition (on table alias `e`) for what `p` may read; `$1` is the user id.
+/// Mirrors `guanjia_core::scope::can_read`.
+fn scope_clause(p: &Principal) -> String {
+    let projects = "e.project_id IN (SELECT project_id FROM user_projects WHERE user_id = $1)";
+    match p.role {
+        Role::Admin => "($1 = $1)".to_string(),
+        Role::Supervisor => projects.to_string(),
+        Role::Butler => format!(
+            "{projects} AND (e.area_id IS NULL OR e.area_id IN (SELECT area_id FROM user_areas WHERE user_id = $1))"
+        ),
+        Role::Technician => {
+            let refs: Vec<String> = REFERENCE_RECORD_TYPES.iter().map(|t| format!("'{t}'")).collect();
+            format!(
+                "{projects} AND ((e.area_id IS NULL AND e.record_type IN ({})) \
+                 OR EXISTS (SELECT 1 FROM grants g WHERE g.record_id = e.record_id AND g.user_id = $1 AND g.seq <= e.seq))",
+                refs.join(", ")
+            )
+        }
+    }
+}
+
+fn event_from_row(r: &AnyRow) -> ApiResult<Event> {
+    let body: String = r.try_get("body")?;
+    let mut ev: Event = serde_json::from_str(&body)
+        .map_err(|e| crate::error::ApiError::internal(format!("stored event unreadable: {e}")))?;
+    ev.seq = Some(r.try_get::<i64, _>("seq")? as u64);
+    ev.received_at = Some(r.try_get("received_at")?);
+    Ok(ev)
+}
+
+/// One page of events after `after`, in seq order, only those `p` may read.
+///
+/// A technician sees an order's events from its assignment on; the events before it come
+/// once, in the page that holds the assignment (some of them below `after`), so every
+/// event still arrives exactly once and each page stays sorted by seq.
+pub async fn pull(db: &Db, p: &Principal, after: u64, limit: u32) -> ApiResult<PullResponse> {
+    let sql = format!(
+        "SELECT e.seq, e.body, e.received_at FROM events e WHERE e.seq > $2 AND {} ORDER BY e.seq LIMIT $3",
+        scope_clause(p)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(p.user_id.to_string())
+        .bind(after as i64)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&db.pool)
+        .await?;
+    let has_more = rows.len() > limit as usize;
+    let mut events = rows
+        .iter()
+        .take(limit as usize)
+        .map(event_from_row)
+        .collect::<ApiResult<Vec<Event>>>()?;
+    let next_cursor = events.last().and_then(|e| e.seq).unwrap_or(after);
+    if p.role == Role::Technician && next_cursor > after {
+        let backfill = sqlx::query(
+            "SELECT e.seq, e.body, e.received_at FROM events e JOIN grants g ON g.record_id = e.record_id \
+             WHERE g.user_id = $1 AND g.seq > $2 AND g.seq <= $3 AND e.seq < g.seq ORDER BY e.seq",
+        )
+        .bind(p.user_id.to_string())
+        .bind(after as i64)
+        .bind(next_cursor as i64)
+        .fetch_all(&db.pool)
+        .await?;
+        events.extend(backfill.iter().map(event_from_row).collect::<ApiResult<Vec<Event>>>()?);
+        events.sort_by_key(|e| e.seq);
+    }
+    Ok(PullResponse {
+        epoch: db.epoch().await?,
+        server_time: ms_to_rfc3339(now_ms()),
+        events,
+        next_cursor,
+        has_more,
+    })
+}
+
+pub async fn blob_exists(db: &Db, sha256: &str) -> ApiResult<bool> {
+    Ok(sqlx::query("SELECT 1 FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+pub async fn put_blob(db: &Db, sha256: &str, data: &[u8]) -> ApiResult<bool> {
+    if blob_exists(db, sha256).await? {
+        return Ok(false);
+    }
+    let res = sqlx::query("INSERT INTO blobs (sha256, data, size, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(sha256)
+        .bind(data.to_vec())
+        .bind(data.len() as i64)
+        .bind(ms_to_rfc3339(now_ms()))
+        .execute(&db.pool)
+        .await;
+    match res {
+        Ok(_) => Ok(true),
+        // Two uploads of the same photo raced: the other one stored it, which is all we want.
+        Err(_) if blob_exists(db, sha256).await? => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn get_blob(db: &Db, sha256: &str) -> ApiResult<Option<Vec<u8>>> {
+    let row = sqlx::query("SELECT data FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.try_get::<Vec<u8>, _>(0)).transpose()?)
+}
