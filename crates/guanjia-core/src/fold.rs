@@ -94,7 +94,10 @@ impl<R> Folded<R> {
 }
 
 /// Sorts and de-duplicates `events` (only those of `record_id`) into fold order.
-pub fn ordered<'a>(record_id: RecordId, events: impl IntoIterator<Item = &'a Event>) -> Vec<&'a Event> {
+pub fn ordered<'a>(
+    record_id: RecordId,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Vec<&'a Event> {
     let mut by_id: BTreeMap<EventId, &Event> = BTreeMap::new();
     for ev in events.into_iter().filter(|e| e.record_id == record_id) {
         // Keep the copy the server numbered when a device holds both.
@@ -110,7 +113,10 @@ pub fn ordered<'a>(record_id: RecordId, events: impl IntoIterator<Item = &'a Eve
     v
 }
 
-pub fn fold<'a, R: Record>(record_id: RecordId, events: impl IntoIterator<Item = &'a Event>) -> Folded<R> {
+pub fn fold<'a, R: Record>(
+    record_id: RecordId,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Folded<R> {
     let evs = ordered(record_id, events);
     let mut state = R::default();
     let mut ignored = Vec::new();
@@ -145,10 +151,14 @@ pub fn fold<'a, R: Record>(record_id: RecordId, events: impl IntoIterator<Item =
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "record_type", rename_all = "snake_case")]
 pub enum AnyRecord {
-    DutyLog(Folded<DutyLog>),
-    RepairOrder(Folded<RepairOrder>),
-    Reference(Folded<Reference>),
-    Unknown { record_id: RecordId, event_count: usize, max_seq: u64 },
+    DutyLog(Box<Folded<DutyLog>>),
+    RepairOrder(Box<Folded<RepairOrder>>),
+    Reference(Box<Folded<Reference>>),
+    Unknown {
+        record_id: RecordId,
+        event_count: usize,
+        max_seq: u64,
+    },
 }
 
 /// Folds a record of the given type from its events (others are skipped).
@@ -158,9 +168,11 @@ pub fn fold_any<'a>(
     events: impl IntoIterator<Item = &'a Event>,
 ) -> AnyRecord {
     match record_type {
-        "duty_log" => AnyRecord::DutyLog(fold(record_id, events)),
-        "repair_order" => AnyRecord::RepairOrder(fold(record_id, events)),
-        t if crate::kinds::is_reference(t) => AnyRecord::Reference(fold(record_id, events)),
+        "duty_log" => AnyRecord::DutyLog(Box::new(fold(record_id, events))),
+        "repair_order" => AnyRecord::RepairOrder(Box::new(fold(record_id, events))),
+        t if crate::kinds::is_reference(t) => {
+            AnyRecord::Reference(Box::new(fold(record_id, events)))
+        }
         _ => {
             let evs = ordered(record_id, events);
             AnyRecord::Unknown {

@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_as_an_id() {
-        assert!(matches!(RecordId::parse("not-a-uuid"), Err(IdError::NotUuid(_))));
+        assert!(matches!(
+            RecordId::parse("not-a-uuid"),
+            Err(IdError::NotUuid(_))
+        ));
     }
 
     #[test]

@@ -229,12 +229,18 @@ fn text_ok(s: &str) -> bool {
 }
 
 pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn check_fields(ev: &Event, f: &RepairFields) -> Result<(), Rejection> {
     if let Some(d) = &f.description {
-        need(text_ok(d), ev, "description must be non-empty text (at most 10,000 characters)")?;
+        need(
+            text_ok(d),
+            ev,
+            "description must be non-empty text (at most 10,000 characters)",
+        )?;
     }
     if let Some(a) = &f.appointment {
         need(
@@ -288,7 +294,11 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
     match ev.kind.as_str() {
         "duty_log.entry_added" => {
             let p: DutyEntryAdded = parse(ev)?;
-            need(text_ok(&p.text), ev, "text must be non-empty (at most 10,000 characters)")?;
+            need(
+                text_ok(&p.text),
+                ev,
+                "text must be non-empty (at most 10,000 characters)",
+            )?;
         }
         "repair_order.created" => {
             let p: RepairCreated = parse(ev)?;
@@ -301,7 +311,11 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
         }
         "repair_order.updated" => {
             let p: RepairUpdated = parse(ev)?;
-            need(!p.fields.is_empty(), ev, "name at least one field to change")?;
+            need(
+                !p.fields.is_empty(),
+                ev,
+                "name at least one field to change",
+            )?;
             check_fields(ev, &p.fields)?;
         }
         "repair_order.assigned" => {
@@ -316,7 +330,9 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
         "repair_order.completed" => {
             let p: RepairCompleted = parse(ev)?;
             need(
-                p.materials.iter().all(|m| m.quantity >= 0.0 && m.unit_price_cents >= 0),
+                p.materials
+                    .iter()
+                    .all(|m| m.quantity >= 0.0 && m.unit_price_cents >= 0),
                 ev,
                 "material quantities and prices cannot be negative",
             )?;
@@ -344,12 +360,20 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
         }
         "repair_order.photo_added" => {
             let p: PhotoRef = parse(ev)?;
-            need(is_sha256_hex(&p.sha256), ev, "sha256 must be 64 lowercase hex digits")?;
+            need(
+                is_sha256_hex(&p.sha256),
+                ev,
+                "sha256 must be 64 lowercase hex digits",
+            )?;
         }
         "repair_order.signature_added" => {
             let p: Signature = parse(ev)?;
             match (&p.sha256, &p.refused_reason) {
-                (Some(h), _) => need(is_sha256_hex(h), ev, "sha256 must be 64 lowercase hex digits")?,
+                (Some(h), _) => need(
+                    is_sha256_hex(h),
+                    ev,
+                    "sha256 must be 64 lowercase hex digits",
+                )?,
                 (None, Some(r)) => need(text_ok(r), ev, "a refusal needs a reason")?,
                 (None, None) => need(false, ev, "send the signature's sha256, or refused_reason")?,
             }
@@ -442,15 +466,27 @@ mod tests {
 
     #[test]
     fn satisfaction_outside_one_to_five_is_invalid() {
-        assert!(check_payload(&ev("repair_order.return_visited", json!({"satisfaction": 6}))).is_err());
-        assert!(check_payload(&ev("repair_order.return_visited", json!({"satisfaction": 5}))).is_ok());
+        assert!(check_payload(&ev(
+            "repair_order.return_visited",
+            json!({"satisfaction": 6})
+        ))
+        .is_err());
+        assert!(check_payload(&ev(
+            "repair_order.return_visited",
+            json!({"satisfaction": 5})
+        ))
+        .is_ok());
     }
 
     #[test]
     fn a_signature_is_a_hash_or_a_refusal_with_reason() {
         let h = "a".repeat(64);
         assert!(check_payload(&ev("repair_order.signature_added", json!({"sha256": h}))).is_ok());
-        assert!(check_payload(&ev("repair_order.signature_added", json!({"refused_reason": "业主不在家"}))).is_ok());
+        assert!(check_payload(&ev(
+            "repair_order.signature_added",
+            json!({"refused_reason": "业主不在家"})
+        ))
+        .is_ok());
         assert!(check_payload(&ev("repair_order.signature_added", json!({}))).is_err());
     }
 
@@ -459,7 +495,10 @@ mod tests {
         let e = ev("duty_log.entry_added", json!({"text": "x"}));
         let now = e.hlc.ms - MAX_CLOCK_AHEAD_MS;
         assert!(check_clock(&e, now).is_ok());
-        assert_eq!(check_clock(&e, now - 1).unwrap_err().code, RejectCode::ClockSkew);
+        assert_eq!(
+            check_clock(&e, now - 1).unwrap_err().code,
+            RejectCode::ClockSkew
+        );
     }
 
     #[test]

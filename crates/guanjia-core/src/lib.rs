@@ -23,5 +23,5 @@ pub use event::{DeviceTime, Event, Kind, OrderKey, RecordType};
 pub use fold::{fold_any, AnyRecord, Folded, Record};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AreaId, DeviceId, EventId, IdError, ProjectId, RecordId, UserId};
-pub use kinds::{Rejection, RejectCode};
+pub use kinds::{RejectCode, Rejection};
 pub use scope::{Principal, Role};

@@ -223,6 +223,9 @@ mod tests {
         s.add(&a, 1);
         s.add(&b, 2);
         s.add(&a, 1);
-        assert_eq!(s.items().iter().map(|i| i.value).collect::<Vec<_>>(), vec![2, 1]);
+        assert_eq!(
+            s.items().iter().map(|i| i.value).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
     }
 }

@@ -21,9 +21,19 @@ pub struct PushRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PushResult {
-    Accepted { id: String, seq: u64 },
-    Duplicate { id: String, seq: u64 },
-    Rejected { id: Option<String>, code: RejectCode, message: String },
+    Accepted {
+        id: String,
+        seq: u64,
+    },
+    Duplicate {
+        id: String,
+        seq: u64,
+    },
+    Rejected {
+        id: Option<String>,
+        code: RejectCode,
+        message: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

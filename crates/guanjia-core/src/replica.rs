@@ -143,7 +143,11 @@ impl Replica {
 
     /// The next events to push, oldest first.
     pub fn next_batch(&self, max: usize) -> Vec<Event> {
-        let mut v: Vec<&Event> = self.outbox.iter().filter_map(|id| self.events.get(id)).collect();
+        let mut v: Vec<&Event> = self
+            .outbox
+            .iter()
+            .filter_map(|id| self.events.get(id))
+            .collect();
         v.sort_by_key(|e| e.order_key());
         v.into_iter().take(max).map(Event::authored).collect()
     }
@@ -180,7 +184,12 @@ impl Replica {
     }
 
     /// Applies the answer to a push of `sent` (results are in the same order).
-    pub fn on_push_response(&mut self, sent: &[Event], resp: &PushResponse, device_now_ms: u64) -> PushOutcome {
+    pub fn on_push_response(
+        &mut self,
+        sent: &[Event],
+        resp: &PushResponse,
+        device_now_ms: u64,
+    ) -> PushOutcome {
         let mut out = PushOutcome {
             epoch_reset: self.check_epoch(&resp.epoch),
             ..Default::default()
@@ -196,7 +205,10 @@ impl Replica {
                     self.outbox.remove(&ev.id);
                     out.stored += 1;
                 }
-                PushResult::Rejected { code: RejectCode::ClockSkew, .. } => skewed = true,
+                PushResult::Rejected {
+                    code: RejectCode::ClockSkew,
+                    ..
+                } => skewed = true,
                 PushResult::Rejected { code, message, .. } => {
                     if self.outbox.remove(&ev.id) {
                         self.rejected.insert(

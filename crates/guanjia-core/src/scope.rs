@@ -18,7 +18,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Butler, Role::Supervisor, Role::Technician, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Butler,
+        Role::Supervisor,
+        Role::Technician,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -33,7 +38,9 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role `{s}`; use butler, supervisor, technician or admin"))
+            .ok_or_else(|| {
+                format!("unknown role `{s}`; use butler, supervisor, technician or admin")
+            })
     }
 }
 
@@ -101,7 +108,9 @@ pub fn check_write(
         }
     }
     if p.role != Role::Admin && !p.projects.contains(&ev.project_id) {
-        return Err(forbidden("this project is not yours; ask an admin to add you to it"));
+        return Err(forbidden(
+            "this project is not yours; ask an admin to add you to it",
+        ));
     }
     match p.role {
         Role::Admin | Role::Supervisor => Ok(()),
@@ -132,7 +141,13 @@ pub fn check_write(
 }
 
 /// Whether `p` may read an event of a record placed so.
-pub fn can_read(p: &Principal, project_id: ProjectId, area_id: Option<AreaId>, record_type: &str, granted: bool) -> bool {
+pub fn can_read(
+    p: &Principal,
+    project_id: ProjectId,
+    area_id: Option<AreaId>,
+    record_type: &str,
+    granted: bool,
+) -> bool {
     if p.role == Role::Admin {
         return true;
     }
@@ -166,7 +181,12 @@ mod tests {
     }
 
     fn order_in(n: u8) -> Event {
-        let mut e = Maker::new("repair_order").make(1, 100, "repair_order.created", json!({"description": "x"}));
+        let mut e = Maker::new("repair_order").make(
+            1,
+            100,
+            "repair_order.created",
+            json!({"description": "x"}),
+        );
         e.area_id = Some(area(n));
         e
     }
@@ -177,8 +197,17 @@ mod tests {
         let p = principal(Role::Butler, &e, &[area(1)]);
         assert!(check_write(&p, &e, None, false).is_ok());
         let other = order_in(2);
-        assert_eq!(check_write(&p, &other, None, false).unwrap_err().code, RejectCode::Forbidden);
-        assert!(!can_read(&p, other.project_id, other.area_id, "repair_order", false));
+        assert_eq!(
+            check_write(&p, &other, None, false).unwrap_err().code,
+            RejectCode::Forbidden
+        );
+        assert!(!can_read(
+            &p,
+            other.project_id,
+            other.area_id,
+            "repair_order",
+            false
+        ));
     }
 
     #[test]
@@ -186,7 +215,10 @@ mod tests {
         let e = order_in(1);
         let mut p = principal(Role::Admin, &e, &[]);
         p.user_id = UserId::from_parts(9, [9; 10]);
-        assert_eq!(check_write(&p, &e, None, false).unwrap_err().code, RejectCode::Forbidden);
+        assert_eq!(
+            check_write(&p, &e, None, false).unwrap_err().code,
+            RejectCode::Forbidden
+        );
     }
 
     #[test]
@@ -198,7 +230,10 @@ mod tests {
             project_id: e.project_id,
             area_id: Some(area(2)),
         };
-        assert_eq!(check_write(&p, &e, Some(&home), false).unwrap_err().code, RejectCode::Invalid);
+        assert_eq!(
+            check_write(&p, &e, Some(&home), false).unwrap_err().code,
+            RejectCode::Invalid
+        );
     }
 
     #[test]
@@ -209,7 +244,13 @@ mod tests {
         assert!(check_write(&p, &e, None, true).is_ok());
         assert!(check_write(&p, &e, None, false).is_err());
         assert!(can_read(&p, e.project_id, e.area_id, "repair_order", true));
-        assert!(!can_read(&p, e.project_id, e.area_id, "repair_order", false));
+        assert!(!can_read(
+            &p,
+            e.project_id,
+            e.area_id,
+            "repair_order",
+            false
+        ));
         assert!(can_read(&p, e.project_id, None, "repair_category", false));
     }
 

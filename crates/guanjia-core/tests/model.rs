@@ -68,12 +68,19 @@ impl MemServer {
             let ev = match Event::from_json(&json) {
                 Ok(e) => e,
                 Err(r) => {
-                    results.push(PushResult::Rejected { id: Some(id), code: r.code, message: r.message });
+                    results.push(PushResult::Rejected {
+                        id: Some(id),
+                        code: r.code,
+                        message: r.message,
+                    });
                     continue;
                 }
             };
             if let Some(&seq) = self.by_id.get(&ev.id) {
-                assert!(self.log[seq as usize - 1].same_content_as(&ev), "a device changed a pushed event");
+                assert!(
+                    self.log[seq as usize - 1].same_content_as(&ev),
+                    "a device changed a pushed event"
+                );
                 results.push(PushResult::Duplicate { id, seq });
                 continue;
             }
@@ -81,7 +88,11 @@ impl MemServer {
                 .and_then(|_| check_clock(&ev, self.now_ms))
                 .and_then(|_| check_write(p, &ev, self.placement.get(&ev.record_id), false));
             if let Err(r) = check {
-                results.push(PushResult::Rejected { id: Some(id), code: r.code, message: r.message });
+                results.push(PushResult::Rejected {
+                    id: Some(id),
+                    code: r.code,
+                    message: r.message,
+                });
                 continue;
             }
             let seq = self.log.len() as u64 + 1;
@@ -91,14 +102,28 @@ impl MemServer {
                 area_id: ev.area_id,
             });
             self.by_id.insert(ev.id, seq);
-            self.log.push(Event { seq: Some(seq), received_at: Some(time_str(self.now_ms)), ..ev });
+            self.log.push(Event {
+                seq: Some(seq),
+                received_at: Some(time_str(self.now_ms)),
+                ..ev
+            });
             results.push(PushResult::Accepted { id, seq });
         }
-        PushResponse { server_time: time_str(self.now_ms), epoch: self.epoch.to_string(), results }
+        PushResponse {
+            server_time: time_str(self.now_ms),
+            epoch: self.epoch.to_string(),
+            results,
+        }
     }
 
     fn pull(&self, after: u64, limit: usize) -> PullResponse {
-        let events: Vec<Event> = self.log.iter().skip(after as usize).take(limit).cloned().collect();
+        let events: Vec<Event> = self
+            .log
+            .iter()
+            .skip(after as usize)
+            .take(limit)
+            .cloned()
+            .collect();
         let next_cursor = events.last().and_then(|e| e.seq).unwrap_or(after);
         PullResponse {
             epoch: self.epoch.to_string(),
@@ -113,7 +138,8 @@ impl MemServer {
     fn restore(&mut self, keep: usize) {
         self.log.truncate(keep);
         self.by_id = self.log.iter().map(|e| (e.id, e.seq.unwrap())).collect();
-        self.placement.retain(|r, _| self.log.iter().any(|e| e.record_id == *r));
+        self.placement
+            .retain(|r, _| self.log.iter().any(|e| e.record_id == *r));
         self.epoch += 1;
     }
 }
@@ -149,14 +175,19 @@ struct World {
     created: BTreeSet<EventId>,
 }
 
-const TECHS: [&str; 2] = ["019aa8b0-0000-7000-8000-0000000000aa", "019aa8b0-0000-7000-8000-0000000000bb"];
+const TECHS: [&str; 2] = [
+    "019aa8b0-0000-7000-8000-0000000000aa",
+    "019aa8b0-0000-7000-8000-0000000000bb",
+];
 
 impl World {
     fn new(seed: u64) -> World {
         let mut rng = Rng(seed);
         let project = ProjectId::from_parts(1, rng.bytes10());
         let area = AreaId::from_parts(1, rng.bytes10());
-        let users: Vec<UserId> = (0..2).map(|_| UserId::from_parts(1, rng.bytes10())).collect();
+        let users: Vec<UserId> = (0..2)
+            .map(|_| UserId::from_parts(1, rng.bytes10()))
+            .collect();
         let n = 2 + rng.below(3) as usize;
         let devices = (0..n)
             .map(|i| {
@@ -168,7 +199,11 @@ impl World {
                     replica: Replica::new(DeviceId::from_random(bytes), user),
                     principal: Principal {
                         user_id: user,
-                        role: if i % 2 == 0 { Role::Butler } else { Role::Supervisor },
+                        role: if i % 2 == 0 {
+                            Role::Butler
+                        } else {
+                            Role::Supervisor
+                        },
                         projects: [project].into(),
                         areas: [area].into(),
                     },
@@ -199,13 +234,27 @@ impl World {
         let pick = rng.below(10);
         let existing: Vec<(RecordId, &'static str)> = self.records.clone();
         let (record_id, record_type, kind, payload) = if pick < 2 || existing.is_empty() {
-            let rt = if rng.chance(50) { "duty_log" } else { "repair_order" };
+            let rt = if rng.chance(50) {
+                "duty_log"
+            } else {
+                "repair_order"
+            };
             let id = RecordId::from_parts(self.server.now_ms, rng.bytes10());
             self.records.push((id, rt));
             if rt == "duty_log" {
-                (id, rt, "duty_log.entry_added", json!({"text": format!("值班 {}", rng.below(1000))}))
+                (
+                    id,
+                    rt,
+                    "duty_log.entry_added",
+                    json!({"text": format!("值班 {}", rng.below(1000))}),
+                )
             } else {
-                (id, rt, "repair_order.created", json!({"description": format!("故障 {}", rng.below(1000))}))
+                (
+                    id,
+                    rt,
+                    "repair_order.created",
+                    json!({"description": format!("故障 {}", rng.below(1000))}),
+                )
             }
         } else {
             let (id, rt) = existing[rng.below(existing.len() as u64) as usize];
@@ -223,15 +272,33 @@ impl World {
                 (id, rt, "duty_log.entry_added", payload)
             } else {
                 let choices: [(&str, serde_json::Value); 10] = [
-                    ("repair_order.updated", json!({"fields": {"description": format!("描述 {}", rng.below(5))}})),
-                    ("repair_order.updated", json!({"fields": {"urgent": rng.chance(50)}})),
-                    ("repair_order.assigned", json!({"technician_id": TECHS[rng.below(2) as usize]})),
+                    (
+                        "repair_order.updated",
+                        json!({"fields": {"description": format!("描述 {}", rng.below(5))}}),
+                    ),
+                    (
+                        "repair_order.updated",
+                        json!({"fields": {"urgent": rng.chance(50)}}),
+                    ),
+                    (
+                        "repair_order.assigned",
+                        json!({"technician_id": TECHS[rng.below(2) as usize]}),
+                    ),
                     ("repair_order.accepted", json!({})),
                     ("repair_order.arrived", json!({})),
-                    ("repair_order.completed", json!({"labour_minutes": rng.below(120)})),
-                    ("repair_order.return_visited", json!({"satisfaction": 1 + rng.below(5)})),
+                    (
+                        "repair_order.completed",
+                        json!({"labour_minutes": rng.below(120)}),
+                    ),
+                    (
+                        "repair_order.return_visited",
+                        json!({"satisfaction": 1 + rng.below(5)}),
+                    ),
                     ("repair_order.cancelled", json!({"reason": "业主取消"})),
-                    ("repair_order.note_added", json!({"text": format!("备注 {}", rng.below(100))})),
+                    (
+                        "repair_order.note_added",
+                        json!({"text": format!("备注 {}", rng.below(100))}),
+                    ),
                     ("repair_order.fix_again", json!({"reason": "返修"})),
                 ];
                 let (k, p) = choices[rng.below(10) as usize].clone();
@@ -267,13 +334,21 @@ impl World {
         if sent.is_empty() {
             return;
         }
-        let f = InFlight { device: d, sent, principal: self.devices[d].principal.clone() };
+        let f = InFlight {
+            device: d,
+            sent,
+            principal: self.devices[d].principal.clone(),
+        };
         match self.rng.below(10) {
-            0 => self.network.push(f), // delayed: arrives later, its answer is lost
+            0 => self.network.push(f),   // delayed: arrives later, its answer is lost
             1 => self.deliver(f, false), // acknowledgement lost
             2 => {
                 // duplicated on the way: the server sees it twice, the device one answer
-                let copy = InFlight { device: d, sent: f.sent.clone(), principal: f.principal.clone() };
+                let copy = InFlight {
+                    device: d,
+                    sent: f.sent.clone(),
+                    principal: f.principal.clone(),
+                };
                 self.deliver(copy, false);
                 self.deliver(f, true);
             }
@@ -303,12 +378,10 @@ impl World {
             0..=34 => self.edit(d),
             35..=59 => self.push(d),
             60..=79 => self.pull(d),
-            80..=87 => {
-                if !self.network.is_empty() {
-                    let i = self.rng.below(self.network.len() as u64) as usize;
-                    let f = self.network.swap_remove(i);
-                    self.deliver(f, false);
-                }
+            80..=87 if !self.network.is_empty() => {
+                let i = self.rng.below(self.network.len() as u64) as usize;
+                let f = self.network.swap_remove(i);
+                self.deliver(f, false);
             }
             88..=95 => {
                 // clock trouble: days behind, minutes ahead (beyond the 5-minute limit), or back to normal
@@ -320,11 +393,9 @@ impl World {
                     _ => 0,
                 };
             }
-            96 => {
-                if self.rng.chance(30) {
-                    let keep = self.rng.below(self.server.log.len() as u64 + 1) as usize;
-                    self.server.restore(keep);
-                }
+            96 if self.rng.chance(30) => {
+                let keep = self.rng.below(self.server.log.len() as u64 + 1) as usize;
+                self.server.restore(keep);
             }
             _ => {}
         }
@@ -342,10 +413,18 @@ impl World {
                         break;
                     }
                     self.server.now_ms += 1000;
-                    let f = InFlight { device: d, sent, principal: self.devices[d].principal.clone() };
+                    let f = InFlight {
+                        device: d,
+                        sent,
+                        principal: self.devices[d].principal.clone(),
+                    };
                     self.deliver(f, true);
                 }
-                assert_eq!(self.devices[d].replica.pending_count(), 0, "device {d} could not empty its outbox");
+                assert_eq!(
+                    self.devices[d].replica.pending_count(),
+                    0,
+                    "device {d} could not empty its outbox"
+                );
             }
             for d in 0..self.devices.len() {
                 loop {
@@ -363,30 +442,49 @@ impl World {
     fn check(&self) {
         let ids: Vec<EventId> = self.server.log.iter().map(|e| e.id).collect();
         let unique: BTreeSet<EventId> = ids.iter().copied().collect();
-        assert_eq!(ids.len(), unique.len(), "an event is stored twice on the server");
+        assert_eq!(
+            ids.len(),
+            unique.len(),
+            "an event is stored twice on the server"
+        );
         for (i, e) in self.server.log.iter().enumerate() {
             assert_eq!(e.seq, Some(i as u64 + 1), "seq has a gap");
         }
         let missing: Vec<&EventId> = self.created.difference(&unique).collect();
-        assert!(missing.is_empty(), "events made on devices never reached the server: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "events made on devices never reached the server: {missing:?}"
+        );
 
         let mut server_replica_events: BTreeMap<RecordId, Vec<&Event>> = BTreeMap::new();
         for e in &self.server.log {
-            server_replica_events.entry(e.record_id).or_default().push(e);
+            server_replica_events
+                .entry(e.record_id)
+                .or_default()
+                .push(e);
         }
         let server_folds: BTreeMap<RecordId, serde_json::Value> = server_replica_events
             .iter()
             .map(|(id, evs)| {
-                let f = guanjia_core::fold_any(evs[0].record_type.as_str(), *id, evs.iter().copied());
+                let f =
+                    guanjia_core::fold_any(evs[0].record_type.as_str(), *id, evs.iter().copied());
                 (*id, serde_json::to_value(f).unwrap())
             })
             .collect();
         for (d, dev) in self.devices.iter().enumerate() {
-            assert!(dev.replica.rejected().is_empty(), "device {d} has rejected events: {:?}", dev.replica.rejected());
+            assert!(
+                dev.replica.rejected().is_empty(),
+                "device {d} has rejected events: {:?}",
+                dev.replica.rejected()
+            );
             let held: BTreeSet<EventId> = dev.replica.events().map(|e| e.id).collect();
-            assert_eq!(held, unique, "device {d} does not hold exactly the server's events");
+            assert_eq!(
+                held, unique,
+                "device {d} does not hold exactly the server's events"
+            );
             for e in dev.replica.events() {
-                let s = &self.server.log[e.seq.expect("every held event is acknowledged") as usize - 1];
+                let s =
+                    &self.server.log[e.seq.expect("every held event is acknowledged") as usize - 1];
                 assert_eq!(s.id, e.id, "device {d} has a wrong seq for an event");
             }
             let folds: BTreeMap<RecordId, serde_json::Value> = dev
@@ -395,7 +493,10 @@ impl World {
                 .into_iter()
                 .map(|(id, f)| (id, serde_json::to_value(f).unwrap()))
                 .collect();
-            assert!(folds == server_folds, "device {d} folds differ from the server's");
+            assert!(
+                folds == server_folds,
+                "device {d} folds differ from the server's"
+            );
         }
     }
 }
@@ -412,11 +513,17 @@ fn run_case(seed: u64) {
 
 #[test]
 fn devices_converge_and_nothing_is_lost_or_doubled_under_random_faults() {
-    if let Some(seed) = std::env::var("GUANJIA_MODEL_SEED").ok().and_then(|s| s.parse().ok()) {
+    if let Some(seed) = std::env::var("GUANJIA_MODEL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
         run_case(seed);
         return;
     }
-    let cases: u64 = std::env::var("GUANJIA_MODEL_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let cases: u64 = std::env::var("GUANJIA_MODEL_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     for i in 0..cases {
         let seed = 0x6775_616E_6A69_6100 ^ i.wrapping_mul(0x9E37_79B9);
         let r = std::panic::catch_unwind(|| run_case(seed));
@@ -432,7 +539,11 @@ fn a_device_clock_days_behind_still_orders_its_changes_after_what_it_has_seen() 
     w.edit(0);
     w.devices[0].replica.next_batch(10);
     let sent = w.devices[0].replica.next_batch(10);
-    let f = InFlight { device: 0, sent, principal: w.devices[0].principal.clone() };
+    let f = InFlight {
+        device: 0,
+        sent,
+        principal: w.devices[0].principal.clone(),
+    };
     w.deliver(f, true);
     // Device 1 is three days behind, sees device 0's event, then edits the same record.
     w.devices[1].clock_error_ms = -3 * 86_400_000;
@@ -441,7 +552,11 @@ fn a_device_clock_days_behind_still_orders_its_changes_after_what_it_has_seen() 
     w.devices[1].replica.on_pull_page(&page, now);
     let seen = page.events[0].hlc;
     let (rid, rt) = w.records[0];
-    let kind = if rt == "duty_log" { "duty_log.entry_added" } else { "repair_order.note_added" };
+    let kind = if rt == "duty_log" {
+        "duty_log.entry_added"
+    } else {
+        "repair_order.note_added"
+    };
     let ev = w.devices[1].replica.record(
         now,
         [1; 10],

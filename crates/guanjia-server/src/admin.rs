@@ -11,11 +11,17 @@ pub fn random_password() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..14).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    (0..14)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
 }
 
 /// Resolves projects and areas given by id or by exact name.
-pub async fn resolve_places(db: &Db, projects: &[String], areas: &[String]) -> anyhow::Result<(Vec<ProjectId>, Vec<AreaId>)> {
+pub async fn resolve_places(
+    db: &Db,
+    projects: &[String],
+    areas: &[String],
+) -> anyhow::Result<(Vec<ProjectId>, Vec<AreaId>)> {
     let mut ps = Vec::new();
     for p in projects {
         let row = sqlx::query("SELECT id FROM projects WHERE id = $1 OR name = $1")
@@ -65,7 +71,10 @@ pub struct Report {
 /// readable and matching its columns.
 pub async fn verify(db: &Db) -> anyhow::Result<Report> {
     let mut r = Report {
-        counter: sqlx::query("SELECT value FROM seq_counter WHERE id = 1").fetch_one(&db.pool).await?.try_get(0)?,
+        counter: sqlx::query("SELECT value FROM seq_counter WHERE id = 1")
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?,
         ..Default::default()
     };
     let mut after = 0i64;
@@ -80,15 +89,20 @@ pub async fn verify(db: &Db) -> anyhow::Result<Report> {
         for row in rows {
             let seq: i64 = row.try_get("seq")?;
             if seq != after + 1 {
-                r.problems.push(format!("gap: seq {} follows {}", seq, after));
+                r.problems
+                    .push(format!("gap: seq {} follows {}", seq, after));
             }
             after = seq;
             r.events += 1;
             let id: String = row.try_get("id")?;
             match serde_json::from_str::<Event>(&row.try_get::<String, _>("body")?) {
                 Ok(ev) => {
-                    if ev.id.to_string() != id || ev.record_id.to_string() != row.try_get::<String, _>("record_id")? || ev.kind.as_str() != row.try_get::<String, _>("kind")? {
-                        r.problems.push(format!("seq {seq}: body does not match its columns"));
+                    if ev.id.to_string() != id
+                        || ev.record_id.to_string() != row.try_get::<String, _>("record_id")?
+                        || ev.kind.as_str() != row.try_get::<String, _>("kind")?
+                    {
+                        r.problems
+                            .push(format!("seq {seq}: body does not match its columns"));
                     }
                 }
                 Err(e) => r.problems.push(format!("seq {seq}: body unreadable: {e}")),
@@ -97,7 +111,10 @@ pub async fn verify(db: &Db) -> anyhow::Result<Report> {
     }
     r.max_seq = after;
     if r.counter != r.max_seq {
-        r.problems.push(format!("seq counter is {} but the last event is {}", r.counter, r.max_seq));
+        r.problems.push(format!(
+            "seq counter is {} but the last event is {}",
+            r.counter, r.max_seq
+        ));
     }
     Ok(r)
 }
@@ -110,7 +127,11 @@ fn sqlite_path(url: &str) -> anyhow::Result<std::path::PathBuf> {
 
 /// Writes a consistent copy of the database to `to` (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
 pub async fn backup(db: &Db, url: &str, to: &Path) -> anyhow::Result<()> {
-    anyhow::ensure!(!to.exists(), "{} already exists; choose a new file name", to.display());
+    anyhow::ensure!(
+        !to.exists(),
+        "{} already exists; choose a new file name",
+        to.display()
+    );
     match db.backend {
         Backend::Sqlite => {
             sqlx::query("VACUUM INTO $1")
@@ -141,10 +162,12 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<String> {
         for ext in ["-wal", "-shm"] {
             let side = std::path::PathBuf::from(format!("{}{ext}", path.display()));
             if side.exists() {
-                std::fs::remove_file(&side).with_context(|| format!("cannot remove {}", side.display()))?;
+                std::fs::remove_file(&side)
+                    .with_context(|| format!("cannot remove {}", side.display()))?;
             }
         }
-        std::fs::copy(from, &path).with_context(|| format!("cannot copy the backup to {}", path.display()))?;
+        std::fs::copy(from, &path)
+            .with_context(|| format!("cannot copy the backup to {}", path.display()))?;
     } else {
         let st = std::process::Command::new("pg_restore")
             .args(["--clean", "--if-exists", "--no-owner", "--dbname", url])

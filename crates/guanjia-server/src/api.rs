@@ -36,7 +36,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
         serde_json::from_value(value).map(JsonBody).map_err(|e| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("the body does not have the expected shape: {e}"))
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("the body does not have the expected shape: {e}"),
+            )
         })
     }
 }
@@ -67,9 +71,19 @@ pub fn router() -> Router<AppState> {
         })
 }
 
-async fn login(State(st): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
-    let wrong = || ApiError::unauthorized("invalid_credentials", "wrong username or password; check both and try again");
-    let user = auth::find_user(&st.db, req.username.trim()).await?.ok_or_else(wrong)?;
+async fn login(
+    State(st): State<AppState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let wrong = || {
+        ApiError::unauthorized(
+            "invalid_credentials",
+            "wrong username or password; check both and try again",
+        )
+    };
+    let user = auth::find_user(&st.db, req.username.trim())
+        .await?
+        .ok_or_else(wrong)?;
     let hash = user.password_hash.clone();
     let password = req.password.clone();
     // argon2 is deliberately slow: keep it off the async workers.
@@ -79,7 +93,8 @@ async fn login(State(st): State<AppState>, JsonBody(req): JsonBody<LoginRequest>
     if !ok {
         return Err(wrong());
     }
-    let (token, expires) = auth::issue_token(&st.db, user.info.id, st.config.token_ttl_secs).await?;
+    let (token, expires) =
+        auth::issue_token(&st.db, user.info.id, st.config.token_ttl_secs).await?;
     tracing::info!(user = %user.info.username, "signed in");
     Ok(Json(LoginResponse {
         token,
@@ -94,7 +109,10 @@ async fn logout(State(st): State<AppState>, a: Auth) -> ApiResult<StatusCode> {
 }
 
 async fn me(State(st): State<AppState>, a: Auth) -> ApiResult<Json<MeResponse>> {
-    let full_projects = matches!(a.user.role, guanjia_core::Role::Admin | guanjia_core::Role::Supervisor);
+    let full_projects = matches!(
+        a.user.role,
+        guanjia_core::Role::Admin | guanjia_core::Role::Supervisor
+    );
     let mut projects = Vec::new();
     for pid in &a.principal.projects {
         let name: String = sqlx::query("SELECT name FROM projects WHERE id = $1")
@@ -112,20 +130,37 @@ async fn me(State(st): State<AppState>, a: Auth) -> ApiResult<Json<MeResponse>> 
                 continue;
             };
             if full_projects || a.principal.areas.contains(&id) {
-                areas.push(AreaInfo { id, name: r.try_get(1)? });
+                areas.push(AreaInfo {
+                    id,
+                    name: r.try_get(1)?,
+                });
             }
         }
-        projects.push(ProjectInfo { id: *pid, name, areas });
+        projects.push(ProjectInfo {
+            id: *pid,
+            name,
+            areas,
+        });
     }
-    Ok(Json(MeResponse { user: a.user, projects }))
+    Ok(Json(MeResponse {
+        user: a.user,
+        projects,
+    }))
 }
 
-async fn push(State(st): State<AppState>, a: Auth, JsonBody(req): JsonBody<PushRequest>) -> ApiResult<Json<PushResponse>> {
+async fn push(
+    State(st): State<AppState>,
+    a: Auth,
+    JsonBody(req): JsonBody<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
     if req.events.len() > MAX_PUSH_EVENTS {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "too_many_events",
-            format!("{} events in one push; send at most {MAX_PUSH_EVENTS} per request", req.events.len()),
+            format!(
+                "{} events in one push; send at most {MAX_PUSH_EVENTS} per request",
+                req.events.len()
+            ),
         ));
     }
     let results = store::push(&st.db, &a.principal, &req.events).await?;
@@ -143,12 +178,18 @@ struct PullQuery {
     limit: Option<String>,
 }
 
-async fn pull(State(st): State<AppState>, a: Auth, Query(q): Query<PullQuery>) -> ApiResult<Json<PullResponse>> {
+async fn pull(
+    State(st): State<AppState>,
+    a: Auth,
+    Query(q): Query<PullQuery>,
+) -> ApiResult<Json<PullResponse>> {
     let after: u64 = match q.after.as_deref() {
         None | Some("") => 0,
-        Some(s) => s
-            .parse()
-            .map_err(|_| ApiError::bad_request("`after` must be a whole number: the next_cursor of your last pull, or 0"))?,
+        Some(s) => s.parse().map_err(|_| {
+            ApiError::bad_request(
+                "`after` must be a whole number: the next_cursor of your last pull, or 0",
+            )
+        })?,
     };
     let limit: u32 = match q.limit.as_deref() {
         None | Some("") => DEFAULT_PULL_LIMIT,
@@ -156,7 +197,9 @@ async fn pull(State(st): State<AppState>, a: Auth, Query(q): Query<PullQuery>) -
             .parse()
             .ok()
             .filter(|n| (1..=MAX_PULL_LIMIT).contains(n))
-            .ok_or_else(|| ApiError::bad_request(format!("`limit` must be 1 to {MAX_PULL_LIMIT}")))?,
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("`limit` must be 1 to {MAX_PULL_LIMIT}"))
+            })?,
     };
     Ok(Json(store::pull(&st.db, &a.principal, after, limit).await?))
 }
@@ -165,11 +208,18 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
     if is_sha256_hex(sha256) {
         Ok(())
     } else {
-        Err(ApiError::bad_request("the blob name must be its SHA-256 as 64 lowercase hex digits"))
+        Err(ApiError::bad_request(
+            "the blob name must be its SHA-256 as 64 lowercase hex digits",
+        ))
     }
 }
 
-async fn put_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<String>, req: Request) -> ApiResult<StatusCode> {
+async fn put_blob(
+    State(st): State<AppState>,
+    _a: Auth,
+    Path(sha256): Path<String>,
+    req: Request,
+) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;
     let data = Bytes::from_request(req, &()).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -193,7 +243,11 @@ async fn put_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<Strin
     })
 }
 
-async fn head_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<String>) -> ApiResult<StatusCode> {
+async fn head_blob(
+    State(st): State<AppState>,
+    _a: Auth,
+    Path(sha256): Path<String>,
+) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;
     Ok(if store::blob_exists(&st.db, &sha256).await? {
         StatusCode::OK
@@ -202,14 +256,26 @@ async fn head_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<Stri
     })
 }
 
-async fn get_blob(State(st): State<AppState>, _a: Auth, Path(sha256): Path<String>) -> ApiResult<Response> {
+async fn get_blob(
+    State(st): State<AppState>,
+    _a: Auth,
+    Path(sha256): Path<String>,
+) -> ApiResult<Response> {
     check_hash(&sha256)?;
-    let data = store::get_blob(&st.db, &sha256)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no photo with this hash yet; the device that took it has not uploaded it"))?;
+    let data = store::get_blob(&st.db, &sha256).await?.ok_or_else(|| {
+        ApiError::not_found(
+            "no photo with this hash yet; the device that took it has not uploaded it",
+        )
+    })?;
     let mut h = HeaderMap::new();
-    h.insert(axum::http::header::CACHE_CONTROL, "private, max-age=31536000, immutable".parse().unwrap());
-    h.insert(axum::http::header::CONTENT_TYPE, "application/octet-stream".parse().unwrap());
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        "private, max-age=31536000, immutable".parse().unwrap(),
+    );
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        "application/octet-stream".parse().unwrap(),
+    );
     Ok((h, data).into_response())
 }
 

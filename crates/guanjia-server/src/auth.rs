@@ -2,7 +2,9 @@
 
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -25,7 +27,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -69,10 +75,12 @@ fn user_from_row(r: &AnyRow) -> ApiResult<UserRow> {
 }
 
 pub async fn find_user(db: &Db, username: &str) -> ApiResult<Option<UserRow>> {
-    let row = sqlx::query("SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -81,13 +89,15 @@ pub async fn issue_token(db: &Db, user: UserId, ttl_secs: i64) -> ApiResult<(Str
     let token = new_token();
     let now = now_ms();
     let expires = now + ttl_secs * 1000;
-    sqlx::query("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(user.to_string())
-        .bind(now)
-        .bind(expires)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.to_string())
+    .bind(now)
+    .bind(expires)
+    .execute(&db.pool)
+    .await?;
     Ok((token, expires))
 }
 
@@ -105,7 +115,9 @@ pub async fn revoke_token(db: &Db, token: &str) -> ApiResult<()> {
 pub async fn principal(db: &Db, user: &UserInfo) -> ApiResult<Principal> {
     let uid = user.id.to_string();
     let projects: Vec<AnyRow> = if user.role == Role::Admin {
-        sqlx::query("SELECT id AS project_id FROM projects").fetch_all(&db.pool).await?
+        sqlx::query("SELECT id AS project_id FROM projects")
+            .fetch_all(&db.pool)
+            .await?
     } else {
         sqlx::query("SELECT project_id FROM user_projects WHERE user_id = $1")
             .bind(&uid)
@@ -145,7 +157,10 @@ pub struct Auth {
 impl FromRequestParts<crate::AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, ApiError> {
         let token = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -154,7 +169,10 @@ impl FromRequestParts<crate::AppState> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                ApiError::unauthorized("unauthorized", "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login")
+                ApiError::unauthorized(
+                    "unauthorized",
+                    "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login",
+                )
             })?
             .to_string();
         let row = sqlx::query(
@@ -166,14 +184,24 @@ impl FromRequestParts<crate::AppState> for Auth {
         .await?
         .ok_or_else(|| ApiError::unauthorized("unauthorized", "this sign-in is not known; sign in again"))?;
         if row.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
-            return Err(ApiError::unauthorized("token_revoked", "you were signed out; sign in again (unsent changes stay on the device)"));
+            return Err(ApiError::unauthorized(
+                "token_revoked",
+                "you were signed out; sign in again (unsent changes stay on the device)",
+            ));
         }
         if row.try_get::<i64, _>("expires_at")? <= now_ms() {
-            return Err(ApiError::unauthorized("token_expired", "your sign-in expired; sign in again (unsent changes stay on the device)"));
+            return Err(ApiError::unauthorized(
+                "token_expired",
+                "your sign-in expired; sign in again (unsent changes stay on the device)",
+            ));
         }
         let user = user_from_row(&row)?.info;
         let principal = principal(&state.db, &user).await?;
-        Ok(Auth { user, principal, token })
+        Ok(Auth {
+            user,
+            principal,
+            token,
+        })
     }
 }
 
@@ -191,9 +219,18 @@ pub async fn create_user(
         !username.trim().is_empty() && username.len() <= 64,
         "username must be 1 to 64 characters"
     );
-    anyhow::ensure!(password.chars().count() >= 8, "the password needs at least 8 characters");
-    if find_user(db, username).await.map_err(|e| anyhow::anyhow!(e.message))?.is_some() {
-        anyhow::bail!("user `{username}` already exists; use reset-password to change the password");
+    anyhow::ensure!(
+        password.chars().count() >= 8,
+        "the password needs at least 8 characters"
+    );
+    if find_user(db, username)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?
+        .is_some()
+    {
+        anyhow::bail!(
+            "user `{username}` already exists; use reset-password to change the password"
+        );
     }
     let id = UserId::from_uuid_v7();
     let mut tx = db.pool.begin().await?;
@@ -232,7 +269,10 @@ pub async fn create_user(
 }
 
 pub async fn reset_password(db: &Db, username: &str, password: &str) -> anyhow::Result<()> {
-    anyhow::ensure!(password.chars().count() >= 8, "the password needs at least 8 characters");
+    anyhow::ensure!(
+        password.chars().count() >= 8,
+        "the password needs at least 8 characters"
+    );
     let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
         .bind(hash_password(password)?)
         .bind(username)
@@ -265,4 +305,10 @@ macro_rules! new_v7 {
         }
     )*};
 }
-new_v7!(UserId, ProjectId, AreaId, guanjia_core::RecordId, guanjia_core::EventId);
+new_v7!(
+    UserId,
+    ProjectId,
+    AreaId,
+    guanjia_core::RecordId,
+    guanjia_core::EventId
+);

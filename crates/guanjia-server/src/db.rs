@@ -42,8 +42,9 @@ impl Db {
                     .with_context(|| format!("cannot read the SQLite URL `{url}`"))?;
                 if let Some(dir) = opts.get_filename().parent() {
                     if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir)
-                            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+                        std::fs::create_dir_all(dir).with_context(|| {
+                            format!("cannot create the database folder {}", dir.display())
+                        })?;
                     }
                 }
                 let url = if url.contains('?') {
@@ -69,13 +70,18 @@ impl Db {
                 .max_connections(16)
                 .connect(url)
                 .await
-                .with_context(|| "cannot connect to PostgreSQL; check --database-url and that the server runs")?,
+                .with_context(|| {
+                    "cannot connect to PostgreSQL; check --database-url and that the server runs"
+                })?,
         };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&pool).await.context("database migration failed")?;
+        migrator
+            .run(&pool)
+            .await
+            .context("database migration failed")?;
         let db = Db {
             pool,
             backend,
@@ -87,7 +93,8 @@ impl Db {
 
     async fn ensure_epoch(&self) -> anyhow::Result<()> {
         if self.meta("epoch").await?.is_none() {
-            self.set_meta("epoch", &uuid::Uuid::now_v7().to_string()).await?;
+            self.set_meta("epoch", &uuid::Uuid::now_v7().to_string())
+                .await?;
         }
         Ok(())
     }
@@ -102,7 +109,10 @@ impl Db {
 
     pub async fn set_meta(&self, key: &str, value: &str) -> sqlx::Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM meta WHERE key = $1").bind(key).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM meta WHERE key = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(key)
             .bind(value)

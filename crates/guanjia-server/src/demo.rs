@@ -15,28 +15,79 @@ pub struct DemoLogin {
 }
 
 pub const DEMO_USERS: [DemoLogin; 5] = [
-    DemoLogin { username: "admin", display_name: "王经理", role: Role::Admin },
-    DemoLogin { username: "supervisor1", display_name: "李主管", role: Role::Supervisor },
-    DemoLogin { username: "butler1", display_name: "张管家", role: Role::Butler },
-    DemoLogin { username: "butler2", display_name: "刘管家", role: Role::Butler },
-    DemoLogin { username: "tech1", display_name: "陈师傅", role: Role::Technician },
+    DemoLogin {
+        username: "admin",
+        display_name: "王经理",
+        role: Role::Admin,
+    },
+    DemoLogin {
+        username: "supervisor1",
+        display_name: "李主管",
+        role: Role::Supervisor,
+    },
+    DemoLogin {
+        username: "butler1",
+        display_name: "张管家",
+        role: Role::Butler,
+    },
+    DemoLogin {
+        username: "butler2",
+        display_name: "刘管家",
+        role: Role::Butler,
+    },
+    DemoLogin {
+        username: "tech1",
+        display_name: "陈师傅",
+        role: Role::Technician,
+    },
 ];
 
 /// The default patrol checklist (domain.md §1, from 001 and 003), grouped.
 const CHECKLIST: &[(&str, &[&str])] = &[
-    ("环境卫生", &["路面清洁，无垃圾、无积水", "无垃圾堆放", "公共区域无堆放杂物", "无乱晒乱挂", "无长明灯、长流水"]),
-    ("绿化", &["绿化带平整，无垃圾", "树木花草修剪整齐", "无占用绿地、损坏花木"]),
+    (
+        "环境卫生",
+        &[
+            "路面清洁，无垃圾、无积水",
+            "无垃圾堆放",
+            "公共区域无堆放杂物",
+            "无乱晒乱挂",
+            "无长明灯、长流水",
+        ],
+    ),
+    (
+        "绿化",
+        &[
+            "绿化带平整，无垃圾",
+            "树木花草修剪整齐",
+            "无占用绿地、损坏花木",
+        ],
+    ),
     ("楼宇外观", &["外墙立面整洁", "无乱张贴、乱涂画"]),
-    ("标识与公告栏", &["标识整洁、端正、无破损", "公告栏整洁，过期通知已撤除"]),
+    (
+        "标识与公告栏",
+        &["标识整洁、端正、无破损", "公告栏整洁，过期通知已撤除"],
+    ),
     ("车辆", &["车辆按指定位置停放"]),
     ("公共设施", &["公共设施完好，无涂鸦"]),
-    ("装修", &["装修手续、出入证齐全有效", "无违章搭建、无封阳台、无未经批准的防盗网", "装修垃圾不堵路、不过夜"]),
+    (
+        "装修",
+        &[
+            "装修手续、出入证齐全有效",
+            "无违章搭建、无封阳台、无未经批准的防盗网",
+            "装修垃圾不堵路、不过夜",
+        ],
+    ),
     ("其他", &["无乱摆卖", "空置房门窗关闭、状态正常"]),
 ];
 
 /// Repair categories with their time limits (domain.md §2; the stricter rule is the default).
 fn repair_categories() -> Vec<Value> {
-    let c = |code: &str, name: &str, amount: f64, unit: &str, urgent_arrival: Option<u32>, note: &str| {
+    let c = |code: &str,
+             name: &str,
+             amount: f64,
+             unit: &str,
+             urgent_arrival: Option<u32>,
+             note: &str| {
         json!({
             "code": code, "name": name,
             "arrival_minutes": 30,
@@ -46,23 +97,77 @@ fn repair_categories() -> Vec<Value> {
         })
     };
     vec![
-        c("lighting_parts", "灯具配件", 1.0, "working_days", Some(15), "线路故障 1 周"),
+        c(
+            "lighting_parts",
+            "灯具配件",
+            1.0,
+            "working_days",
+            Some(15),
+            "线路故障 1 周",
+        ),
         c("lighting_wiring", "照明线路", 7.0, "days", Some(15), ""),
-        c("tap_valve_leak", "水龙头/阀门漏水", 0.5, "working_days", Some(15), "管道 1 天"),
+        c(
+            "tap_valve_leak",
+            "水龙头/阀门漏水",
+            0.5,
+            "working_days",
+            Some(15),
+            "管道 1 天",
+        ),
         c("pipe", "水管", 1.0, "days", Some(15), ""),
-        c("blocked_drain", "下水道堵塞", 0.5, "working_days", Some(15), "复杂 1 天"),
-        c("door_lock_furniture", "门、锁、家具", 1.0, "working_days", None, "复杂 1 周"),
-        c("simple_other", "其他简单维修", 1.0, "working_days", None, "最多 2 个工作日"),
-        c("public_door_window", "公共门窗", 2.0, "working_days", None, ""),
+        c(
+            "blocked_drain",
+            "下水道堵塞",
+            0.5,
+            "working_days",
+            Some(15),
+            "复杂 1 天",
+        ),
+        c(
+            "door_lock_furniture",
+            "门、锁、家具",
+            1.0,
+            "working_days",
+            None,
+            "复杂 1 周",
+        ),
+        c(
+            "simple_other",
+            "其他简单维修",
+            1.0,
+            "working_days",
+            None,
+            "最多 2 个工作日",
+        ),
+        c(
+            "public_door_window",
+            "公共门窗",
+            2.0,
+            "working_days",
+            None,
+            "",
+        ),
         c("corridor_lighting", "楼道照明", 2.0, "days", Some(15), ""),
-        c("other_lighting", "其他照明故障", 5.0, "working_days", Some(15), ""),
+        c(
+            "other_lighting",
+            "其他照明故障",
+            5.0,
+            "working_days",
+            Some(15),
+            "",
+        ),
         json!({"code": "lift_emergency", "name": "电梯困人", "arrival_minutes": 10, "urgent_arrival_minutes": 10,
                "completion": {"amount": 2.0, "unit": "hours"}, "note": "维保人员 10 分钟内到场"}),
     ]
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"];
-const GIVEN: &[&str] = &["建国", "秀英", "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+];
+const GIVEN: &[&str] = &[
+    "建国", "秀英", "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+    "涛",
+];
 
 struct Seeder {
     admin: UserId,
@@ -92,13 +197,19 @@ impl Seeder {
             seq: None,
             received_at: None,
         };
-        self.events.push(serde_json::to_value(ev).expect("event serializes"));
+        self.events
+            .push(serde_json::to_value(ev).expect("event serializes"));
     }
 }
 
 /// Seeds the demo project if the database has no users yet. Returns false when it did nothing.
 pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
-    let users: i64 = sqlx::Row::try_get(&sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?, 0)?;
+    let users: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT COUNT(*) FROM users")
+            .fetch_one(&db.pool)
+            .await?,
+        0,
+    )?;
     if users > 0 {
         return Ok(false);
     }
@@ -125,8 +236,23 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
             "butler2" => vec![area_b],
             _ => vec![],
         };
-        let projects = if u.role == Role::Admin { vec![] } else { vec![project] };
-        ids.push(create_user(db, u.username, u.display_name, u.role, password, &projects, &areas).await?);
+        let projects = if u.role == Role::Admin {
+            vec![]
+        } else {
+            vec![project]
+        };
+        ids.push(
+            create_user(
+                db,
+                u.username,
+                u.display_name,
+                u.role,
+                password,
+                &projects,
+                &areas,
+            )
+            .await?,
+        );
     }
     let admin = ids[0];
     let mut s = Seeder {
@@ -147,13 +273,23 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
                     n += 1;
                     let room = format!("{floor}{k:02}");
                     let mut tags = Vec::new();
-                    for (every, tag) in [(37, "elderly_alone"), (23, "vacant"), (41, "renovating"), (53, "new_owner"), (61, "key_customer")] {
-                        if n % every == 0 {
+                    for (every, tag) in [
+                        (37, "elderly_alone"),
+                        (23, "vacant"),
+                        (41, "renovating"),
+                        (53, "new_owner"),
+                        (61, "key_customer"),
+                    ] {
+                        if n.is_multiple_of(every) {
                             tags.push(tag);
                         }
                     }
                     let vacant = tags.contains(&"vacant");
-                    let owner = format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n * 7) % GIVEN.len()]);
+                    let owner = format!(
+                        "{}{}",
+                        SURNAMES[n % SURNAMES.len()],
+                        GIVEN[(n * 7) % GIVEN.len()]
+                    );
                     s.add(
                         "household",
                         Some(area),
@@ -169,14 +305,27 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
             }
         }
     }
-    for (code, name) in [("GATE-E", "东门岗"), ("GATE-W", "西门岗"), ("CTRL", "监控中心"), ("PATROL", "巡逻岗")] {
+    for (code, name) in [
+        ("GATE-E", "东门岗"),
+        ("GATE-W", "西门岗"),
+        ("CTRL", "监控中心"),
+        ("PATROL", "巡逻岗"),
+    ] {
         s.add("guard_post", None, json!({"name": name, "code": code}));
     }
     for (area, tag, first) in [(area_a, "A", 1), (area_b, "B", 4)] {
         let mut points: Vec<String> = (first..first + 3).map(|b| format!("{b}幢大堂")).collect();
-        points.extend([format!("{tag}区地下车库"), format!("{tag}区中心花园"), format!("{tag}区垃圾房")]);
+        points.extend([
+            format!("{tag}区地下车库"),
+            format!("{tag}区中心花园"),
+            format!("{tag}区垃圾房"),
+        ]);
         for (i, name) in points.into_iter().enumerate() {
-            s.add("checkpoint", Some(area), json!({"name": name, "code": format!("CP-{tag}-{:02}", i + 1), "order": i + 1}));
+            s.add(
+                "checkpoint",
+                Some(area),
+                json!({"name": name, "code": format!("CP-{tag}-{:02}", i + 1), "order": i + 1}),
+            );
         }
     }
     let mut items = Vec::new();
@@ -185,7 +334,11 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
             items.push(json!({"id": format!("item-{:02}", items.len() + 1), "group": group, "text": text, "photo_on_fail": true}));
         }
     }
-    s.add("checklist_template", None, json!({"name": "日常巡查表", "version": 1, "rounds_per_day": 2, "items": items}));
+    s.add(
+        "checklist_template",
+        None,
+        json!({"name": "日常巡查表", "version": 1, "rounds_per_day": 2, "items": items}),
+    );
     for c in repair_categories() {
         s.add("repair_category", None, c);
     }
@@ -197,11 +350,20 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
         areas: [area_a, area_b].into(),
     };
     for chunk in s.events.chunks(guanjia_core::protocol::MAX_PUSH_EVENTS) {
-        let results = store::push(db, &admin_p, chunk).await.map_err(|e| anyhow::anyhow!(e.message))?;
-        if let Some(bad) = results.iter().find(|r| matches!(r, guanjia_core::protocol::PushResult::Rejected { .. })) {
+        let results = store::push(db, &admin_p, chunk)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        if let Some(bad) = results
+            .iter()
+            .find(|r| matches!(r, guanjia_core::protocol::PushResult::Rejected { .. }))
+        {
             anyhow::bail!("demo seed event refused: {bad:?}");
         }
     }
-    tracing::info!(households = n, events = s.events.len(), "demo project seeded");
+    tracing::info!(
+        households = n,
+        events = s.events.len(),
+        "demo project seeded"
+    );
     Ok(true)
 }

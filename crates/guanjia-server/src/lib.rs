@@ -38,7 +38,9 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api::router())
         .fallback_service(tower::service_fn(move |req| web::serve(dir.clone(), req)))
-        .layer(DefaultBodyLimit::max(guanjia_core::protocol::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(
+            guanjia_core::protocol::MAX_BODY_BYTES,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -66,7 +68,12 @@ impl Running {
 pub async fn start(config: Config, db: db::Db) -> anyhow::Result<Running> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}; pick another --listen address", config.listen))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {}: {e}; pick another --listen address",
+                config.listen
+            )
+        })?;
     let addr = listener.local_addr()?;
     let state = AppState {
         db,

@@ -12,7 +12,12 @@ struct Cli {
     #[arg(long, env = "GUANJIA_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// sqlite://path (created if missing) or postgres://user:pass@host/db.
-    #[arg(long, env = "GUANJIA_DATABASE_URL", default_value = "sqlite://data/guanjia.db", global = true)]
+    #[arg(
+        long,
+        env = "GUANJIA_DATABASE_URL",
+        default_value = "sqlite://data/guanjia.db",
+        global = true
+    )]
     database_url: String,
     /// Folder with the built app (trunk's dist/).
     #[arg(long, env = "GUANJIA_STATIC_DIR", default_value = "dist")]
@@ -101,16 +106,23 @@ async fn serve(cli: Cli) -> anyhow::Result<()> {
     let db = Db::connect(&cli.database_url).await?;
     if cli.demo {
         let generated = cli.demo_password.is_none();
-        let password = cli.demo_password.clone().unwrap_or_else(admin::random_password);
+        let password = cli
+            .demo_password
+            .clone()
+            .unwrap_or_else(admin::random_password);
         if demo::seed(&db, &password).await? {
             println!("Demo project 翠湖花园 seeded. Sign in as:");
             for u in &demo::DEMO_USERS {
                 println!("  {:<12} {} ({})", u.username, u.display_name, u.role);
             }
             if generated {
-                println!("  password for all: {password}   (set GUANJIA_DEMO_PASSWORD to choose one)");
+                println!(
+                    "  password for all: {password}   (set GUANJIA_DEMO_PASSWORD to choose one)"
+                );
             } else {
-                println!("  password for all: the one given by --demo-password / GUANJIA_DEMO_PASSWORD");
+                println!(
+                    "  password for all: the one given by --demo-password / GUANJIA_DEMO_PASSWORD"
+                );
             }
         } else {
             println!("--demo: the database already has users, nothing seeded (demo logins keep their passwords)");
@@ -136,15 +148,34 @@ async fn serve(cli: Cli) -> anyhow::Result<()> {
 async fn run_admin(url: &str, task: AdminTask) -> anyhow::Result<()> {
     if let AdminTask::Restore { from } = &task {
         let epoch = admin::restore(url, from).await?;
-        println!("restored from {}; new epoch {epoch}: devices will offer their events again", from.display());
+        println!(
+            "restored from {}; new epoch {epoch}: devices will offer their events again",
+            from.display()
+        );
         return Ok(());
     }
     let db = Db::connect(url).await?;
     match task {
-        AdminTask::CreateUser { username, display_name, role, password, project, area } => {
+        AdminTask::CreateUser {
+            username,
+            display_name,
+            role,
+            password,
+            project,
+            area,
+        } => {
             let shown = password.is_none();
             let password = password.unwrap_or_else(admin::random_password);
-            admin::create_user(&db, &username, &display_name, &role, &password, &project, &area).await?;
+            admin::create_user(
+                &db,
+                &username,
+                &display_name,
+                &role,
+                &password,
+                &project,
+                &area,
+            )
+            .await?;
             println!("created {username}");
             if shown {
                 println!("password: {password}");
@@ -161,7 +192,10 @@ async fn run_admin(url: &str, task: AdminTask) -> anyhow::Result<()> {
         }
         AdminTask::Verify => {
             let r = admin::verify(&db).await?;
-            println!("{} events, last seq {}, counter {}", r.events, r.max_seq, r.counter);
+            println!(
+                "{} events, last seq {}, counter {}",
+                r.events, r.max_seq, r.counter
+            );
             if r.problems.is_empty() {
                 println!("event store OK");
             } else {

@@ -7,7 +7,9 @@ use crate::error::ApiResult;
 use guanjia_core::kinds::{assignee, check_clock, check_payload, REFERENCE_RECORD_TYPES};
 use guanjia_core::protocol::{PullResponse, PushResult};
 use guanjia_core::scope::{check_write, Placement};
-use guanjia_core::{AreaId, Event, EventId, Principal, ProjectId, RecordId, RejectCode, Rejection, Role};
+use guanjia_core::{
+    AreaId, Event, EventId, Principal, ProjectId, RecordId, RejectCode, Rejection, Role,
+};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -20,11 +22,15 @@ fn rejected(id: Option<String>, r: Rejection) -> PushResult {
     }
 }
 
-async fn placement(tx: &mut Transaction<'_, Any>, record: RecordId) -> sqlx::Result<Option<Placement>> {
-    let row = sqlx::query("SELECT record_type, project_id, area_id FROM records WHERE record_id = $1")
-        .bind(record.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
+async fn placement(
+    tx: &mut Transaction<'_, Any>,
+    record: RecordId,
+) -> sqlx::Result<Option<Placement>> {
+    let row =
+        sqlx::query("SELECT record_type, project_id, area_id FROM records WHERE record_id = $1")
+            .bind(record.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(row.and_then(|r| {
         Some(Placement {
             record_type: r.try_get("record_type").ok()?,
@@ -37,7 +43,11 @@ async fn placement(tx: &mut Transaction<'_, Any>, record: RecordId) -> sqlx::Res
     }))
 }
 
-async fn granted(tx: &mut Transaction<'_, Any>, record: RecordId, p: &Principal) -> sqlx::Result<bool> {
+async fn granted(
+    tx: &mut Transaction<'_, Any>,
+    record: RecordId,
+    p: &Principal,
+) -> sqlx::Result<bool> {
     if p.role != Role::Technician {
         return Ok(false);
     }
@@ -85,8 +95,11 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
                 match row {
                     Some(r) => {
                         let body: String = r.try_get("body")?;
-                        let stored: Event = serde_json::from_str(&body)
-                            .map_err(|e| crate::error::ApiError::internal(format!("stored event {id} unreadable: {e}")))?;
+                        let stored: Event = serde_json::from_str(&body).map_err(|e| {
+                            crate::error::ApiError::internal(format!(
+                                "stored event {id} unreadable: {e}"
+                            ))
+                        })?;
                         Some((r.try_get("seq")?, stored))
                     }
                     None => None,
@@ -162,7 +175,10 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
             }
         }
         in_batch.insert(ev.id, (seq, ev));
-        results.push(PushResult::Accepted { id, seq: seq as u64 });
+        results.push(PushResult::Accepted {
+            id,
+            seq: seq as u64,
+        });
     }
     if seq != start {
         sqlx::query("UPDATE seq_counter SET value = $1 WHERE id = 1")
@@ -237,7 +253,12 @@ pub async fn pull(db: &Db, p: &Principal, after: u64, limit: u32) -> ApiResult<P
         .bind(next_cursor as i64)
         .fetch_all(&db.pool)
         .await?;
-        events.extend(backfill.iter().map(event_from_row).collect::<ApiResult<Vec<Event>>>()?);
+        events.extend(
+            backfill
+                .iter()
+                .map(event_from_row)
+                .collect::<ApiResult<Vec<Event>>>()?,
+        );
         events.sort_by_key(|e| e.seq);
     }
     Ok(PullResponse {
@@ -261,13 +282,14 @@ pub async fn put_blob(db: &Db, sha256: &str, data: &[u8]) -> ApiResult<bool> {
     if blob_exists(db, sha256).await? {
         return Ok(false);
     }
-    let res = sqlx::query("INSERT INTO blobs (sha256, data, size, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(sha256)
-        .bind(data.to_vec())
-        .bind(data.len() as i64)
-        .bind(ms_to_rfc3339(now_ms()))
-        .execute(&db.pool)
-        .await;
+    let res =
+        sqlx::query("INSERT INTO blobs (sha256, data, size, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(sha256)
+            .bind(data.to_vec())
+            .bind(data.len() as i64)
+            .bind(ms_to_rfc3339(now_ms()))
+            .execute(&db.pool)
+            .await;
     match res {
         Ok(_) => Ok(true),
         // Two uploads of the same photo raced: the other one stored it, which is all we want.

@@ -52,7 +52,11 @@ pub async fn serve(dir: PathBuf, req: Request<Body>) -> Result<Response<Body>, I
             )))
             .expect("static response"));
     }
-    let cc = if path == "/" { "no-cache" } else { cache_control(&path) };
+    let cc = if path == "/" {
+        "no-cache"
+    } else {
+        cache_control(&path)
+    };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
     Ok(res)
@@ -66,7 +70,10 @@ mod tests {
     fn trunk_hashed_assets_are_cached_forever_and_the_rest_revalidated() {
         assert!(is_hashed("/guanjia-3f2a9c1d0b8e7f65_bg.wasm"));
         assert!(!is_hashed("/icons/icon-192.png"));
-        assert_eq!(cache_control("/guanjia-3f2a9c1d0b8e7f65.js"), "public, max-age=31536000, immutable");
+        assert_eq!(
+            cache_control("/guanjia-3f2a9c1d0b8e7f65.js"),
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(cache_control("/sw.js"), "no-cache");
         assert_eq!(cache_control("/index.html"), "no-cache");
     }

@@ -40,7 +40,12 @@ async fn a_lost_acknowledgement_then_retry_is_stored_exactly_once(s: TestServer)
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
     for e in &batch {
-        assert_eq!(ids.iter().filter(|i| *i == e["id"].as_str().unwrap()).count(), 1);
+        assert_eq!(
+            ids.iter()
+                .filter(|i| *i == e["id"].as_str().unwrap())
+                .count(),
+            1
+        );
     }
 }
 
@@ -49,22 +54,53 @@ async fn a_mixed_batch_accepts_the_good_and_rejects_the_bad_each_with_a_reason(s
     let good1 = duty(&s, &u, "正常");
     let mut no_text = duty(&s, &u, "x");
     no_text["payload"] = json!({});
-    let in_b = event(&u, &s.project, Some(&s.area_b), &new_id(), "repair_order.created", json!({"description": "B区漏水"}));
+    let in_b = event(
+        &u,
+        &s.project,
+        Some(&s.area_b),
+        &new_id(),
+        "repair_order.created",
+        json!({"description": "B区漏水"}),
+    );
     let mut bad_id = duty(&s, &u, "x");
     bad_id["id"] = json!("not-a-uuid");
     let garbage = json!("just a string");
     let mut other_actor = duty(&s, &u, "x");
     other_actor["actor"] = json!(new_id());
     let newer = {
-        let mut e = event(&u, &s.project, Some(&s.area_a), &new_id(), "patrol.round_started", json!({"any": "thing"}));
+        let mut e = event(
+            &u,
+            &s.project,
+            Some(&s.area_a),
+            &new_id(),
+            "patrol.round_started",
+            json!({"any": "thing"}),
+        );
         e["v"] = json!(3);
         e
     };
-    let good2 = event(&u, &s.project, Some(&s.area_a), &new_id(), "repair_order.created", json!({"description": "厨房漏水", "urgent": true}));
-    let batch = vec![good1, no_text, in_b, bad_id, garbage, other_actor, newer, good2];
+    let good2 = event(
+        &u,
+        &s.project,
+        Some(&s.area_a),
+        &new_id(),
+        "repair_order.created",
+        json!({"description": "厨房漏水", "urgent": true}),
+    );
+    let batch = vec![
+        good1,
+        no_text,
+        in_b,
+        bad_id,
+        garbage,
+        other_actor,
+        newer,
+        good2,
+    ];
     let r = s.push_ok(&u, &batch).await;
     assert_eq!(r.len(), batch.len(), "one result per event, in order");
-    let got: Vec<(&str, Option<&str>)> = r.iter().map(|x| (status(x), x["code"].as_str())).collect();
+    let got: Vec<(&str, Option<&str>)> =
+        r.iter().map(|x| (status(x), x["code"].as_str())).collect();
     assert_eq!(
         got,
         vec![
@@ -80,18 +116,31 @@ async fn a_mixed_batch_accepts_the_good_and_rejects_the_bad_each_with_a_reason(s
     );
     for x in &r {
         if status(x) == "rejected" {
-            assert!(x["message"].as_str().unwrap().len() > 10, "a rejection says why: {x}");
+            assert!(
+                x["message"].as_str().unwrap().len() > 10,
+                "a rejection says why: {x}"
+            );
         }
     }
     assert_eq!(r[0]["id"], batch[0]["id"]);
     assert_eq!(r[3]["id"], json!("not-a-uuid"));
     assert_eq!(r[4]["id"], Value::Null);
-    let seqs: Vec<u64> = [0, 6, 7].iter().map(|&i| r[i]["seq"].as_u64().unwrap()).collect();
+    let seqs: Vec<u64> = [0, 6, 7]
+        .iter()
+        .map(|&i| r[i]["seq"].as_u64().unwrap())
+        .collect();
     assert_eq!(seqs[1], seqs[0] + 1);
-    assert_eq!(seqs[2], seqs[1] + 1, "rejected events use no seq: seqs stay gap-free");
+    assert_eq!(
+        seqs[2],
+        seqs[1] + 1,
+        "rejected events use no seq: seqs stay gap-free"
+    );
     // The unknown kind from a newer client is stored and passed on unchanged.
     let all = s.pull_all(&u, seqs[0] - 1, 100).await;
-    let passed_on = all.iter().find(|e| e["kind"] == "patrol.round_started").expect("unknown kind kept");
+    let passed_on = all
+        .iter()
+        .find(|e| e["kind"] == "patrol.round_started")
+        .expect("unknown kind kept");
     assert_eq!(passed_on["payload"], json!({"any": "thing"}));
     assert_eq!(passed_on["v"], json!(3));
 }
@@ -107,10 +156,14 @@ async fn pulls_never_skip_or_repeat_across_pages_and_concurrent_pushes(s: TestSe
     for w in 0..writers {
         let s = s.clone();
         tasks.push(tokio::spawn(async move {
-            let u = s.login(if w % 2 == 0 { "butler1" } else { "supervisor1" }).await;
+            let u = s
+                .login(if w % 2 == 0 { "butler1" } else { "supervisor1" })
+                .await;
             let mut ids = Vec::new();
             for b in 0..per_writer {
-                let evs: Vec<Value> = (0..batch).map(|i| duty(&s, &u, &format!("w{w} b{b} e{i}"))).collect();
+                let evs: Vec<Value> = (0..batch)
+                    .map(|i| duty(&s, &u, &format!("w{w} b{b} e{i}")))
+                    .collect();
                 ids.extend(evs.iter().map(|e| e["id"].as_str().unwrap().to_string()));
                 let r = s.push_ok(&u, &evs).await;
                 assert!(r.iter().all(|x| status(x) == "accepted"));
@@ -124,10 +177,16 @@ async fn pulls_never_skip_or_repeat_across_pages_and_concurrent_pushes(s: TestSe
     let expected = base + (writers * per_writer * batch) as u64;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while cursor < expected {
-        assert!(std::time::Instant::now() < deadline, "pull did not reach the end");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "pull did not reach the end"
+        );
         let page = s.pull(&admin, cursor, 7).await;
         for e in page["events"].as_array().unwrap() {
-            seen.push((e["seq"].as_u64().unwrap(), e["id"].as_str().unwrap().to_string()));
+            seen.push((
+                e["seq"].as_u64().unwrap(),
+                e["id"].as_str().unwrap().to_string(),
+            ));
         }
         let next = page["next_cursor"].as_u64().unwrap();
         if let Some(last) = seen.last() {
@@ -140,7 +199,13 @@ async fn pulls_never_skip_or_repeat_across_pages_and_concurrent_pushes(s: TestSe
         pushed.extend(t.await.unwrap());
     }
     for w in seen.windows(2) {
-        assert_eq!(w[1].0, w[0].0 + 1, "seq skipped or repeated: {} then {}", w[0].0, w[1].0);
+        assert_eq!(
+            w[1].0,
+            w[0].0 + 1,
+            "seq skipped or repeated: {} then {}",
+            w[0].0,
+            w[1].0
+        );
     }
     let pulled: BTreeSet<String> = seen.iter().map(|x| x.1.clone()).collect();
     assert_eq!(pulled.len(), seen.len(), "an event came twice");
@@ -149,7 +214,9 @@ async fn pulls_never_skip_or_repeat_across_pages_and_concurrent_pushes(s: TestSe
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
 
-async fn an_event_more_than_five_minutes_ahead_is_clock_skew_and_a_clock_days_behind_is_fine(s: TestServer) {
+async fn an_event_more_than_five_minutes_ahead_is_clock_skew_and_a_clock_days_behind_is_fine(
+    s: TestServer,
+) {
     let u = s.login("butler1").await;
     let mut ahead = duty(&s, &u, "未来");
     ahead["hlc"]["ms"] = json!(now_ms() + 10 * 60 * 1000);
@@ -165,14 +232,18 @@ async fn an_event_more_than_five_minutes_ahead_is_clock_skew_and_a_clock_days_be
     assert_eq!(status(&r[1]), "accepted");
     assert_eq!(status(&r[2]), "accepted");
     // The device learns its offset from server_time, re-stamps and pushes again.
-    let server_ms = chrono::DateTime::parse_from_rfc3339(body["server_time"].as_str().unwrap()).unwrap().timestamp_millis();
+    let server_ms = chrono::DateTime::parse_from_rfc3339(body["server_time"].as_str().unwrap())
+        .unwrap()
+        .timestamp_millis();
     assert!((server_ms - now_ms() as i64).abs() < 60_000);
     ahead["hlc"]["ms"] = json!(server_ms);
     let r = s.push_ok(&u, &[ahead]).await;
     assert_eq!(status(&r[0]), "accepted");
 }
 
-async fn duty_log_entries_cannot_be_altered_or_deleted_through_the_api_or_the_database(s: TestServer) {
+async fn duty_log_entries_cannot_be_altered_or_deleted_through_the_api_or_the_database(
+    s: TestServer,
+) {
     let u = s.login("butler1").await;
     let original = duty(&s, &u, "22:00 东门岗交接正常");
     let r = s.push_ok(&u, std::slice::from_ref(&original)).await;
@@ -181,14 +252,45 @@ async fn duty_log_entries_cannot_be_altered_or_deleted_through_the_api_or_the_da
 
     let mut altered = original.clone();
     altered["payload"]["text"] = json!("改过的内容");
-    let edit = event(&u, &s.project, None, record, "duty_log.entry_edited", json!({"text": "改"}));
-    let delete = event(&u, &s.project, None, record, "duty_log.entry_deleted", json!({}));
-    let correction = event(&u, &s.project, None, record, "duty_log.entry_added", json!({"text": "更正：22:05 交接", "corrects": original["id"]}));
+    let edit = event(
+        &u,
+        &s.project,
+        None,
+        record,
+        "duty_log.entry_edited",
+        json!({"text": "改"}),
+    );
+    let delete = event(
+        &u,
+        &s.project,
+        None,
+        record,
+        "duty_log.entry_deleted",
+        json!({}),
+    );
+    let correction = event(
+        &u,
+        &s.project,
+        None,
+        record,
+        "duty_log.entry_added",
+        json!({"text": "更正：22:05 交接", "corrects": original["id"]}),
+    );
     let r = s.push_ok(&u, &[altered, edit, delete, correction]).await;
-    let codes: Vec<&str> = r.iter().map(|x| x["code"].as_str().unwrap_or(status(x))).collect();
-    assert_eq!(codes, vec!["immutable", "immutable", "immutable", "accepted"]);
+    let codes: Vec<&str> = r
+        .iter()
+        .map(|x| x["code"].as_str().unwrap_or(status(x)))
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["immutable", "immutable", "immutable", "accepted"]
+    );
 
-    for method in [reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::PATCH] {
+    for method in [
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::PATCH,
+    ] {
         let res = s
             .http
             .request(method.clone(), format!("{}/api/v1/sync/push", s.base))
@@ -215,12 +317,18 @@ async fn duty_log_entries_cannot_be_altered_or_deleted_through_the_api_or_the_da
     assert_eq!(stored["payload"]["text"], "22:00 东门岗交接正常");
 }
 
-async fn a_restored_backup_changes_the_epoch_and_devices_push_again_without_loss(mut s: TestServer) {
+async fn a_restored_backup_changes_the_epoch_and_devices_push_again_without_loss(
+    mut s: TestServer,
+) {
     let u = s.login("butler1").await;
     let before = vec![duty(&s, &u, "备份前")];
     s.push_ok(&u, &before).await;
-    let epoch1 = s.pull(&u, 0, 1).await["epoch"].as_str().unwrap().to_string();
-    let backup = std::env::temp_dir().join(format!("guanjia-backup-{}", uuid::Uuid::new_v4().simple()));
+    let epoch1 = s.pull(&u, 0, 1).await["epoch"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let backup =
+        std::env::temp_dir().join(format!("guanjia-backup-{}", uuid::Uuid::new_v4().simple()));
     if let Err(e) = guanjia_server::admin::backup(&s.db, &s.db_url, &backup).await {
         if s.db.backend == guanjia_server::db::Backend::Postgres {
             eprintln!("SKIPPED: PostgreSQL backup/restore needs pg_dump/pg_restore: {e}");
@@ -233,26 +341,53 @@ async fn a_restored_backup_changes_the_epoch_and_devices_push_again_without_loss
 
     s.stop().await;
     s.db.pool.close().await;
-    let epoch2 = guanjia_server::admin::restore(&s.db_url, &backup).await.expect("restore");
+    let epoch2 = guanjia_server::admin::restore(&s.db_url, &backup)
+        .await
+        .expect("restore");
     assert_ne!(epoch1, epoch2);
     let db = guanjia_server::db::Db::connect(&s.db_url).await.unwrap();
     let s = TestServer::serve(db, s.db_url.clone(), 3600).await;
 
-    let u2 = User { token: s.login("butler1").await.token, ..u };
+    let u2 = User {
+        token: s.login("butler1").await.token,
+        ..u
+    };
     let page = s.pull(&u2, 0, 1000).await;
-    assert_eq!(page["epoch"].as_str().unwrap(), epoch2, "devices see the new epoch");
-    let ids: BTreeSet<&str> = page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        page["epoch"].as_str().unwrap(),
+        epoch2,
+        "devices see the new epoch"
+    );
+    let ids: BTreeSet<&str> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
     assert!(ids.contains(before[0]["id"].as_str().unwrap()));
-    assert!(!ids.contains(after[0]["id"].as_str().unwrap()), "the backup is older");
+    assert!(
+        !ids.contains(after[0]["id"].as_str().unwrap()),
+        "the backup is older"
+    );
     // The device resets its cursor and pushes everything it holds again.
     let all: Vec<Value> = before.iter().chain(&after).cloned().collect();
     let r = s.push_ok(&u2, &all).await;
     assert_eq!(status(&r[0]), "duplicate");
     assert_eq!(status(&r[1]), "accepted");
     assert_eq!(status(&r[2]), "accepted");
-    let ids: Vec<String> = s.pull_all(&u2, 0, 1000).await.iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = s
+        .pull_all(&u2, 0, 1000)
+        .await
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
     for e in &all {
-        assert_eq!(ids.iter().filter(|i| *i == e["id"].as_str().unwrap()).count(), 1);
+        assert_eq!(
+            ids.iter()
+                .filter(|i| *i == e["id"].as_str().unwrap())
+                .count(),
+            1
+        );
     }
     let _ = std::fs::remove_file(backup);
 }
@@ -266,29 +401,77 @@ async fn photos_upload_idempotently_by_hash_and_events_may_come_first(s: TestSer
 
     // The event that refers to the photo arrives before the photo.
     let order = new_id();
-    let created = event(&u, &s.project, Some(&s.area_a), &order, "repair_order.created", json!({"description": "外墙渗水"}));
-    let photo_ev = event(&u, &s.project, Some(&s.area_a), &order, "repair_order.photo_added", json!({"sha256": hash}));
+    let created = event(
+        &u,
+        &s.project,
+        Some(&s.area_a),
+        &order,
+        "repair_order.created",
+        json!({"description": "外墙渗水"}),
+    );
+    let photo_ev = event(
+        &u,
+        &s.project,
+        Some(&s.area_a),
+        &order,
+        "repair_order.photo_added",
+        json!({"sha256": hash}),
+    );
     let r = s.push_ok(&u, &[created, photo_ev]).await;
     assert!(r.iter().all(|x| status(x) == "accepted"));
 
     let head = |s: &TestServer| s.http.head(&url).bearer_auth(&u.token).send();
     assert_eq!(head(&s).await.unwrap().status(), StatusCode::NOT_FOUND);
     // An interrupted upload (only part of the bytes) is refused and stores nothing.
-    let res = s.http.put(&url).bearer_auth(&u.token).body(photo[..50_000].to_vec()).send().await.unwrap();
+    let res = s
+        .http
+        .put(&url)
+        .bearer_auth(&u.token)
+        .body(photo[..50_000].to_vec())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "hash_mismatch");
     assert_eq!(head(&s).await.unwrap().status(), StatusCode::NOT_FOUND);
     // Resumed: the whole photo.
-    let res = s.http.put(&url).bearer_auth(&u.token).body(photo.clone()).send().await.unwrap();
+    let res = s
+        .http
+        .put(&url)
+        .bearer_auth(&u.token)
+        .body(photo.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     // The same photo again: fine, nothing doubled.
-    let res = s.http.put(&url).bearer_auth(&u.token).body(photo.clone()).send().await.unwrap();
+    let res = s
+        .http
+        .put(&url)
+        .bearer_auth(&u.token)
+        .body(photo.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(head(&s).await.unwrap().status(), StatusCode::OK);
-    let got = s.http.get(&url).bearer_auth(&u.token).send().await.unwrap().bytes().await.unwrap();
+    let got = s
+        .http
+        .get(&url)
+        .bearer_auth(&u.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(got.as_ref(), photo.as_slice());
     let n: i64 = sqlx::Row::try_get(
-        &sqlx::query("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&hash).fetch_one(&s.db.pool).await.unwrap(),
+        &sqlx::query("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
+            .bind(&hash)
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap(),
         0,
     )
     .unwrap();
@@ -298,37 +481,107 @@ async fn photos_upload_idempotently_by_hash_and_events_may_come_first(s: TestSer
 async fn a_user_of_area_a_can_neither_read_nor_write_area_b(s: TestServer) {
     let b1 = s.login("butler1").await;
     let b2 = s.login("butler2").await;
-    let in_a = event(&b1, &s.project, Some(&s.area_a), &new_id(), "repair_order.created", json!({"description": "A区"}));
-    let in_b = event(&b2, &s.project, Some(&s.area_b), &new_id(), "repair_order.created", json!({"description": "B区"}));
-    assert_eq!(status(&s.push_ok(&b1, std::slice::from_ref(&in_a)).await[0]), "accepted");
-    assert_eq!(status(&s.push_ok(&b2, std::slice::from_ref(&in_b)).await[0]), "accepted");
+    let in_a = event(
+        &b1,
+        &s.project,
+        Some(&s.area_a),
+        &new_id(),
+        "repair_order.created",
+        json!({"description": "A区"}),
+    );
+    let in_b = event(
+        &b2,
+        &s.project,
+        Some(&s.area_b),
+        &new_id(),
+        "repair_order.created",
+        json!({"description": "B区"}),
+    );
+    assert_eq!(
+        status(&s.push_ok(&b1, std::slice::from_ref(&in_a)).await[0]),
+        "accepted"
+    );
+    assert_eq!(
+        status(&s.push_ok(&b2, std::slice::from_ref(&in_b)).await[0]),
+        "accepted"
+    );
 
     // Write: butler1 cannot create in B, nor add to B's record, nor move it by relabelling.
-    let create_b = event(&b1, &s.project, Some(&s.area_b), &new_id(), "repair_order.created", json!({"description": "x"}));
-    let note_b = event(&b1, &s.project, Some(&s.area_b), in_b["record_id"].as_str().unwrap(), "repair_order.note_added", json!({"text": "x"}));
-    let relabel = event(&b1, &s.project, Some(&s.area_a), in_b["record_id"].as_str().unwrap(), "repair_order.note_added", json!({"text": "x"}));
-    let other_project = event(&b1, &new_id(), None, &new_id(), "duty_log.entry_added", json!({"text": "x"}));
-    let r = s.push_ok(&b1, &[create_b, note_b, relabel, other_project]).await;
+    let create_b = event(
+        &b1,
+        &s.project,
+        Some(&s.area_b),
+        &new_id(),
+        "repair_order.created",
+        json!({"description": "x"}),
+    );
+    let note_b = event(
+        &b1,
+        &s.project,
+        Some(&s.area_b),
+        in_b["record_id"].as_str().unwrap(),
+        "repair_order.note_added",
+        json!({"text": "x"}),
+    );
+    let relabel = event(
+        &b1,
+        &s.project,
+        Some(&s.area_a),
+        in_b["record_id"].as_str().unwrap(),
+        "repair_order.note_added",
+        json!({"text": "x"}),
+    );
+    let other_project = event(
+        &b1,
+        &new_id(),
+        None,
+        &new_id(),
+        "duty_log.entry_added",
+        json!({"text": "x"}),
+    );
+    let r = s
+        .push_ok(&b1, &[create_b, note_b, relabel, other_project])
+        .await;
     let codes: Vec<&str> = r.iter().map(|x| x["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, vec!["forbidden", "forbidden", "invalid", "forbidden"]);
+    assert_eq!(
+        codes,
+        vec!["forbidden", "forbidden", "invalid", "forbidden"]
+    );
 
     // Read: butler1 sees A and project-wide data, never B; butler2 the other way round.
     let sees = |evs: &[Value], area: &str| evs.iter().any(|e| e["area_id"] == area);
     let a_view = s.pull_all(&b1, 0, 1000).await;
     assert!(sees(&a_view, &s.area_a) && !sees(&a_view, &s.area_b));
-    assert!(a_view.iter().any(|e| e["record_type"] == "guard_post"), "reference data reaches the butler");
-    assert!(a_view.iter().any(|e| e["record_type"] == "household" && e["area_id"] == s.area_a));
+    assert!(
+        a_view.iter().any(|e| e["record_type"] == "guard_post"),
+        "reference data reaches the butler"
+    );
+    assert!(a_view
+        .iter()
+        .any(|e| e["record_type"] == "household" && e["area_id"] == s.area_a));
     let b_view = s.pull_all(&b2, 0, 1000).await;
     assert!(sees(&b_view, &s.area_b) && !sees(&b_view, &s.area_a));
     // /me lists only the butler's own area.
     let (_, me) = s.get_json("/api/v1/me", Some(&b1.token)).await;
-    let areas: Vec<&str> = me["projects"][0]["areas"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let areas: Vec<&str> = me["projects"][0]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
     assert_eq!(areas, vec![s.area_a.as_str()]);
     // The supervisor sees both areas; butlers cannot define reference data.
     let sup = s.login("supervisor1").await;
     let sup_view = s.pull_all(&sup, 0, 1000).await;
     assert!(sees(&sup_view, &s.area_a) && sees(&sup_view, &s.area_b));
-    let post = event(&b1, &s.project, None, &new_id(), "guard_post.defined", json!({"name": "北门岗"}));
+    let post = event(
+        &b1,
+        &s.project,
+        None,
+        &new_id(),
+        "guard_post.defined",
+        json!({"name": "北门岗"}),
+    );
     assert_eq!(s.push_ok(&b1, &[post]).await[0]["code"], "forbidden");
 }
 
@@ -337,41 +590,111 @@ async fn a_technician_sees_and_works_only_orders_assigned_to_them(s: TestServer)
     let tech = s.login("tech1").await;
     let order = new_id();
     let other = new_id();
-    let mk = |rec: &str, kind: &str, p: Value| event(&b1, &s.project, Some(&s.area_a), rec, kind, p);
+    let mk =
+        |rec: &str, kind: &str, p: Value| event(&b1, &s.project, Some(&s.area_a), rec, kind, p);
     let history = vec![
-        mk(&order, "repair_order.created", json!({"description": "卫生间下水道堵塞"})),
-        mk(&order, "repair_order.note_added", json!({"text": "业主下午在家"})),
-        mk(&other, "repair_order.created", json!({"description": "别人的单"})),
+        mk(
+            &order,
+            "repair_order.created",
+            json!({"description": "卫生间下水道堵塞"}),
+        ),
+        mk(
+            &order,
+            "repair_order.note_added",
+            json!({"text": "业主下午在家"}),
+        ),
+        mk(
+            &other,
+            "repair_order.created",
+            json!({"description": "别人的单"}),
+        ),
     ];
     s.push_ok(&b1, &history).await;
     let before = s.pull_all(&tech, 0, 1000).await;
-    assert!(before.iter().all(|e| e["record_type"] != "repair_order"), "nothing assigned yet");
-    let cursor = s.pull(&tech, 0, 1000).await["next_cursor"].as_u64().unwrap();
-    let work = event(&tech, &s.project, Some(&s.area_a), &order, "repair_order.accepted", json!({}));
-    assert_eq!(s.push_ok(&tech, std::slice::from_ref(&work)).await[0]["code"], "forbidden");
+    assert!(
+        before.iter().all(|e| e["record_type"] != "repair_order"),
+        "nothing assigned yet"
+    );
+    let cursor = s.pull(&tech, 0, 1000).await["next_cursor"]
+        .as_u64()
+        .unwrap();
+    let work = event(
+        &tech,
+        &s.project,
+        Some(&s.area_a),
+        &order,
+        "repair_order.accepted",
+        json!({}),
+    );
+    assert_eq!(
+        s.push_ok(&tech, std::slice::from_ref(&work)).await[0]["code"],
+        "forbidden"
+    );
 
-    let assign = mk(&order, "repair_order.assigned", json!({"technician_id": tech.id}));
+    let assign = mk(
+        &order,
+        "repair_order.assigned",
+        json!({"technician_id": tech.id}),
+    );
     s.push_ok(&b1, &[assign]).await;
     // From the cursor on, the technician gets the assignment and the order's earlier events, once.
     let got = s.pull_all(&tech, cursor, 2).await;
-    let orders: Vec<&str> = got.iter().filter(|e| e["record_id"] == order.as_str()).map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(orders, vec!["repair_order.created", "repair_order.note_added", "repair_order.assigned"]);
-    assert!(got.iter().all(|e| e["record_id"] != other.as_str()), "unassigned orders stay hidden");
-    let work = event(&tech, &s.project, Some(&s.area_a), &order, "repair_order.accepted", json!({}));
+    let orders: Vec<&str> = got
+        .iter()
+        .filter(|e| e["record_id"] == order.as_str())
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        orders,
+        vec![
+            "repair_order.created",
+            "repair_order.note_added",
+            "repair_order.assigned"
+        ]
+    );
+    assert!(
+        got.iter().all(|e| e["record_id"] != other.as_str()),
+        "unassigned orders stay hidden"
+    );
+    let work = event(
+        &tech,
+        &s.project,
+        Some(&s.area_a),
+        &order,
+        "repair_order.accepted",
+        json!({}),
+    );
     assert_eq!(status(&s.push_ok(&tech, &[work]).await[0]), "accepted");
-    let cancel = event(&tech, &s.project, Some(&s.area_a), &order, "repair_order.cancelled", json!({"reason": "x"}));
+    let cancel = event(
+        &tech,
+        &s.project,
+        Some(&s.area_a),
+        &order,
+        "repair_order.cancelled",
+        json!({"reason": "x"}),
+    );
     assert_eq!(s.push_ok(&tech, &[cancel]).await[0]["code"], "forbidden");
 }
 
 async fn bad_input_gets_clear_json_errors_and_changes_nothing(s: TestServer) {
     let u = s.login("butler1").await;
     let count = || async {
-        let r = sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&s.db.pool).await.unwrap();
+        let r = sqlx::query("SELECT COUNT(*) FROM events")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
         sqlx::Row::try_get::<i64, _>(&r, 0).unwrap()
     };
     let n0 = count().await;
     let push_url = format!("{}/api/v1/sync/push", s.base);
-    let send = |body: Vec<u8>| s.http.post(&push_url).bearer_auth(&u.token).header("content-type", "application/json").body(body).send();
+    let send = |body: Vec<u8>| {
+        s.http
+            .post(&push_url)
+            .bearer_auth(&u.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
 
     let res = send(b"{not json".to_vec()).await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
@@ -386,19 +709,33 @@ async fn bad_input_gets_clear_json_errors_and_changes_nothing(s: TestServer) {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["code"], "too_many_events");
 
-    let big = format!(r#"{{"device_id":"{}","events":[{{"pad":"{}"}}]}}"#, u.device, "x".repeat(6 * 1024 * 1024));
+    let big = format!(
+        r#"{{"device_id":"{}","events":[{{"pad":"{}"}}]}}"#,
+        u.device,
+        "x".repeat(6 * 1024 * 1024)
+    );
     let res = send(big.into_bytes()).await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "too_large");
 
-    let (st, _) = s.get_json("/api/v1/sync/pull?after=-1", Some(&u.token)).await;
+    let (st, _) = s
+        .get_json("/api/v1/sync/pull?after=-1", Some(&u.token))
+        .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    let (st, _) = s.get_json("/api/v1/sync/pull?limit=0", Some(&u.token)).await;
+    let (st, _) = s
+        .get_json("/api/v1/sync/pull?limit=0", Some(&u.token))
+        .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     let (st, body) = s.get_json("/api/v1/nope", Some(&u.token)).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
-    let (st, body) = s.post_json("/api/v1/auth/login", None, json!({"username": "butler1", "password": "wrong"})).await;
+    let (st, body) = s
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": "butler1", "password": "wrong"}),
+        )
+        .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "invalid_credentials");
     assert_eq!(count().await, n0, "bad input wrote nothing");
@@ -426,14 +763,20 @@ async fn every_api_call_without_a_valid_token_is_401(s: TestServer) {
                 req = req.bearer_auth(t);
             }
             let res = req.send().await.unwrap();
-            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{method} {path} {token:?}");
+            assert_eq!(
+                res.status(),
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} {token:?}"
+            );
             let body: Value = res.json().await.unwrap();
             assert!(body["message"].as_str().unwrap().contains("sign"), "{body}");
         }
     }
     // A revoked token is refused too.
     let u = s.login("butler1").await;
-    let (st, _) = s.post_json("/api/v1/auth/logout", Some(&u.token), json!({})).await;
+    let (st, _) = s
+        .post_json("/api/v1/auth/logout", Some(&u.token), json!({}))
+        .await;
     assert_eq!(st, StatusCode::NO_CONTENT);
     let (st, body) = s.get_json("/api/v1/me", Some(&u.token)).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
@@ -442,16 +785,24 @@ async fn every_api_call_without_a_valid_token_is_401(s: TestServer) {
 
 async fn the_app_is_served_with_deep_links_and_cache_headers(s: TestServer) {
     let get = |p: &str| s.http.get(format!("{}{p}", s.base)).send();
-    let res = get("/repairs/019aa8b0-0000-7000-8000-000000000001").await.unwrap();
+    let res = get("/repairs/019aa8b0-0000-7000-8000-000000000001")
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["cache-control"], "no-cache");
     assert!(res.text().await.unwrap().contains("test shell"));
     let res = get("/app-0123456789abcdef.js").await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     let res = get("/sw.js").await.unwrap();
     assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert_eq!(get("/missing.js").await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get("/missing.js").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// §5 item 11: the token expires in the middle of syncing; after signing in again
@@ -459,17 +810,38 @@ async fn the_app_is_served_with_deep_links_and_cache_headers(s: TestServer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_expiring_mid_sync_loses_nothing_after_signing_in_again() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some(s) = TestServer::start_with(backend, 2).await else { continue };
+        let Some(s) = TestServer::start_with(backend, 2).await else {
+            continue;
+        };
         let u = s.login("butler1").await;
-        let outbox: Vec<Value> = (0..6).map(|i| duty(&s, &u, &format!("离线记录 {i}"))).collect();
-        assert!(s.push_ok(&u, &outbox[..3]).await.iter().all(|r| status(r) == "accepted"));
+        let outbox: Vec<Value> = (0..6)
+            .map(|i| duty(&s, &u, &format!("离线记录 {i}")))
+            .collect();
+        assert!(s
+            .push_ok(&u, &outbox[..3])
+            .await
+            .iter()
+            .all(|r| status(r) == "accepted"));
         tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
         let (st, body) = s.push(&u, &outbox[3..]).await;
         assert_eq!(st, StatusCode::UNAUTHORIZED);
         assert_eq!(body["code"], "token_expired");
-        let again = User { token: s.login("butler1").await.token, ..u };
+        let again = User {
+            token: s.login("butler1").await.token,
+            ..u
+        };
         let r = s.push_ok(&again, &outbox).await;
         let st: Vec<&str> = r.iter().map(status).collect();
-        assert_eq!(st, vec!["duplicate", "duplicate", "duplicate", "accepted", "accepted", "accepted"]);
+        assert_eq!(
+            st,
+            vec![
+                "duplicate",
+                "duplicate",
+                "duplicate",
+                "accepted",
+                "accepted",
+                "accepted"
+            ]
+        );
     }
 }

@@ -75,12 +75,30 @@ mod tests {
     #[test]
     fn two_corrections_of_the_same_entry_are_both_kept() {
         let mut m = Maker::new("duty_log");
-        let orig = m.make(1, 100, "duty_log.entry_added", json!({"text": "22:00 巡逻正常"}));
-        let c1 = m.make(2, 200, "duty_log.entry_added", json!({"text": "更正: 22:10", "corrects": orig.id}));
-        let c2 = m.make(3, 210, "duty_log.entry_added", json!({"text": "更正: 22:05", "corrects": orig.id}));
+        let orig = m.make(
+            1,
+            100,
+            "duty_log.entry_added",
+            json!({"text": "22:00 巡逻正常"}),
+        );
+        let c1 = m.make(
+            2,
+            200,
+            "duty_log.entry_added",
+            json!({"text": "更正: 22:10", "corrects": orig.id}),
+        );
+        let c2 = m.make(
+            3,
+            210,
+            "duty_log.entry_added",
+            json!({"text": "更正: 22:05", "corrects": orig.id}),
+        );
         let f = fold::<DutyLog>(m.record, [&c2, &orig, &c1]);
         assert_eq!(f.state.entries.len(), 3);
-        assert_eq!(f.state.entry(orig.id).unwrap().corrected_by, vec![c1.id, c2.id]);
+        assert_eq!(
+            f.state.entry(orig.id).unwrap().corrected_by,
+            vec![c1.id, c2.id]
+        );
         assert_eq!(f.state.entries[0].text, "22:00 巡逻正常");
     }
 

@@ -30,7 +30,13 @@ pub(crate) mod test_support {
             }
         }
 
-        pub fn make(&mut self, device: u8, ms: u64, kind: &str, payload: serde_json::Value) -> Event {
+        pub fn make(
+            &mut self,
+            device: u8,
+            ms: u64,
+            kind: &str,
+            payload: serde_json::Value,
+        ) -> Event {
             self.n += 1;
             Event {
                 id: EventId::from_parts(ms, [self.n; 10]),

@@ -125,9 +125,13 @@ impl RepairOrder {
         }
         // Parse first: a transition whose payload is unreadable changes nothing.
         let applied = match what {
-            "assigned" => payload::<RepairAssigned>(ev).map(|p| self.technician.set(ev, p.technician_id)),
+            "assigned" => {
+                payload::<RepairAssigned>(ev).map(|p| self.technician.set(ev, p.technician_id))
+            }
             "completed" => payload::<RepairCompleted>(ev).map(|p| self.completion = Some(p)),
-            "return_visited" => payload::<RepairReturnVisited>(ev).map(|p| self.return_visit = Some(p)),
+            "return_visited" => {
+                payload::<RepairReturnVisited>(ev).map(|p| self.return_visit = Some(p))
+            }
             "cancelled" => payload::<Reason>(ev).map(|p| self.cancel_reason = Some(p.reason)),
             "fix_again" => payload::<Reason>(ev).map(|p| {
                 self.fix_again.push(p.reason);
@@ -259,7 +263,10 @@ mod tests {
         let f = fold::<RepairOrder>(m.record, &evs);
         assert_eq!(f.state.status, Some(RepairStatus::Closed));
         assert_eq!(f.state.history.len(), 7);
-        assert_eq!(f.state.completion.as_ref().unwrap().labour_minutes, Some(30));
+        assert_eq!(
+            f.state.completion.as_ref().unwrap().labour_minutes,
+            Some(30)
+        );
         assert!(!f.has_conflict());
     }
 
@@ -269,17 +276,35 @@ mod tests {
         let evs = walk(&mut m);
         let mut rev = evs.clone();
         rev.reverse();
-        assert_eq!(fold::<RepairOrder>(m.record, &evs), fold::<RepairOrder>(m.record, &rev));
+        assert_eq!(
+            fold::<RepairOrder>(m.record, &evs),
+            fold::<RepairOrder>(m.record, &rev)
+        );
     }
 
     #[test]
     fn completing_a_cancelled_order_is_ignored_and_reported() {
         let mut m = Maker::new("repair_order");
         let evs = vec![
-            m.make(1, 100, "repair_order.created", json!({"description": "门锁坏"})),
-            m.make(1, 110, "repair_order.assigned", json!({"technician_id": TECH})),
+            m.make(
+                1,
+                100,
+                "repair_order.created",
+                json!({"description": "门锁坏"}),
+            ),
+            m.make(
+                1,
+                110,
+                "repair_order.assigned",
+                json!({"technician_id": TECH}),
+            ),
             m.make(2, 115, "repair_order.accepted", json!({})),
-            m.make(1, 120, "repair_order.cancelled", json!({"reason": "业主自行修好"})),
+            m.make(
+                1,
+                120,
+                "repair_order.cancelled",
+                json!({"reason": "业主自行修好"}),
+            ),
             m.make(2, 130, "repair_order.completed", json!({})),
         ];
         let f = fold::<RepairOrder>(m.record, &evs);
@@ -295,7 +320,12 @@ mod tests {
         let mut m = Maker::new("repair_order");
         let mut evs = walk(&mut m);
         evs.truncate(6);
-        evs.push(m.make(1, 170, "repair_order.fix_again", json!({"reason": "仍然漏水"})));
+        evs.push(m.make(
+            1,
+            170,
+            "repair_order.fix_again",
+            json!({"reason": "仍然漏水"}),
+        ));
         let f = fold::<RepairOrder>(m.record, &evs);
         assert_eq!(f.state.status, Some(RepairStatus::Assigned));
         assert_eq!(f.state.fix_again, vec!["仍然漏水".to_string()]);
@@ -305,11 +335,21 @@ mod tests {
     #[test]
     fn three_devices_editing_the_description_offline_converge_and_show_the_conflict() {
         let mut m = Maker::new("repair_order");
-        let mut c = m.make(1, 100, "repair_order.created", json!({"description": "原始"}));
+        let mut c = m.make(
+            1,
+            100,
+            "repair_order.created",
+            json!({"description": "原始"}),
+        );
         c.seq = Some(1);
         let mut edits = Vec::new();
         for (dev, ms, text) in [(1, 200, "甲"), (2, 190, "乙"), (3, 210, "丙")] {
-            let mut e = m.make(dev, ms, "repair_order.updated", json!({"fields": {"description": text}}));
+            let mut e = m.make(
+                dev,
+                ms,
+                "repair_order.updated",
+                json!({"fields": {"description": text}}),
+            );
             e.base_seq = 1;
             e.seq = Some(dev as u64 + 1);
             edits.push(e);
@@ -327,11 +367,31 @@ mod tests {
     fn reassigning_while_the_technician_completes_keeps_both_and_reports_the_loser() {
         let mut m = Maker::new("repair_order");
         let evs = vec![
-            m.make(1, 100, "repair_order.created", json!({"description": "灯不亮"})),
-            m.make(1, 110, "repair_order.assigned", json!({"technician_id": TECH})),
+            m.make(
+                1,
+                100,
+                "repair_order.created",
+                json!({"description": "灯不亮"}),
+            ),
+            m.make(
+                1,
+                110,
+                "repair_order.assigned",
+                json!({"technician_id": TECH}),
+            ),
             m.make(2, 120, "repair_order.accepted", json!({})),
-            m.make(1, 130, "repair_order.assigned", json!({"technician_id": TECH2})),
-            m.make(2, 131, "repair_order.completed", json!({"result_note": "已换灯泡"})),
+            m.make(
+                1,
+                130,
+                "repair_order.assigned",
+                json!({"technician_id": TECH2}),
+            ),
+            m.make(
+                2,
+                131,
+                "repair_order.completed",
+                json!({"result_note": "已换灯泡"}),
+            ),
         ];
         let f = fold::<RepairOrder>(m.record, &evs);
         assert_eq!(f.state.status, Some(RepairStatus::Assigned));
@@ -344,9 +404,24 @@ mod tests {
         let mut m = Maker::new("repair_order");
         let h = "b".repeat(64);
         let evs = vec![
-            m.make(1, 100, "repair_order.created", json!({"description": "墙面渗水"})),
-            m.make(1, 110, "repair_order.note_added", json!({"text": "业主下午在家"})),
-            m.make(2, 110, "repair_order.note_added", json!({"text": "需要带梯子"})),
+            m.make(
+                1,
+                100,
+                "repair_order.created",
+                json!({"description": "墙面渗水"}),
+            ),
+            m.make(
+                1,
+                110,
+                "repair_order.note_added",
+                json!({"text": "业主下午在家"}),
+            ),
+            m.make(
+                2,
+                110,
+                "repair_order.note_added",
+                json!({"text": "需要带梯子"}),
+            ),
             m.make(2, 120, "repair_order.photo_added", json!({"sha256": h})),
         ];
         let f = fold::<RepairOrder>(m.record, &evs);

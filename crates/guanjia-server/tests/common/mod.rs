@@ -34,9 +34,17 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
             use sqlx::Connection;
             let mut conn = sqlx::PgConnection::connect(&admin_url)
                 .await
-                .unwrap_or_else(|e| panic!("GUANJIA_TEST_PG_URL is set but PostgreSQL does not answer: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+                .unwrap_or_else(|e| {
+                    panic!("GUANJIA_TEST_PG_URL is set but PostgreSQL does not answer: {e}")
+                });
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
             Some(format!("{base}/{name}"))
         }
     }
@@ -71,11 +79,18 @@ impl TestServer {
             static_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/static"),
             token_ttl_secs,
         };
-        let running = guanjia_server::start(config, db.clone()).await.expect("server starts");
+        let running = guanjia_server::start(config, db.clone())
+            .await
+            .expect("server starts");
         let q = |sql: &'static str| {
             let db = db.clone();
             async move {
-                sqlx::query(sql).fetch_one(&db.pool).await.unwrap().try_get::<String, _>(0).unwrap()
+                sqlx::query(sql)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap()
+                    .try_get::<String, _>(0)
+                    .unwrap()
             }
         };
         TestServer {
@@ -99,7 +114,11 @@ impl TestServer {
 
     pub async fn login(&self, username: &str) -> User {
         let (st, body) = self
-            .post_json("/api/v1/auth/login", None, json!({"username": username, "password": PASSWORD}))
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                json!({"username": username, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(st, StatusCode::OK, "login {username}: {body}");
         User {
@@ -109,7 +128,12 @@ impl TestServer {
         }
     }
 
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -130,8 +154,12 @@ impl TestServer {
     }
 
     pub async fn push(&self, u: &User, events: &[Value]) -> (StatusCode, Value) {
-        self.post_json("/api/v1/sync/push", Some(&u.token), json!({"device_id": u.device, "events": events}))
-            .await
+        self.post_json(
+            "/api/v1/sync/push",
+            Some(&u.token),
+            json!({"device_id": u.device, "events": events}),
+        )
+        .await
     }
 
     /// Pushes and expects 200; returns the results array.
@@ -143,7 +171,10 @@ impl TestServer {
 
     pub async fn pull(&self, u: &User, after: u64, limit: u32) -> Value {
         let (st, body) = self
-            .get_json(&format!("/api/v1/sync/pull?after={after}&limit={limit}"), Some(&u.token))
+            .get_json(
+                &format!("/api/v1/sync/pull?after={after}&limit={limit}"),
+                Some(&u.token),
+            )
             .await;
         assert_eq!(st, StatusCode::OK, "pull: {body}");
         body
@@ -170,7 +201,10 @@ pub struct User {
 }
 
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
 }
 
 pub fn new_id() -> String {
@@ -178,7 +212,14 @@ pub fn new_id() -> String {
 }
 
 /// An event by `u` on `record` (a new record when None).
-pub fn event(u: &User, project: &str, area: Option<&str>, record: &str, kind: &str, payload: Value) -> Value {
+pub fn event(
+    u: &User,
+    project: &str,
+    area: Option<&str>,
+    record: &str,
+    kind: &str,
+    payload: Value,
+) -> Value {
     let ms = now_ms();
     json!({
         "id": new_id(), "record_id": record,
@@ -192,7 +233,14 @@ pub fn event(u: &User, project: &str, area: Option<&str>, record: &str, kind: &s
 }
 
 pub fn duty(s: &TestServer, u: &User, text: &str) -> Value {
-    event(u, &s.project, None, &new_id(), "duty_log.entry_added", json!({"text": text}))
+    event(
+        u,
+        &s.project,
+        None,
+        &new_id(),
+        "duty_log.entry_added",
+        json!({"text": text}),
+    )
 }
 
 pub fn status(r: &Value) -> &str {
