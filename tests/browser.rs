@@ -1,0 +1,111 @@
+//! In-browser tests of the app shell (headless Chromium through wasm-bindgen-test-runner):
+//! `cargo test -p guanjia --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_storage::{LocalStorage, Storage};
+use guanjia::i18n::{tr, I18n, Key, Lang};
+use guanjia::pages::SettingsPage;
+use guanjia::settings::LANG_KEY;
+use guanjia::App;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh `<div>` in the test page to mount into. All tests share one page.
+fn container() -> HtmlElement {
+    let div = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn text(el: &HtmlElement) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn table_defaults_to_simplified_chinese() {
+    assert_eq!(Lang::default(), Lang::ZhCn);
+    assert_eq!(tr(Lang::ZhCn, Key::Tagline), "离线优先的物业管家工作台");
+    assert_eq!(tr(Lang::En, Key::NavSettings), "Settings");
+}
+
+#[wasm_bindgen_test]
+async fn home_page_renders_in_chinese_with_version() {
+    LocalStorage::delete(LANG_KEY);
+    let root = container();
+    let handle = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+
+    let shown = text(&root);
+    assert!(shown.contains("管家 Guanjia"), "{shown}");
+    assert!(shown.contains("离线优先的物业管家工作台"), "{shown}");
+    assert!(shown.contains(guanjia::VERSION), "{shown}");
+    let html_lang = document().document_element().unwrap().get_attribute("lang");
+    assert_eq!(html_lang.as_deref(), Some("zh-CN"));
+
+    drop(handle);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn stored_language_is_used_on_start() {
+    LocalStorage::set(LANG_KEY, "en").unwrap();
+    let root = container();
+    let handle = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+
+    let shown = text(&root);
+    assert!(shown.contains("Offline-first workbench"), "{shown}");
+    let html_lang = document().document_element().unwrap().get_attribute("lang");
+    assert_eq!(html_lang.as_deref(), Some("en"));
+
+    drop(handle);
+    root.remove();
+    LocalStorage::delete(LANG_KEY);
+}
+
+#[wasm_bindgen_test]
+async fn settings_toggle_switches_and_persists_language() {
+    LocalStorage::delete(LANG_KEY);
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        I18n::provide(Lang::ZhCn);
+        view! { <SettingsPage /> }
+    });
+    leptos::task::tick().await;
+
+    let shown = text(&root);
+    assert!(shown.contains("语言"), "{shown}");
+    // The test browser is online, and the page says so.
+    assert!(shown.contains("在线"), "{shown}");
+    assert!(root.query_selector(".net-status.online").unwrap().is_some());
+
+    let english: HtmlElement = root
+        .query_selector("button[data-lang='en']")
+        .unwrap()
+        .expect("an English button")
+        .unchecked_into();
+    assert_eq!(
+        english.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    english.click();
+    leptos::task::tick().await;
+
+    let shown = text(&root);
+    assert!(shown.contains("Language"), "{shown}");
+    assert!(shown.contains("Online"), "{shown}");
+    assert_eq!(
+        english.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(LocalStorage::get::<String>(LANG_KEY).unwrap(), "en");
+
+    drop(handle);
+    root.remove();
+    LocalStorage::delete(LANG_KEY);
+}
