@@ -39,6 +39,40 @@ pub struct PushOutcome {
     pub epoch_reset: bool,
 }
 
+/// The small state kept beside the events (one row in the device's store).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaMeta {
+    pub device_id: DeviceId,
+    pub user: UserId,
+    pub clock: Hlc,
+    pub clock_offset_ms: i64,
+    pub cursor: u64,
+    pub epoch: Option<String>,
+}
+
+/// Everything that changed since the last `take_changes`: what one store transaction must
+/// write so that the stored replica equals the one in memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// Current copies of new or changed events (seq learned, re-stamped, pulled).
+    pub events: Vec<Event>,
+    pub outbox_added: Vec<EventId>,
+    pub outbox_removed: Vec<EventId>,
+    pub rejected: Vec<(EventId, RejectedEvent)>,
+    /// The records whose folded view must be rebuilt.
+    pub records: Vec<RecordId>,
+    pub meta: Option<ReplicaMeta>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+            && self.outbox_added.is_empty()
+            && self.outbox_removed.is_empty()
+            && self.rejected.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Replica {
     pub device_id: DeviceId,
@@ -51,6 +85,13 @@ pub struct Replica {
     rejected: BTreeMap<EventId, RejectedEvent>,
     cursor: u64,
     epoch: Option<String>,
+    /// Bookkeeping for `take_changes`: what the store holds, and what changed since.
+    #[serde(skip)]
+    stored_outbox: BTreeSet<EventId>,
+    #[serde(skip)]
+    dirty_events: BTreeSet<EventId>,
+    #[serde(skip)]
+    dirty_rejected: BTreeSet<EventId>,
 }
 
 fn server_ms(server_time: &str) -> Option<i64> {
@@ -71,7 +112,83 @@ impl Replica {
             rejected: BTreeMap::new(),
             cursor: 0,
             epoch: None,
+            stored_outbox: BTreeSet::new(),
+            dirty_events: BTreeSet::new(),
+            dirty_rejected: BTreeSet::new(),
         }
+    }
+
+    /// Rebuilds a replica from what the device's store holds.
+    pub fn restore(
+        meta: ReplicaMeta,
+        events: Vec<Event>,
+        outbox: Vec<EventId>,
+        rejected: Vec<(EventId, RejectedEvent)>,
+    ) -> Self {
+        let outbox: BTreeSet<EventId> = outbox.into_iter().collect();
+        Self {
+            device_id: meta.device_id,
+            user: meta.user,
+            clock: HlcClock::new(meta.clock),
+            clock_offset_ms: meta.clock_offset_ms,
+            events: events.into_iter().map(|e| (e.id, e)).collect(),
+            stored_outbox: outbox.clone(),
+            outbox,
+            rejected: rejected.into_iter().collect(),
+            cursor: meta.cursor,
+            epoch: meta.epoch,
+            dirty_events: BTreeSet::new(),
+            dirty_rejected: BTreeSet::new(),
+        }
+    }
+
+    pub fn meta(&self) -> ReplicaMeta {
+        ReplicaMeta {
+            device_id: self.device_id,
+            user: self.user,
+            clock: self.clock.last(),
+            clock_offset_ms: self.clock_offset_ms,
+            cursor: self.cursor,
+            epoch: self.epoch.clone(),
+        }
+    }
+
+    /// Hands over what changed since the last call (for one store transaction) and marks it
+    /// stored. If that transaction fails, rebuild the replica from the store.
+    pub fn take_changes(&mut self) -> Changes {
+        let events: Vec<Event> = std::mem::take(&mut self.dirty_events)
+            .into_iter()
+            .filter_map(|id| self.events.get(&id).cloned())
+            .collect();
+        let mut records: Vec<RecordId> = events.iter().map(|e| e.record_id).collect();
+        records.sort();
+        records.dedup();
+        let changes = Changes {
+            outbox_added: self
+                .outbox
+                .difference(&self.stored_outbox)
+                .copied()
+                .collect(),
+            outbox_removed: self
+                .stored_outbox
+                .difference(&self.outbox)
+                .copied()
+                .collect(),
+            rejected: std::mem::take(&mut self.dirty_rejected)
+                .into_iter()
+                .filter_map(|id| self.rejected.get(&id).map(|r| (id, r.clone())))
+                .collect(),
+            events,
+            records,
+            meta: Some(self.meta()),
+        };
+        self.stored_outbox = self.outbox.clone();
+        changes
+    }
+
+    /// Whether an event is still waiting to be pushed.
+    pub fn is_pending(&self, id: EventId) -> bool {
+        self.outbox.contains(&id)
     }
 
     pub fn cursor(&self) -> u64 {
@@ -137,6 +254,7 @@ impl Replica {
             received_at: None,
         };
         self.events.insert(ev.id, ev.clone());
+        self.dirty_events.insert(ev.id);
         self.outbox.insert(ev.id);
         ev
     }
@@ -201,6 +319,7 @@ impl Replica {
                 PushResult::Accepted { seq, .. } | PushResult::Duplicate { seq, .. } => {
                     if let Some(e) = self.events.get_mut(&ev.id) {
                         e.seq = Some(*seq);
+                        self.dirty_events.insert(ev.id);
                     }
                     self.outbox.remove(&ev.id);
                     out.stored += 1;
@@ -211,6 +330,7 @@ impl Replica {
                 } => skewed = true,
                 PushResult::Rejected { code, message, .. } => {
                     if self.outbox.remove(&ev.id) {
+                        self.dirty_rejected.insert(ev.id);
                         self.rejected.insert(
                             ev.id,
                             RejectedEvent {
@@ -251,6 +371,7 @@ impl Replica {
             let hlc = self.clock.tick(now);
             if let Some(e) = self.events.get_mut(id) {
                 e.hlc = hlc;
+                self.dirty_events.insert(*id);
             }
         }
         pending.len()
@@ -262,6 +383,7 @@ impl Replica {
         for ev in events {
             self.clock.observe(ev.hlc);
             self.outbox.remove(&ev.id);
+            self.dirty_events.insert(ev.id);
             self.events.insert(ev.id, ev.clone());
         }
     }
@@ -290,5 +412,90 @@ impl Replica {
             .into_iter()
             .map(|(id, (rt, evs))| (id, fold_any(&rt, id, evs)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn replica() -> Replica {
+        Replica::new(
+            DeviceId::from_random([3; 16]),
+            UserId::from_parts(1, [1; 10]),
+        )
+    }
+
+    fn draft() -> Draft {
+        Draft {
+            record_id: RecordId::from_parts(5, [5; 10]),
+            record_type: RecordType::parse("duty_log").unwrap(),
+            kind: Kind::parse("duty_log.entry_added").unwrap(),
+            project_id: ProjectId::from_parts(1, [2; 10]),
+            area_id: None,
+            payload: json!({"text": "交接正常"}),
+        }
+    }
+
+    fn rebuild(
+        r: &mut Replica,
+        stored: &mut (
+            Vec<Event>,
+            BTreeSet<EventId>,
+            Vec<(EventId, RejectedEvent)>,
+            Option<ReplicaMeta>,
+        ),
+    ) -> Replica {
+        let c = r.take_changes();
+        for e in c.events {
+            stored.0.retain(|x| x.id != e.id);
+            stored.0.push(e);
+        }
+        stored.1.extend(c.outbox_added);
+        for id in c.outbox_removed {
+            stored.1.remove(&id);
+        }
+        stored.2.extend(c.rejected);
+        stored.3 = c.meta;
+        Replica::restore(
+            stored.3.clone().unwrap(),
+            stored.0.clone(),
+            stored.1.iter().copied().collect(),
+            stored.2.clone(),
+        )
+    }
+
+    #[test]
+    fn a_replica_rebuilt_from_its_changes_equals_the_one_in_memory() {
+        let mut r = replica();
+        let mut stored = Default::default();
+        let e = r.record(1_000, [1; 10], draft());
+        let back = rebuild(&mut r, &mut stored);
+        assert_eq!(back.pending_count(), 1);
+        assert_eq!(back.meta(), r.meta());
+        let resp = PushResponse {
+            server_time: "2026-11-22T05:00:00.000Z".into(),
+            epoch: "e1".into(),
+            results: vec![PushResult::Accepted {
+                id: e.id.to_string(),
+                seq: 7,
+            }],
+        };
+        r.on_push_response(std::slice::from_ref(&e), &resp, 2_000);
+        let back = rebuild(&mut r, &mut stored);
+        assert_eq!(back.pending_count(), 0);
+        assert_eq!(back.event(e.id).unwrap().seq, Some(7));
+        assert_eq!(back.epoch(), Some("e1"));
+        assert!(r.take_changes().is_empty());
+    }
+
+    #[test]
+    fn a_crash_between_the_local_write_and_the_push_leaves_the_event_pending() {
+        let mut r = replica();
+        let mut stored = Default::default();
+        r.record(1_000, [1; 10], draft());
+        let after_crash = rebuild(&mut r, &mut stored);
+        assert_eq!(after_crash.next_batch(10).len(), 1);
     }
 }

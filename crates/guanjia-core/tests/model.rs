@@ -2,7 +2,7 @@
 //!
 //! Several devices make random edits, push and pull through a network that loses answers,
 //! duplicates and delays requests (so they arrive out of order), crash in the middle of
-//! applying a pull page, have clocks days off or running ahead, and face a server restored
+//! applying a pull page or before committing a push answer, have clocks days off or running ahead, and face a server restored
 //! from an older backup. After the network heals, every replica must hold exactly the
 //! server's events and fold every record to the same state, and every event any device ever
 //! made must be on the server exactly once.
@@ -15,7 +15,7 @@ use guanjia_core::hlc::Hlc;
 use guanjia_core::ids::{AreaId, DeviceId, EventId, ProjectId, RecordId, UserId};
 use guanjia_core::kinds::{check_clock, check_payload};
 use guanjia_core::protocol::{PullResponse, PushResponse, PushResult};
-use guanjia_core::replica::{Draft, Replica};
+use guanjia_core::replica::{Draft, RejectedEvent, Replica, ReplicaMeta};
 use guanjia_core::scope::{check_write, Placement, Principal, Role};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -144,14 +144,66 @@ impl MemServer {
     }
 }
 
+/// What the device's store (IndexedDB in the app) holds: written only through
+/// `Replica::take_changes`, read back after a crash.
+#[derive(Default)]
+struct Disk {
+    events: BTreeMap<EventId, Event>,
+    outbox: BTreeSet<EventId>,
+    rejected: BTreeMap<EventId, RejectedEvent>,
+    meta: Option<ReplicaMeta>,
+}
+
 struct Device {
     replica: Replica,
+    disk: Disk,
     principal: Principal,
     /// Device wall clock minus true time: days behind, minutes ahead, jumping around.
     clock_error_ms: i64,
 }
 
 impl Device {
+    /// Commits what changed in memory, as one store transaction.
+    fn persist(&mut self) {
+        let c = self.replica.take_changes();
+        for e in c.events {
+            self.disk.events.insert(e.id, e);
+        }
+        self.disk.outbox.extend(c.outbox_added);
+        for id in c.outbox_removed {
+            self.disk.outbox.remove(&id);
+        }
+        self.disk.rejected.extend(c.rejected);
+        self.disk.meta = c.meta;
+    }
+
+    /// The app dies before committing: memory is lost, the store is what is left.
+    fn crash(&mut self) {
+        let Some(meta) = self.disk.meta.clone() else {
+            self.replica = Replica::new(self.replica.device_id, self.replica.user);
+            return;
+        };
+        self.replica = Replica::restore(
+            meta,
+            self.disk.events.values().cloned().collect(),
+            self.disk.outbox.iter().copied().collect(),
+            self.disk
+                .rejected
+                .iter()
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+        );
+    }
+
+    /// After handling a server answer: usually committed, sometimes the app dies first.
+    fn commit_or_crash(&mut self, crash: bool) {
+        if crash {
+            self.crash();
+        } else {
+            self.persist();
+        }
+    }
+
     fn now(&self, true_ms: u64) -> u64 {
         (true_ms as i64 + self.clock_error_ms).max(0) as u64
     }
@@ -197,6 +249,7 @@ impl World {
                 bytes[10] = i as u8;
                 Device {
                     replica: Replica::new(DeviceId::from_random(bytes), user),
+                    disk: Disk::default(),
                     principal: Principal {
                         user_id: user,
                         role: if i % 2 == 0 {
@@ -316,15 +369,20 @@ impl World {
         let now = self.devices[d].now(self.server.now_ms);
         let random = self.rng.bytes10();
         let ev = self.devices[d].replica.record(now, random, draft);
+        // One user action = one committed transaction; only then is it "saved".
+        self.devices[d].persist();
         self.created.insert(ev.id);
     }
 
     fn deliver(&mut self, f: InFlight, answer_arrives: bool) {
         let resp = self.server.push(&f.principal, &f.sent);
         if answer_arrives {
+            let crash = self.rng.chance(5);
             let dev = &mut self.devices[f.device];
             let now = dev.now(self.server.now_ms);
             dev.replica.on_push_response(&f.sent, &resp, now);
+            // The server committed; the device may die before marking the events sent.
+            dev.commit_or_crash(crash);
         }
     }
 
@@ -363,11 +421,20 @@ impl World {
         match self.rng.below(10) {
             0 => {} // answer lost
             1 => {
-                // crash while applying the page: a prefix is stored, the cursor is not moved
+                // a store without atomic pages: a prefix is committed, the cursor is not moved
                 let k = self.rng.below(page.events.len() as u64 + 1) as usize;
                 self.devices[d].replica.ingest(&page.events[..k]);
+                self.devices[d].persist();
             }
-            _ => self.devices[d].replica.on_pull_page(&page, now),
+            2 => {
+                // the app dies in the middle of applying the page, before its commit
+                self.devices[d].replica.on_pull_page(&page, now);
+                self.devices[d].crash();
+            }
+            _ => {
+                self.devices[d].replica.on_pull_page(&page, now);
+                self.devices[d].persist();
+            }
         }
     }
 
@@ -431,6 +498,7 @@ impl World {
                     let page = self.server.pull(self.devices[d].replica.cursor(), 100);
                     let now = self.devices[d].now(self.server.now_ms);
                     self.devices[d].replica.on_pull_page(&page, now);
+                    self.devices[d].persist();
                     if !page.has_more {
                         break;
                     }
