@@ -438,15 +438,15 @@ mod tests {
         }
     }
 
-    fn rebuild(
-        r: &mut Replica,
-        stored: &mut (
-            Vec<Event>,
-            BTreeSet<EventId>,
-            Vec<(EventId, RejectedEvent)>,
-            Option<ReplicaMeta>,
-        ),
-    ) -> Replica {
+    /// The store's rows: events, outbox, rejected, meta.
+    type Stored = (
+        Vec<Event>,
+        BTreeSet<EventId>,
+        Vec<(EventId, RejectedEvent)>,
+        Option<ReplicaMeta>,
+    );
+
+    fn rebuild(r: &mut Replica, stored: &mut Stored) -> Replica {
         let c = r.take_changes();
         for e in c.events {
             stored.0.retain(|x| x.id != e.id);
@@ -469,7 +469,7 @@ mod tests {
     #[test]
     fn a_replica_rebuilt_from_its_changes_equals_the_one_in_memory() {
         let mut r = replica();
-        let mut stored = Default::default();
+        let mut stored = Stored::default();
         let e = r.record(1_000, [1; 10], draft());
         let back = rebuild(&mut r, &mut stored);
         assert_eq!(back.pending_count(), 1);
@@ -493,7 +493,7 @@ mod tests {
     #[test]
     fn a_crash_between_the_local_write_and_the_push_leaves_the_event_pending() {
         let mut r = replica();
-        let mut stored = Default::default();
+        let mut stored = Stored::default();
         r.record(1_000, [1; 10], draft());
         let after_crash = rebuild(&mut r, &mut stored);
         assert_eq!(after_crash.next_batch(10).len(), 1);
