@@ -29,6 +29,34 @@ pub struct DutyLog {
     pub entries: Vec<DutyEntry>,
 }
 
+/// The duty log of one guard post for one day. Every device derives the same id, so two
+/// butlers starting the day's log offline write into one record, not two.
+pub fn log_id(post: RecordId, day: chrono::NaiveDate) -> RecordId {
+    // FNV-1a over the post id and the date: stable on every platform and version.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    mix(post.as_uuid().as_bytes());
+    mix(day.format("%Y-%m-%d").to_string().as_bytes());
+    let a = h.to_le_bytes();
+    let b = h
+        .rotate_left(29)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .to_le_bytes();
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(0);
+    RecordId::from_parts(
+        midnight.max(0) as u64,
+        [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]],
+    )
+}
+
 impl DutyLog {
     pub fn entry(&self, id: EventId) -> Option<&DutyEntry> {
         self.entries.iter().find(|e| e.event_id == id)
@@ -71,6 +99,17 @@ mod tests {
     use crate::fold::fold;
     use crate::records::test_support::Maker;
     use serde_json::json;
+
+    #[test]
+    fn every_device_derives_the_same_log_id_for_a_post_and_day() {
+        let post = RecordId::from_parts(1_763_787_600_000, [4; 10]);
+        let d1 = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let d2 = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(log_id(post, d1), log_id(post, d1));
+        assert_ne!(log_id(post, d1), log_id(post, d2));
+        assert_eq!(log_id(post, d1).as_uuid().get_version_num(), 7);
+        assert!(log_id(post, d1) < log_id(post, d2), "logs sort by day");
+    }
 
     #[test]
     fn two_corrections_of_the_same_entry_are_both_kept() {

@@ -4,7 +4,7 @@ mod duty_log;
 mod reference;
 mod repair_order;
 
-pub use duty_log::{DutyEntry, DutyLog};
+pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
 pub use reference::Reference;
 pub use repair_order::{RepairOrder, RepairStatus, StatusChange};
 
