@@ -1,24 +1,41 @@
 //! 管家 Guanjia — the field app (Leptos CSR, built to wasm with trunk, installed as a PWA).
+//!
+//! Data flow: a user action → [`engine::Engine::record`] (core replica + one strict
+//! IndexedDB transaction) → [`sync`] pushes the outbox and pulls new events whenever the
+//! server answers → screens fold the events they show ([`data`]).
 
+pub mod api;
+pub mod data;
+pub mod engine;
 pub mod i18n;
 pub mod network;
 pub mod pages;
+pub mod platform;
+pub mod session;
 pub mod settings;
+pub mod state;
+pub mod store;
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
-use crate::i18n::{I18n, Key};
-use crate::pages::{HomePage, NotFound, SettingsPage};
+use crate::i18n::{use_i18n, I18n, Key};
+use crate::pages::{
+    DutyLogPage, DutyPostsPage, HomePage, InboxPage, LoginPage, NotFound, SettingsPage,
+};
+use crate::state::{use_app, AppState, SyncState};
 
 /// The app's version, shown on the home page.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The whole app: language context, top bar with navigation, and the routes.
+/// The whole app: language and state contexts, the sync bar, navigation and the routes.
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = I18n::provide(settings::load_lang());
+    let app = AppState::provide();
 
     // Keep `<html lang>` and the window title in step with the chosen language.
     Effect::new(move |_| {
@@ -31,25 +48,154 @@ pub fn App() -> impl IntoView {
         document.set_title(i18n::tr(lang, Key::AppName));
     });
 
+    leptos::task::spawn_local(async move {
+        match engine::init(engine::DB_NAME).await {
+            Ok(_) => {
+                session::restore(app).await;
+                sync::start(app);
+            }
+            Err(e) => app.store_error.set(Some(e.to_string())),
+        }
+        app.ready.set(true);
+        app.bump();
+    });
+    platform::watch_storage();
+    platform::watch_updates(app.update_ready);
+
     view! {
         <Router>
-            <header class="topbar">
-                <A href="/" attr:class="brand">
-                    {move || i18n.t(Key::AppName)}
-                </A>
-                <nav class="nav" aria-label=move || i18n.t(Key::NavLabel)>
-                    <A href="/" exact=true>
-                        {move || i18n.t(Key::NavHome)}
-                    </A>
-                    <A href="/settings">{move || i18n.t(Key::NavSettings)}</A>
-                </nav>
-            </header>
-            <main id="main">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/settings") view=SettingsPage />
-                </Routes>
-            </main>
+            <Shell />
         </Router>
+    }
+}
+
+/// Everything inside the router: top bar, sync bar, banners, pages; sends signed-out
+/// people to the login page.
+#[component]
+fn Shell() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if app.ready.get() && app.session.get().is_none() && location.pathname.get() != "/login" {
+            navigate("/login", Default::default());
+        }
+    });
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                {move || i18n.t(Key::AppName)}
+            </A>
+            <nav class="nav" aria-label=move || i18n.t(Key::NavLabel)>
+                <A href="/" exact=true>
+                    {move || i18n.t(Key::NavToday)}
+                </A>
+                <A href="/duty">{move || i18n.t(Key::NavDuty)}</A>
+                <A href="/inbox">
+                    {move || i18n.t(Key::NavInbox)}
+                    <Show when=move || { app.sync.get().rejected > 0 }>
+                        <span class="count">{move || app.sync.get().rejected}</span>
+                    </Show>
+                </A>
+                <A href="/settings">{move || i18n.t(Key::NavSettings)}</A>
+            </nav>
+        </header>
+        <SyncBar />
+        <UpdateBanner />
+        <Show when=move || app.store_error.get().is_some()>
+            <p class="banner error" role="alert">
+                {move || i18n.t(Key::StoreFailed)}
+                {move || app.store_error.get().unwrap_or_default()}
+            </p>
+        </Show>
+        <main id="main">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/duty") view=DutyPostsPage />
+                <Route path=path!("/duty/:post") view=DutyLogPage />
+                <Route path=path!("/inbox") view=InboxPage />
+                <Route path=path!("/settings") view=SettingsPage />
+            </Routes>
+        </main>
+    }
+}
+
+/// Always visible: connection, unsent count, last sync, progress of a long sync.
+#[component]
+fn SyncBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let state = move || app.sync.get().state;
+    let last = move || {
+        app.sync
+            .get()
+            .last_sync_ms
+            .map(|ms| {
+                let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+                format!(
+                    "{:02}:{:02}:{:02}",
+                    d.get_hours(),
+                    d.get_minutes(),
+                    d.get_seconds()
+                )
+            })
+            .unwrap_or_else(|| i18n.t(Key::Never).to_string())
+    };
+    view! {
+        <div class="syncbar" data-testid="sync-bar" data-state=move || state().code() role="status">
+            <span class="dot" aria-hidden="true"></span>
+            <span class="sync-state">
+                {move || i18n.t(match state() {
+                    SyncState::Online => Key::SyncOnline,
+                    SyncState::Offline => Key::SyncOffline,
+                    SyncState::Syncing => Key::SyncSyncing,
+                    SyncState::Paused => Key::SyncPaused,
+                })}
+            </span>
+            <span>
+                {move || i18n.t(Key::SyncPending)} ": "
+                <strong data-testid="sync-pending">{move || app.sync.get().pending}</strong>
+            </span>
+            <span>{move || i18n.t(Key::SyncLast)} ": " <span data-testid="sync-last">{last}</span></span>
+            {move || app.sync.get().pulled.map(|n| view! { <span>{i18n.t(Key::SyncPulled)} " " {n}</span> })}
+            <Show when=move || state() == SyncState::Paused>
+                <A href="/login" attr:class="button">{move || i18n.t(Key::LoginSubmit)}</A>
+            </Show>
+            <button type="button" class="secondary small" data-testid="sync-now" on:click=move |_| {
+                if app.sync.get_untracked().state == SyncState::Paused {
+                    return;
+                }
+                sync::request_sync();
+            }>
+                {move || i18n.t(Key::SyncNow)}
+            </button>
+        </div>
+    }
+}
+
+/// A new version is waiting: offer it, but never while work could be lost.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let safe = move || app.sync.get().pending == 0 && !app.form_dirty.get();
+    view! {
+        <Show when=move || app.update_ready.get()>
+            <div class="banner" data-testid="update-banner" role="status">
+                <span>{move || i18n.t(Key::UpdateReady)}</span>
+                <Show when=safe fallback=move || view! { <span class="hint">{move || i18n.t(Key::UpdateWait)}</span> }>
+                    <button type="button" class="primary small" data-testid="update-apply" on:click=move |_| {
+                        // Checked again at the click: the outbox may have filled meanwhile.
+                        if app.sync.get_untracked().pending == 0 && !app.form_dirty.get_untracked() {
+                            platform::apply_update();
+                        }
+                    }>
+                        {move || i18n.t(Key::UpdateApply)}
+                    </button>
+                </Show>
+            </div>
+        </Show>
     }
 }

@@ -2,18 +2,157 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::data::{self, EntryState};
+use crate::engine::engine;
 use crate::i18n::{use_i18n, Key, Lang};
 use crate::network::use_online;
+use crate::state::{use_app, Session};
+use guanjia_core::replica::Draft;
+use guanjia_core::{EventId, Kind, RecordId, RecordType, Role};
 
-/// `/`: what the app is and which version runs.
+fn role_key(role: Role) -> Key {
+    match role {
+        Role::Butler => Key::RoleButler,
+        Role::Supervisor => Key::RoleSupervisor,
+        Role::Technician => Key::RoleTechnician,
+        Role::Admin => Key::RoleAdmin,
+    }
+}
+
+/// `/login`: sign in once; the session is kept on the device for offline use.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let navigate = use_navigate();
+    let username = RwSignal::new(
+        app.session
+            .get_untracked()
+            .map(|s| s.user.username)
+            .unwrap_or_default(),
+    );
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result =
+                crate::session::sign_in(app, &username.get_untracked(), &password.get_untracked())
+                    .await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    password.set(String::new());
+                    navigate("/", Default::default());
+                }
+                Err(m) => error.set(Some(m)),
+            }
+        });
+    };
+    view! {
+        <section class="page login">
+            <h1>{move || i18n.t(Key::LoginTitle)}</h1>
+            <form class="card form" on:submit=submit>
+                <label>
+                    <span>{move || i18n.t(Key::Username)}</span>
+                    <input
+                        data-testid="login-username"
+                        name="username"
+                        autocomplete="username"
+                        required
+                        prop:value=move || username.get()
+                        on:input=move |ev| username.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    <span>{move || i18n.t(Key::Password)}</span>
+                    <input
+                        data-testid="login-password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </label>
+                <button type="submit" class="primary" data-testid="login-submit" disabled=move || busy.get()>
+                    {move || i18n.t(if busy.get() { Key::LoginWorking } else { Key::LoginSubmit })}
+                </button>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert" data-testid="login-error">
+                        {move || i18n.t(Key::LoginFailed)}
+                        {move || error.get().unwrap_or_default()}
+                    </p>
+                </Show>
+            </form>
+        </section>
+    }
+}
+
+/// `/`: the signed-in person's day.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
+    let app = use_app();
+    let name = move || {
+        app.session
+            .get()
+            .map(|s| s.user.display_name)
+            .unwrap_or_default()
+    };
+    let role = move || {
+        app.session
+            .get()
+            .map(|s| i18n.t(role_key(s.user.role)))
+            .unwrap_or_default()
+    };
+    let areas = move || {
+        app.session
+            .get()
+            .map(|s: Session| {
+                s.me.projects
+                    .iter()
+                    .flat_map(|p| {
+                        p.areas
+                            .iter()
+                            .map(move |a| format!("{} · {}", p.name, a.name))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("，")
+            })
+            .unwrap_or_default()
+    };
     view! {
         <section class="page home">
-            <h1>{move || i18n.t(Key::AppName)}</h1>
-            <p class="tagline">{move || i18n.t(Key::Tagline)}</p>
+            <h1>{move || i18n.t(Key::TodayTitle)}</h1>
+            <p class="tagline">
+                {move || i18n.t(Key::Hello)} <strong>{name}</strong> " (" {role} ")"
+            </p>
+            <p class="hint">{move || i18n.t(Key::MyAreas)} ": " {areas}</p>
+            <div class="cards">
+                <A href="/duty" attr:class="card link-card" attr:data-testid="today-duty">
+                    <h2>{move || i18n.t(Key::TodayDutyCard)}</h2>
+                    <p>{move || i18n.t(Key::TodayDutyHint)}</p>
+                </A>
+                <div class="card">
+                    <h2>{move || i18n.t(Key::TodayPatrolCard)}</h2>
+                    <p class="hint">{move || i18n.t(Key::EmptyFeature)}</p>
+                </div>
+                <div class="card">
+                    <h2>{move || i18n.t(Key::TodayRepairCard)}</h2>
+                    <p class="hint">{move || i18n.t(Key::EmptyFeature)}</p>
+                </div>
+            </div>
             <p class="version">
                 <span>{move || i18n.t(Key::Version)}</span>
                 " "
@@ -23,11 +162,306 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// `/settings`: language and the device's network state.
+/// `/duty`: pick a guard post.
+#[component]
+pub fn DutyPostsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let posts = Memo::new(move |_| {
+        app.data_version.track();
+        data::guard_posts()
+    });
+    view! {
+        <section class="page duty">
+            <h1>{move || i18n.t(Key::DutyTitle)}</h1>
+            <p class="hint">{move || i18n.t(Key::DutyPick)}</p>
+            <Show when=move || !posts.get().is_empty() fallback=move || view! { <p class="hint">{move || i18n.t(Key::DutyNoPosts)}</p> }>
+                <ul class="list">
+                    <For each=move || posts.get() key=|p| p.id let:post>
+                        <li>
+                            <A href=format!("/duty/{}", post.id) attr:class="list-link" attr:data-testid="post-link">
+                                {post.name.clone()}
+                            </A>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// `/duty/:post`: today's duty log of one post; add entries and corrections, never edit.
+#[component]
+pub fn DutyLogPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let params = use_params_map();
+    let post_id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("post"))
+            .and_then(|s| RecordId::parse(&s).ok())
+    });
+    let post = Memo::new(move |_| {
+        app.data_version.track();
+        let id = post_id.get()?;
+        data::guard_posts().into_iter().find(|p| p.id == id)
+    });
+    let log = Memo::new(move |_| {
+        app.data_version.track();
+        post_id.get().map(|p| data::duty_log(p, data::today()))
+    });
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let correcting = RwSignal::new(None::<EventId>);
+    let correction = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        app.form_dirty
+            .set(!text.get().trim().is_empty() || !correction.get().trim().is_empty())
+    });
+    on_cleanup(move || app.form_dirty.set(false));
+
+    let add = move |body: String, corrects: Option<EventId>, on_ok: Box<dyn Fn()>| {
+        let (Some(p), Some((log_id, _))) = (post.get_untracked(), log.get_untracked()) else {
+            return;
+        };
+        let Some(e) = engine() else { return };
+        let mut payload = serde_json::json!({"text": body.trim(), "post_id": p.id});
+        if let Some(c) = corrects {
+            payload["corrects"] = serde_json::json!(c);
+        }
+        let draft = Draft {
+            record_id: log_id,
+            record_type: RecordType::parse("duty_log").expect("record type"),
+            kind: Kind::parse("duty_log.entry_added").expect("kind"),
+            project_id: p.project_id,
+            area_id: None,
+            payload,
+        };
+        leptos::task::spawn_local(async move {
+            match e.record(draft).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_ok();
+                    app.bump();
+                    crate::sync::request_sync();
+                }
+                Err(err) => error.set(Some(err.to_string())),
+            }
+            app.bump();
+        });
+    };
+    let me = move || app.session.get_untracked().map(|s| s.user.id);
+    view! {
+        <section class="page duty-log">
+            <h1>{move || post.get().map(|p| p.name).unwrap_or_else(|| i18n.t(Key::DutyTitle).to_string())}</h1>
+            <p class="hint">{move || i18n.t(Key::DutyRule)}</p>
+            <form
+                class="card form"
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let body = text.get_untracked();
+                    if body.trim().is_empty() {
+                        return;
+                    }
+                    add(body, None, Box::new(move || text.set(String::new())));
+                }
+            >
+                <label>
+                    <span>{move || i18n.t(Key::DutyNew)}</span>
+                    <textarea
+                        data-testid="duty-text"
+                        rows="3"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+                <button type="submit" class="primary" data-testid="duty-add" disabled=move || text.get().trim().is_empty()>
+                    {move || i18n.t(Key::DutyAdd)}
+                </button>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert">{move || i18n.t(Key::SaveFailed)} {move || error.get().unwrap_or_default()}</p>
+                </Show>
+            </form>
+            <h2>{move || i18n.t(Key::DutyToday)}</h2>
+            <Show
+                when=move || log.get().is_some_and(|(_, f)| !f.state.entries.is_empty())
+                fallback=move || view! { <p class="hint">{move || i18n.t(Key::DutyEmpty)}</p> }
+            >
+                <ol class="entries">
+                    <For
+                        each=move || log.get().map(|(_, f)| f.state.entries).unwrap_or_default().into_iter().rev()
+                        key=|e| (e.event_id, e.seq, e.corrected_by.len())
+                        let:entry
+                    >
+                        {
+                            let id = entry.event_id;
+                            let state = Memo::new(move |_| {
+                                app.data_version.track();
+                                data::entry_state(id)
+                            });
+                            let mine = me() == Some(entry.author);
+                            let author = if mine { i18n.t(Key::Me).to_string() } else { entry.author.to_string()[..8].to_string() };
+                            let corrects = entry.corrects;
+                            let corrected = !entry.corrected_by.is_empty();
+                            view! {
+                                <li
+                                    class="entry card"
+                                    class:corrected=corrected
+                                    data-testid="duty-entry"
+                                    data-entry-id=id.to_string()
+                                    data-state=move || state.get().code()
+                                    data-corrects=corrects.map(|c| c.to_string())
+                                >
+                                    <div class="entry-meta">
+                                        <time>{data::clock_time(&entry.device_time)}</time>
+                                        <span class="author">{author}</span>
+                                        <span class=move || format!("badge {}", state.get().code())>
+                                            {move || i18n.t(match state.get() {
+                                                EntryState::Pending => Key::StatePending,
+                                                EntryState::Synced => Key::StateSynced,
+                                                EntryState::Rejected => Key::StateRejected,
+                                            })}
+                                        </span>
+                                        {corrects.map(|_| view! { <span class="badge">{move || i18n.t(Key::DutyCorrects)}</span> })}
+                                        {corrected.then(|| view! { <span class="badge warn">{move || i18n.t(Key::DutyCorrectedBy)}</span> })}
+                                    </div>
+                                    <p class="entry-text" data-testid="duty-entry-text">{entry.text.clone()}</p>
+                                    <Show
+                                        when=move || correcting.get() == Some(id)
+                                        fallback=move || view! {
+                                            <button type="button" class="secondary" data-testid="duty-correct" on:click=move |_| { correction.set(String::new()); correcting.set(Some(id)); }>
+                                                {move || i18n.t(Key::DutyCorrect)}
+                                            </button>
+                                        }
+                                    >
+                                        <textarea
+                                            data-testid="duty-correct-text"
+                                            rows="2"
+                                            placeholder=move || i18n.t(Key::DutyCorrectPlaceholder)
+                                            prop:value=move || correction.get()
+                                            on:input=move |ev| correction.set(event_target_value(&ev))
+                                        ></textarea>
+                                        <div class="row">
+                                            <button
+                                                type="button"
+                                                class="primary"
+                                                data-testid="duty-correct-submit"
+                                                disabled=move || correction.get().trim().is_empty()
+                                                on:click=move |_| {
+                                                    let body = correction.get_untracked();
+                                                    add(body, Some(id), Box::new(move || { correction.set(String::new()); correcting.set(None); }));
+                                                }
+                                            >
+                                                {move || i18n.t(Key::DutyCorrectSubmit)}
+                                            </button>
+                                            <button type="button" class="secondary" on:click=move |_| correcting.set(None)>
+                                                {move || i18n.t(Key::Cancel)}
+                                            </button>
+                                        </div>
+                                    </Show>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ol>
+            </Show>
+        </section>
+    }
+}
+
+/// `/inbox`: refused changes and records with conflicts, with their reasons.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let items = Memo::new(move |_| {
+        app.data_version.track();
+        let Some(e) = engine() else { return Vec::new() };
+        e.read(|r| {
+            let mut out: Vec<(String, String, String)> = r
+                .rejected()
+                .iter()
+                .map(|(id, rej)| {
+                    let kind = r
+                        .event(*id)
+                        .map(|ev| ev.kind.to_string())
+                        .unwrap_or_default();
+                    (
+                        "rejected".to_string(),
+                        kind,
+                        format!("{}: {}", rej.code.as_str(), rej.message),
+                    )
+                })
+                .collect();
+            for (id, rec) in r.fold_all() {
+                let (conflicts, ignored) = match &rec {
+                    guanjia_core::AnyRecord::RepairOrder(f) => (
+                        f.conflicts.len(),
+                        f.ignored
+                            .iter()
+                            .map(|i| i.reason.clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                    guanjia_core::AnyRecord::Reference(f) => (f.conflicts.len(), Vec::new()),
+                    _ => (0, Vec::new()),
+                };
+                if conflicts > 0 || !ignored.is_empty() {
+                    out.push((
+                        "conflict".into(),
+                        id.to_string(),
+                        format!("{conflicts} / {}", ignored.join("; ")),
+                    ));
+                }
+            }
+            out
+        })
+        .unwrap_or_default()
+    });
+    view! {
+        <section class="page inbox">
+            <h1>{move || i18n.t(Key::InboxTitle)}</h1>
+            <Show when=move || !items.get().is_empty() fallback=move || view! { <p class="hint">{move || i18n.t(Key::InboxEmpty)}</p> }>
+                <ul class="list">
+                    {move || items.get().into_iter().map(|(what, subject, reason)| view! {
+                        <li class="card" data-testid="inbox-item" data-kind=what.clone()>
+                            <strong>{i18n.t(if what == "rejected" { Key::InboxRejected } else { Key::InboxConflict })}</strong>
+                            " " <code>{subject}</code>
+                            <p>{reason}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// `/settings`: language, storage, device, version, sign-out (guarded by the outbox).
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let app = use_app();
     let online = use_online();
+    let navigate = use_navigate();
+    let device = engine()
+        .map(|e| e.device_id.to_string())
+        .unwrap_or_default();
+    let storage = crate::platform::storage_info();
+    let blocked = RwSignal::new(false);
+    let logout = move |_| {
+        let pending = app.sync.get_untracked().pending;
+        if pending > 0 {
+            blocked.set(true);
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            if crate::session::sign_out(app).await {
+                navigate("/login", Default::default());
+            } else {
+                blocked.set(true);
+            }
+        });
+    };
     view! {
         <section class="page settings">
             <h1>{move || i18n.t(Key::SettingsTitle)}</h1>
@@ -55,18 +489,47 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="settings-network">
                 <h2 id="settings-network">{move || i18n.t(Key::Network)}</h2>
-                <p
-                    class="net-status"
-                    class:online=move || online.get()
-                    class:offline=move || !online.get()
-                    role="status"
-                >
+                <p class="net-status" class:online=move || online.get() class:offline=move || !online.get() role="status">
                     <span class="dot" aria-hidden="true"></span>
-                    <span>
-                        {move || i18n.t(if online.get() { Key::Online } else { Key::Offline })}
-                    </span>
+                    <span>{move || i18n.t(if online.get() { Key::Online } else { Key::Offline })}</span>
                 </p>
                 <p class="hint">{move || i18n.t(Key::NetworkHint)}</p>
+            </section>
+            <section class="card">
+                <h2>{move || i18n.t(Key::Storage)}</h2>
+                <p data-testid="settings-persist">
+                    {move || match storage.get().persisted {
+                        Some(true) => i18n.t(Key::Persistent),
+                        Some(false) => i18n.t(Key::NotPersistent),
+                        None => i18n.t(Key::Loading),
+                    }}
+                </p>
+                <p data-testid="settings-usage">
+                    {move || i18n.t(Key::Usage)} ": "
+                    {move || storage.get().usage_text()}
+                </p>
+                <Show when=move || storage.get().nearly_full()>
+                    <p class="error" role="alert">{move || i18n.t(Key::QuotaWarning)}</p>
+                </Show>
+            </section>
+            <section class="card">
+                <h2>{move || i18n.t(Key::Account)}</h2>
+                <p>{move || app.session.get().map(|s| format!("{} ({})", s.user.display_name, s.user.username)).unwrap_or_default()}</p>
+                <p>{move || i18n.t(Key::DeviceId)} ": " <code data-testid="settings-device-id">{device.clone()}</code></p>
+                <p>{move || i18n.t(Key::Version)} " " <span class="version-number">{crate::VERSION}</span></p>
+                <button type="button" class="secondary" data-testid="logout" on:click=logout>
+                    {move || i18n.t(Key::Logout)}
+                </button>
+                <Show when=move || blocked.get()>
+                    <p class="error" role="alert" data-testid="logout-blocked">
+                        {move || i18n.t(Key::LogoutBlocked)}
+                        {move || app.sync.get().pending}
+                        " "
+                        {move || i18n.t(Key::SyncPending)}
+                        ". "
+                        {move || i18n.t(Key::LogoutBlockedHint)}
+                    </p>
+                </Show>
             </section>
         </section>
     }

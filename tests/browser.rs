@@ -33,17 +33,41 @@ fn table_defaults_to_simplified_chinese() {
     assert_eq!(tr(Lang::En, Key::NavSettings), "Settings");
 }
 
+/// Ticks until `root`'s text contains `needle` (the app opens IndexedDB first).
+async fn wait_for_text(root: &HtmlElement, needle: &str) -> String {
+    for _ in 0..200 {
+        leptos::task::tick().await;
+        let shown = text(root);
+        if shown.contains(needle) {
+            return shown;
+        }
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+    panic!("`{needle}` never appeared: {}", text(root));
+}
+
 #[wasm_bindgen_test]
-async fn home_page_renders_in_chinese_with_version() {
+async fn without_a_session_the_app_asks_to_sign_in_in_chinese() {
     LocalStorage::delete(LANG_KEY);
     let root = container();
     let handle = mount_to(root.clone(), App);
-    leptos::task::tick().await;
-
-    let shown = text(&root);
+    let shown = wait_for_text(&root, "用户名").await;
     assert!(shown.contains("管家 Guanjia"), "{shown}");
-    assert!(shown.contains("离线优先的物业管家工作台"), "{shown}");
-    assert!(shown.contains(guanjia::VERSION), "{shown}");
+    assert!(shown.contains("登录"), "{shown}");
+    assert!(root
+        .query_selector("[data-testid=sync-bar]")
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector("[data-testid=login-submit]")
+        .unwrap()
+        .is_some());
     let html_lang = document().document_element().unwrap().get_attribute("lang");
     assert_eq!(html_lang.as_deref(), Some("zh-CN"));
 
@@ -56,10 +80,8 @@ async fn stored_language_is_used_on_start() {
     LocalStorage::set(LANG_KEY, "en").unwrap();
     let root = container();
     let handle = mount_to(root.clone(), App);
-    leptos::task::tick().await;
-
-    let shown = text(&root);
-    assert!(shown.contains("Offline-first workbench"), "{shown}");
+    let shown = wait_for_text(&root, "Username").await;
+    assert!(shown.contains("Sign in"), "{shown}");
     let html_lang = document().document_element().unwrap().get_attribute("lang");
     assert_eq!(html_lang.as_deref(), Some("en"));
 
@@ -74,7 +96,12 @@ async fn settings_toggle_switches_and_persists_language() {
     let root = container();
     let handle = mount_to(root.clone(), || {
         I18n::provide(Lang::ZhCn);
-        view! { <SettingsPage /> }
+        guanjia::state::AppState::provide();
+        view! {
+            <leptos_router::components::Router>
+                <SettingsPage />
+            </leptos_router::components::Router>
+        }
     });
     leptos::task::tick().await;
 

@@ -1,0 +1,108 @@
+//! Read models for the screens, folded from the replica's events.
+
+use crate::engine::engine;
+use guanjia_core::fold::{fold, Folded};
+use guanjia_core::records::{duty_log_id, DutyLog, Reference};
+use guanjia_core::{Event, EventId, ProjectId, RecordId};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Post {
+    pub id: RecordId,
+    pub project_id: ProjectId,
+    pub name: String,
+    pub code: String,
+}
+
+/// The guard posts this device knows, by code.
+pub fn guard_posts() -> Vec<Post> {
+    let Some(e) = engine() else { return Vec::new() };
+    e.read(|r| {
+        let mut by_record: BTreeMap<RecordId, Vec<&Event>> = BTreeMap::new();
+        for ev in r
+            .events()
+            .filter(|ev| ev.record_type.as_str() == "guard_post")
+        {
+            by_record.entry(ev.record_id).or_default().push(ev);
+        }
+        let mut posts: Vec<Post> = by_record
+            .into_iter()
+            .filter_map(|(id, evs)| {
+                let project_id = evs[0].project_id;
+                let f: Folded<Reference> = fold(id, evs);
+                if f.state.is_retired() {
+                    return None;
+                }
+                Some(Post {
+                    id,
+                    project_id,
+                    name: f.state.name()?.to_string(),
+                    code: f
+                        .state
+                        .get("code")
+                        .and_then(|c| c.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                })
+            })
+            .collect();
+        posts.sort_by(|a, b| a.code.cmp(&b.code));
+        posts
+    })
+    .unwrap_or_default()
+}
+
+/// The device's local calendar day.
+pub fn today() -> chrono::NaiveDate {
+    let d = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .unwrap_or_default()
+}
+
+/// A post's duty log for a day.
+pub fn duty_log(post: RecordId, day: chrono::NaiveDate) -> (RecordId, Folded<DutyLog>) {
+    let id = duty_log_id(post, day);
+    let folded = engine()
+        .and_then(|e| e.read(|r| fold::<DutyLog>(id, r.events())))
+        .unwrap_or_else(|| fold::<DutyLog>(id, std::iter::empty()));
+    (id, folded)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryState {
+    Pending,
+    Synced,
+    Rejected,
+}
+
+impl EntryState {
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryState::Pending => "pending",
+            EntryState::Synced => "synced",
+            EntryState::Rejected => "rejected",
+        }
+    }
+}
+
+pub fn entry_state(id: EventId) -> EntryState {
+    engine()
+        .and_then(|e| {
+            e.read(|r| {
+                if r.rejected().contains_key(&id) {
+                    EntryState::Rejected
+                } else if r.is_pending(id) {
+                    EntryState::Pending
+                } else {
+                    EntryState::Synced
+                }
+            })
+        })
+        .unwrap_or(EntryState::Pending)
+}
+
+/// Local "HH:MM" of an RFC 3339 time.
+pub fn clock_time(rfc3339: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}

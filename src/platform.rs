@@ -1,0 +1,103 @@
+//! Browser facilities: persistent storage and quota, and the service-worker update hand-off.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StorageInfo {
+    pub persisted: Option<bool>,
+    pub usage: Option<f64>,
+    pub quota: Option<f64>,
+}
+
+impl StorageInfo {
+    pub fn nearly_full(&self) -> bool {
+        matches!((self.usage, self.quota), (Some(u), Some(q)) if q > 0.0 && u / q > 0.8)
+    }
+
+    pub fn usage_text(&self) -> String {
+        let mb = |b: f64| format!("{:.1} MB", b / 1_048_576.0);
+        match (self.usage, self.quota) {
+            (Some(u), Some(q)) => format!("{} / {}", mb(u), mb(q)),
+            _ => "—".into(),
+        }
+    }
+}
+
+fn get_f64(obj: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()?
+        .as_f64()
+}
+
+/// Asks for persistent storage (sync-protocol §2) and reads the usage estimate.
+pub async fn query_storage() -> StorageInfo {
+    let mut info = StorageInfo::default();
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return info;
+    };
+    if let Ok(p) = storage.persist() {
+        info.persisted = JsFuture::from(p).await.ok().and_then(|v| v.as_bool());
+    }
+    if let Ok(p) = storage.estimate() {
+        if let Ok(est) = JsFuture::from(p).await {
+            info.usage = get_f64(&est, "usage");
+            info.quota = get_f64(&est, "quota");
+        }
+    }
+    info
+}
+
+thread_local! {
+    static STORAGE: RwSignal<StorageInfo> = RwSignal::new(StorageInfo::default());
+}
+
+/// The latest storage facts; refreshed at start and every few minutes.
+pub fn storage_info() -> RwSignal<StorageInfo> {
+    STORAGE.with(|s| *s)
+}
+
+pub fn watch_storage() {
+    leptos::task::spawn_local(async move {
+        loop {
+            let info = query_storage().await;
+            storage_info().set(info);
+            let p = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ =
+                        w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 180_000);
+                }
+            });
+            let _ = JsFuture::from(p).await;
+        }
+    });
+}
+
+/// index.html's script sets `guanjiaUpdateWaiting` and fires `guanjia-update-ready` when a
+/// new service worker is installed and waiting.
+pub fn watch_updates(ready: RwSignal<bool>) {
+    let window = web_sys::window();
+    let waiting = window
+        .as_ref()
+        .and_then(|w| js_sys::Reflect::get(w, &JsValue::from_str("guanjiaUpdateWaiting")).ok())
+        .is_some_and(|v| v.is_truthy());
+    ready.set(waiting);
+    if let Some(w) = window {
+        let cb = Closure::<dyn FnMut()>::new(move || ready.set(true));
+        let _ =
+            w.add_event_listener_with_callback("guanjia-update-ready", cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+}
+
+/// Activates the waiting version; the page reloads when it takes control.
+pub fn apply_update() {
+    if let Some(w) = web_sys::window() {
+        if let Ok(f) = js_sys::Reflect::get(&w, &JsValue::from_str("guanjiaApplyUpdate")) {
+            if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                let _ = f.call0(&JsValue::NULL);
+            }
+        }
+    }
+}
