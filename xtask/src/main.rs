@@ -2,7 +2,9 @@
 //!
 //! - `dist`  — install the build tools if missing, `cargo fetch`, `trunk build --release --offline`.
 //! - `run`   — `dist`, then the sync server in demo mode serving `dist/` on 127.0.0.1:8080.
-//! - `test`  — fmt, clippy (host and wasm32), host tests, in-browser tests, `dist`.
+//! - `test`  — fmt, clippy (host and wasm32), host tests, in-browser tests, `dist`, `e2e`.
+//! - `e2e`   — `dist`, then the end-to-end scenarios (tests/e2e: headless Chromium driven by
+//!   playwright-core against the real server); `cargo xtask e2e <filter>…` runs some of them.
 //! - `bench` — the server's benchmarks (if any) and the brotli size of the built app shell.
 //! - `sw`    — trunk post_build hook: writes the precache list and cache version into sw.js.
 
@@ -20,9 +22,14 @@ const WASM_OPT_VERSION: &str = "version 132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// A CJK font, so Chinese text in the e2e screenshots is not drawn as boxes.
+const CJK_FONTS: &str = "fonts-noto-cjk";
+/// The end-to-end harness (a private npm package pinning playwright-core).
+const E2E_DIR: &str = "tests/e2e";
 const DEMO_LISTEN: &str = "127.0.0.1:8080";
 
-const USAGE: &str = "usage: cargo xtask <dist | run [server args…] | test | bench | sw>";
+const USAGE: &str =
+    "usage: cargo xtask <dist | run [server args…] | test | e2e [scenario filter…] | bench | sw>";
 
 fn main() -> ExitCode {
     let mut args = env::args().skip(1);
@@ -32,6 +39,7 @@ fn main() -> ExitCode {
         "dist" => dist(),
         "run" => run(&rest),
         "test" => test(),
+        "e2e" => dist().and_then(|()| e2e(&rest)),
         "bench" => bench(),
         "sw" => sw_hook(),
         "" | "help" | "-h" | "--help" => {
@@ -100,8 +108,18 @@ fn test() -> Result {
             .env("CHROMEDRIVER", CHROMEDRIVER),
     )?;
     dist()?;
+    e2e(&[])?;
     println!("xtask test: every step passed");
     Ok(())
+}
+
+/// The end-to-end scenarios against the built `dist/` (see tests/e2e/run.mjs): a debug build
+/// of the server, Chromium, a CJK font and playwright-core, then one node process.
+fn e2e(filters: &[String]) -> Result {
+    ensure_chromium()?;
+    step(&mut cargo_with("build -p guanjia-server"))?;
+    ensure_e2e_deps()?;
+    step(tool("node").arg(format!("{E2E_DIR}/run.mjs")).args(filters))
 }
 
 fn bench() -> Result {
@@ -309,10 +327,7 @@ fn ensure_binaryen() -> Result {
     if output(Command::new(&wasm_opt).arg("--version")).contains(WASM_OPT_VERSION) {
         return Ok(());
     }
-    if output(Command::new("npm").arg("--version")).is_empty() {
-        println!("installing nodejs and npm with apt-get (first run only, ~1 min)");
-        apt_install(&["nodejs", "npm"])?;
-    }
+    ensure_npm()?;
     println!(
         "installing wasm-opt ({BINARYEN_NPM} from npm) into .tools/npm (first run only, ~5 s)"
     );
@@ -325,12 +340,63 @@ fn ensure_binaryen() -> Result {
     )
 }
 
-fn ensure_chromium() -> Result {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+fn ensure_npm() -> Result {
+    if !output(Command::new("npm").arg("--version")).is_empty() {
         return Ok(());
     }
-    println!("installing chromium and chromium-driver with apt-get (first run only, ~1 min)");
-    apt_install(&["chromium", "chromium-driver"])
+    println!("installing nodejs and npm with apt-get (first run only, ~1 min)");
+    apt_install(&["nodejs", "npm"])
+}
+
+fn ensure_chromium() -> Result {
+    if !(Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()) {
+        println!("installing chromium and chromium-driver with apt-get (first run only, ~1 min)");
+        apt_install(&["chromium", "chromium-driver"])?;
+    }
+    // People look at the e2e screenshots: without a CJK font, Chinese text shows as boxes.
+    if output(Command::new("fc-list").args([":lang=zh", "family"]))
+        .trim()
+        .is_empty()
+    {
+        println!("installing {CJK_FONTS} with apt-get (first run only, ~1 min)");
+        apt_install(&["fontconfig", CJK_FONTS])?;
+    }
+    Ok(())
+}
+
+/// playwright-core as pinned in tests/e2e/package-lock.json (`npm ci`: exactly the lockfile).
+/// Never `npx playwright install`: the tests drive Debian's /usr/bin/chromium.
+fn ensure_e2e_deps() -> Result {
+    let dir = root().join(E2E_DIR);
+    let manifest = fs::read_to_string(dir.join("package.json"))
+        .map_err(|e| format!("{E2E_DIR}/package.json: {e}"))?;
+    let installed = fs::read_to_string(dir.join("node_modules/playwright-core/package.json"))
+        .unwrap_or_default();
+    if pinned_npm_version(&manifest, "playwright-core")
+        .is_some_and(|v| pinned_npm_version(&installed, "version").as_deref() == Some(v.as_str()))
+    {
+        return Ok(());
+    }
+    ensure_npm()?;
+    println!("installing playwright-core (first run only)");
+    step(Command::new("npm").current_dir(root()).args([
+        "ci",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        E2E_DIR,
+    ]))
+}
+
+/// The string value of the first `"key": "value"` in a JSON text (enough for package.json).
+fn pinned_npm_version(json: &str, key: &str) -> Option<String> {
+    let rest = &json[json.find(&format!("\"{key}\""))? + key.len() + 2..];
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 fn apt_install(packages: &[&str]) -> Result {
@@ -490,6 +556,21 @@ mod tests {
             Some("0.3.80")
         );
         assert_eq!(version_in_lock(lock, "trunk"), None);
+    }
+
+    #[test]
+    fn reads_pinned_npm_versions() {
+        let manifest = "{\n  \"name\": \"guanjia-e2e\",\n  \"version\": \"0.0.0\",\n  \"dependencies\": {\n    \"playwright-core\": \"1.65.1\"\n  }\n}\n";
+        assert_eq!(
+            pinned_npm_version(manifest, "playwright-core").as_deref(),
+            Some("1.65.1")
+        );
+        assert_eq!(
+            pinned_npm_version(manifest, "version").as_deref(),
+            Some("0.0.0")
+        );
+        assert_eq!(pinned_npm_version(manifest, "binaryen"), None);
+        assert_eq!(pinned_npm_version("", "version"), None);
     }
 
     #[test]
