@@ -61,30 +61,9 @@ async fn run(backend: Backend) {
     };
     let port = free_port();
     let mut p = spawn(&db_url, port).await;
-    let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{}/api/v1/auth/login", p.base))
-        .json(&json!({"username": "butler1", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let me: Value = http
-        .get(format!("{}/api/v1/me", p.base))
-        .bearer_auth(login["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let u = User {
-        token: login["token"].as_str().unwrap().to_string(),
-        id: login["user"]["id"].as_str().unwrap().to_string(),
-        device: uuid::Uuid::new_v4().to_string(),
-    };
+    let api = Api::new(p.base.clone());
+    let u = api.login("butler1").await;
+    let (_, me) = api.get_json("/api/v1/me", Some(&u.token)).await;
     let project = me["projects"][0]["id"].as_str().unwrap().to_string();
     let pad = "值班记录".repeat(100);
     let mut all_ids = Vec::new();
@@ -102,14 +81,13 @@ async fn run(backend: Backend) {
             })
             .collect();
         all_ids.extend(batch.iter().map(|e| e["id"].as_str().unwrap().to_string()));
-        let body = json!({"device_id": u.device, "events": batch});
         let push = {
-            let (http, url, token, body) = (
-                http.clone(),
+            let (http, url, token) = (
+                api.http.clone(),
                 format!("{}/api/v1/sync/push", p.base),
                 u.token.clone(),
-                body.clone(),
             );
+            let body = json!({"device_id": u.device, "events": batch});
             tokio::spawn(async move { http.post(url).bearer_auth(token).json(&body).send().await })
         };
         // Kill at a different moment each round: before, during and after the commit.
@@ -119,55 +97,23 @@ async fn run(backend: Backend) {
         let _ = push.await;
         p = spawn(&db_url, port).await;
         // The device never got an answer it trusts: it pushes the same batch again.
-        let res: Value = http
-            .post(format!("{}/api/v1/sync/push", p.base))
-            .bearer_auth(&u.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let results = res["results"]
-            .as_array()
-            .unwrap_or_else(|| panic!("push after restart: {res}"));
+        let results = api.push_ok(&u, &batch).await;
         assert!(
             results
                 .iter()
-                .all(|r| r["status"] == "accepted" || r["status"] == "duplicate"),
-            "{res}"
+                .all(|r| status(r) == "accepted" || status(r) == "duplicate"),
+            "{results:?}"
         );
     }
     // Everything is there exactly once, and the store verifies.
+    let pulled = api.pull_all(&u, 0, 1000).await;
+    let seqs: Vec<u64> = pulled.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "pulled in seq order");
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut after = 0;
-    let mut last_seq = 0;
-    loop {
-        let page: Value = http
-            .get(format!(
-                "{}/api/v1/sync/pull?after={after}&limit=1000",
-                p.base
-            ))
-            .bearer_auth(&u.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for e in page["events"].as_array().unwrap() {
-            let seq = e["seq"].as_u64().unwrap();
-            assert!(seq > last_seq);
-            last_seq = seq;
-            *counts
-                .entry(e["id"].as_str().unwrap().to_string())
-                .or_default() += 1;
-        }
-        after = page["next_cursor"].as_u64().unwrap();
-        if !page["has_more"].as_bool().unwrap() {
-            break;
-        }
+    for e in &pulled {
+        *counts
+            .entry(e["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
     }
     for id in &all_ids {
         assert_eq!(

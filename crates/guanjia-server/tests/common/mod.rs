@@ -50,11 +50,16 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
     }
 }
 
-pub struct TestServer {
+/// An HTTP client for one server (in-process or a child process).
+pub struct Api {
     pub base: String,
+    pub http: reqwest::Client,
+}
+
+pub struct TestServer {
+    pub api: Api,
     pub db: Db,
     pub db_url: String,
-    pub http: reqwest::Client,
     pub project: String,
     pub area_a: String,
     pub area_b: String,
@@ -94,13 +99,12 @@ impl TestServer {
             }
         };
         TestServer {
-            base: format!("http://{}", running.addr),
+            api: Api::new(format!("http://{}", running.addr)),
             project: q("SELECT id FROM projects").await,
             area_a: q("SELECT id FROM areas WHERE name LIKE 'A%'").await,
             area_b: q("SELECT id FROM areas WHERE name LIKE 'B%'").await,
             db,
             db_url,
-            http: reqwest::Client::new(),
             running: Some(running),
         }
     }
@@ -109,6 +113,22 @@ impl TestServer {
     pub async fn stop(&mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await.unwrap();
+        }
+    }
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+impl Api {
+    pub fn new(base: String) -> Api {
+        Api {
+            base,
+            http: reqwest::Client::new(),
         }
     }
 
