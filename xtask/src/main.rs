@@ -5,7 +5,9 @@
 //! - `test`  — fmt, clippy (host and wasm32), host tests, in-browser tests, `dist`, `e2e`.
 //! - `e2e`   — `dist`, then the end-to-end scenarios (tests/e2e: headless Chromium driven by
 //!   playwright-core against the real server); `cargo xtask e2e <filter>…` runs some of them.
-//! - `bench` — the server's benchmarks (if any) and the brotli size of the built app shell.
+//! - `bench` — the server's benchmarks (if any), the brotli size of the built app shell, and
+//!   browser benchmarks (tests/e2e/bench.mjs: a fresh profile pulling 10,000 events, tap →
+//!   committed entry p50/p95).
 //! - `sw`    — trunk post_build hook: writes the precache list and cache version into sw.js.
 
 use std::env;
@@ -131,7 +133,12 @@ fn bench() -> Result {
         println!("guanjia-server has no benches: skipped");
     }
     dist()?;
-    shell_size_report(&root().join("dist"))
+    shell_size_report(&root().join("dist"))?;
+    // In the browser: a fresh profile pulling 10,000 events, tap → committed entry.
+    ensure_chromium()?;
+    step(&mut cargo_with("build -p guanjia-server"))?;
+    ensure_e2e_deps()?;
+    step(tool("node").arg(format!("{E2E_DIR}/bench.mjs")))
 }
 
 /// Prints raw and brotli (quality 11, as for pre-compressed static files) sizes of `dist/`.

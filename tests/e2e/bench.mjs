@@ -1,0 +1,360 @@
+// Browser benchmarks: real headless Chromium against the real guanjia-server (debug build),
+// the same setup as the end-to-end scenarios. Prints numbers; there are no thresholds.
+//
+//   node tests/e2e/bench.mjs     (cargo xtask bench builds everything first and runs this last)
+//
+// 1. A fresh browser profile signs in as butler1 on a server holding the demo data plus 10,000
+//    duty-log events (seeded through the API as supervisor1): seconds from the click on
+//    login-submit until the app's IndexedDB `events` store holds every event butler1 may read
+//    and the sync bar shows a last sync time.
+// 2. On that loaded device, 30 duty-log entries on 东门岗: milliseconds from the click on
+//    duty-add until the entry is in the DOM (the UI lists an entry only after its strict
+//    IndexedDB transaction committed), measured inside the page (performance.now() in a
+//    capture click listener and a MutationObserver), so no playwright round trip counts.
+//    p50, p95 and max.
+//
+// The machine is small and shared: expect noise between runs. Exit code 1 if a benchmark
+// could not run (its error, steps and diagnostics are printed), 2 if the harness is missing.
+
+import { existsSync } from "node:fs";
+import path from "node:path";
+import {
+  CHROMIUM,
+  DEMO_PASSWORD,
+  DIST,
+  ROOT,
+  SERVER_BIN,
+  TIMEOUT,
+  check,
+  cleanup,
+  diagnostics,
+  firstPage,
+  freePort,
+  go,
+  launch,
+  openPost,
+  resetTrail,
+  sleep,
+  startServer,
+  step,
+  stripAnsi,
+  syncBar,
+  tempDir,
+  tid,
+  waitForPendingZero,
+  waitForServiceWorker,
+} from "./lib.mjs";
+
+const SEED_EVENTS = 10_000;
+const SEED_BATCH = 500; // the most one push accepts
+const SEED_RECORDS = 20;
+const SEED_AS = "supervisor1";
+const READER = "butler1";
+const POST = "东门岗";
+const TAPS = 30;
+const SCALE = Number(process.env.GUANJIA_E2E_TIMEOUT_SCALE) || 1;
+/// Generous: a debug-build server and a 2-core machine.
+const PULL_TIMEOUT = 300_000 * SCALE;
+
+const missing = [
+  [SERVER_BIN, "cargo build -p guanjia-server"],
+  [path.join(DIST, "index.html"), "cargo xtask dist"],
+  [CHROMIUM, "apt-get install -y chromium"],
+].filter(([file]) => !existsSync(file));
+if (missing.length) {
+  for (const [file, fix] of missing) {
+    console.error(`bench: ${path.relative(ROOT, file) || file} is missing (${fix})`);
+  }
+  process.exit(2);
+}
+
+resetTrail();
+let failed = false;
+try {
+  await main();
+} catch (err) {
+  failed = true;
+  console.log(`bench: FAILED`);
+  console.log(indent(stripAnsi(err?.stack ?? String(err))));
+  for (const line of await diagnostics("bench")) {
+    console.log(`    ${stripAnsi(line)}`);
+  }
+} finally {
+  for (const dir of await cleanup({ keepAs: failed ? "bench" : null })) {
+    console.log(`    kept ${path.relative(ROOT, dir)}`);
+  }
+}
+process.exit(failed ? 1 : 0);
+
+async function main() {
+  const dir = await tempDir("bench");
+  const server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
+
+  // --- Seed 10,000 events through the API -----------------------------------------------------
+  const seedStarted = performance.now();
+  await seed(server);
+  const expected = (await pullCount(server, READER)).count;
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  console.log(
+    `bench: seeded ${SEED_EVENTS} events as ${SEED_AS} in ${seedSeconds.toFixed(1)} s ` +
+      `(${SEED_EVENTS / SEED_BATCH} pushes of ${SEED_BATCH}); ${READER} may read ${expected}`,
+  );
+
+  // --- 1. Fresh profile: login → everything stored ------------------------------------------
+  const context = await launch(path.join(dir, "profile"), { name: `fresh ${READER}` });
+  const page = await firstPage(context);
+  // Installed first (service worker precached), so the time is the sync's, not the install's.
+  await go(page, "/", server.url);
+  await waitForServiceWorker(page);
+  await page.goto(new URL("/login", server.url).href);
+  await page.locator(tid("login-username")).fill(READER);
+  await page.locator(tid("login-password")).fill(DEMO_PASSWORD);
+
+  const clicked = performance.now();
+  await page.locator(tid("login-submit")).click();
+  let stored = 0;
+  let signedInAt = null;
+  let storedAt = null;
+  let lastSetAt = null;
+  const deadline = clicked + PULL_TIMEOUT;
+  while (storedAt === null || lastSetAt === null) {
+    if (performance.now() > deadline) {
+      throw new Error(
+        `after ${PULL_TIMEOUT / 1000} s the profile stores ${stored} of ${expected} events ` +
+          `(sync-last ${lastSetAt === null ? "still —" : "set"})`,
+      );
+    }
+    if (signedInAt === null && new URL(page.url()).pathname === "/") {
+      signedInAt = performance.now();
+    }
+    if (storedAt === null) {
+      stored = await page.evaluate(countStoredEvents).catch(() => 0);
+      if (stored >= expected) {
+        storedAt = performance.now();
+      }
+    }
+    if (lastSetAt === null) {
+      const last = await page
+        .locator(tid("sync-last"))
+        .innerText({ timeout: 1000 })
+        .catch(() => "—");
+      if (last.trim() !== "" && last.trim() !== "—") {
+        lastSetAt = performance.now();
+      }
+    }
+    await sleep(50);
+  }
+  const since = (t) => `${((t - clicked) / 1000).toFixed(1)} s`;
+  step(`stored ${stored} events, sync-last set`);
+  const doneAt = Math.max(storedAt, lastSetAt);
+  console.log(
+    `bench: fresh profile pulled and stored ${stored} events in ${since(doneAt)} ` +
+      `(from the login click: signed in ${signedInAt === null ? "?" : since(signedInAt)}, ` +
+      `all events in IndexedDB ${since(storedAt)}, sync-last set ${since(lastSetAt)})`,
+  );
+
+  // --- 2. Tap → committed entry, on the loaded device ---------------------------------------
+  await openPost(page, POST);
+  const run = Date.now().toString(36).slice(-5);
+  const times = [];
+  for (let i = 1; i <= TAPS; i++) {
+    const text = `bench ${run} #${i} 巡查东门岗，一切正常`;
+    await page.locator(tid("duty-text")).fill(text);
+    await page.evaluate(armTapTimer, { text, timeout: TIMEOUT.action });
+    await page.locator(tid("duty-add")).click();
+    times.push(await page.evaluate(() => window.__guanjiaBench));
+  }
+  step(`${TAPS} entries added`);
+  const sorted = [...times].sort((a, b) => a - b);
+  const ms = (v) => `${Math.round(v)} ms`;
+  console.log(
+    `bench: tap → committed entry: p50 ${ms(percentile(sorted, 50))}, ` +
+      `p95 ${ms(percentile(sorted, 95))}, max ${ms(sorted.at(-1))} (${TAPS} taps, ` +
+      `${stored} events on the device)`,
+  );
+  // Not measured: the entries reach the server (a broken sync would make the numbers lie).
+  await waitForPendingZero(page);
+  const bar = await syncBar(page);
+  check(bar.state === "online", `sync bar is ${JSON.stringify(bar)} after the taps`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the page (serialised by page.evaluate: no closures over this module)
+
+/// Rows in the app's `events` store (a short read-only transaction of its own); 0 until the
+/// app created its database (opening one that does not exist would create an empty one under
+/// the app's feet).
+async function countStoredEvents() {
+  const dbs = await indexedDB.databases();
+  if (!dbs.some((d) => d.name === "guanjia" && d.version >= 1)) {
+    return 0;
+  }
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("guanjia");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const req = db.transaction("events", "readonly").objectStore("events").count();
+        req.onsuccess = () => {
+          db.close();
+          resolve(req.result);
+        };
+        req.onerror = () => {
+          db.close();
+          reject(req.error);
+        };
+      } catch (err) {
+        db.close();
+        reject(err);
+      }
+    };
+  });
+}
+
+/// Arms one measurement: the next click on duty-add starts the clock (capture listener, before
+/// the app's handler), the first DOM mutation after which a duty-entry shows `text` stops it.
+/// `window.__guanjiaBench` becomes a promise of the milliseconds in between.
+function armTapTimer({ text, timeout }) {
+  let started = null;
+  window.__guanjiaBench = new Promise((resolve, reject) => {
+    const listed = () =>
+      [...document.querySelectorAll('[data-testid="duty-entry"]')].some(
+        (e) => e.querySelector('[data-testid="duty-entry-text"]')?.textContent.trim() === text,
+      );
+    const observer = new MutationObserver(() => {
+      if (started !== null && listed()) {
+        const elapsed = performance.now() - started;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(elapsed);
+      }
+    });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`entry "${text}" not listed ${timeout} ms after the click`));
+    }, timeout);
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    // On the document (capture), so a re-rendered button still starts the clock.
+    const onClick = (event) => {
+      if (event.target.closest?.('[data-testid="duty-add"]')) {
+        started = performance.now();
+        document.removeEventListener("click", onClick, true);
+      }
+    };
+    document.addEventListener("click", onClick, true);
+  });
+  window.__guanjiaBench.catch(() => {}); // awaited by the next evaluate
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API (node side)
+
+async function api(server, method, route, { token, body } = {}) {
+  const res = await fetch(`${server.url}${route}`, {
+    method,
+    headers: {
+      ...(body ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  check(res.ok, `${method} ${route}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function apiLogin(server, username) {
+  return api(server, "POST", "/api/v1/auth/login", {
+    body: { username, password: DEMO_PASSWORD },
+  });
+}
+
+/// 10,000 `duty_log.entry_added` events, project-wide (area null) so butlers read them too,
+/// spread over 20 records, pushed in batches of 500 as supervisor1 from one new device.
+async function seed(server) {
+  const { token, user } = await apiLogin(server, SEED_AS);
+  const me = await api(server, "GET", "/api/v1/me", { token });
+  const projectId = me.projects?.[0]?.id;
+  check(projectId, `${SEED_AS} has no project: ${JSON.stringify(me)}`);
+  const deviceId = crypto.randomUUID();
+  const records = Array.from({ length: SEED_RECORDS }, () => uuidv7());
+  let n = 0;
+  for (let batch = 0; batch < SEED_EVENTS / SEED_BATCH; batch++) {
+    const events = [];
+    for (let i = 0; i < SEED_BATCH; i++, n++) {
+      const now = Date.now();
+      events.push({
+        id: uuidv7(now),
+        record_id: records[n % SEED_RECORDS],
+        record_type: "duty_log",
+        kind: "duty_log.entry_added",
+        v: 1,
+        project_id: projectId,
+        area_id: null,
+        actor: user.id,
+        device_id: deviceId,
+        hlc: { ms: now, c: i },
+        device_time: new Date(now).toISOString(),
+        base_seq: 0,
+        payload: { text: `基准测试 #${n + 1}：巡逻 ${1 + (n % 6)} 幢，消防通道畅通。` },
+      });
+    }
+    const out = await api(server, "POST", "/api/v1/sync/push", {
+      token,
+      body: { device_id: deviceId, events },
+    });
+    const notAccepted = out.results.filter((r) => r.status !== "accepted");
+    check(
+      notAccepted.length === 0,
+      `push ${batch + 1}: ${notAccepted.length} not accepted, ` +
+        `e.g. ${JSON.stringify(notAccepted[0])}`,
+    );
+  }
+  step(`seeded ${n} events as ${SEED_AS}`);
+}
+
+/// How many events `username` may read (every pull page, counted).
+async function pullCount(server, username) {
+  const { token } = await apiLogin(server, username);
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const page = await api(server, "GET", `/api/v1/sync/pull?after=${after}&limit=1000`, {
+      token,
+    });
+    count += page.events.length;
+    if (!page.has_more) {
+      return { count };
+    }
+    after = page.next_cursor;
+  }
+}
+
+/// A UUIDv7: 48-bit Unix milliseconds, version 7, RFC 4122 variant, random rest.
+function uuidv7(ms = Date.now()) {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  for (let i = 0; i < 6; i++) {
+    b[i] = Math.floor(ms / 2 ** (8 * (5 - i))) & 0xff;
+  }
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  const parts = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+  return `${parts.join("-")}-${hex.slice(20)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small utilities
+
+/// Nearest-rank percentile of an ascending array.
+function percentile(sorted, p) {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function indent(text) {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
