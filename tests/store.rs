@@ -87,6 +87,17 @@ fn log(msg: &str) {
     web_sys::console::log_1(&JsValue::from_str(msg));
 }
 
+/// The replica a fresh connection to database `name` loads, as after a restart.
+async fn reopened(name: &str) -> Replica {
+    Store::open(name)
+        .await
+        .unwrap()
+        .load_replica()
+        .await
+        .unwrap()
+        .expect("a stored replica")
+}
+
 #[wasm_bindgen_test]
 async fn device_id_is_generated_once_and_kept_across_reopen() {
     let name = db_name("device-id");
@@ -207,13 +218,7 @@ async fn a_rejection_is_kept_and_leaves_the_outbox() {
     r.on_push_response(std::slice::from_ref(&ev), &resp, 2_000);
     store.commit(&r.take_changes(), &[]).await.unwrap();
 
-    let back = Store::open(&name)
-        .await
-        .unwrap()
-        .load_replica()
-        .await
-        .unwrap()
-        .unwrap();
+    let back = reopened(&name).await;
     assert_eq!(back.pending_count(), 0);
     assert_eq!(back.rejected(), r.rejected());
     assert_eq!(back.rejected()[&ev.id].code, RejectCode::Forbidden);
@@ -302,13 +307,7 @@ async fn a_lost_connection_is_reopened_and_the_write_retried() {
     let ev = record_and_commit(&store, &mut r, 1_000, 1, "断线后").await;
     store.simulate_connection_loss();
     assert_eq!(store.outbox_len().await.unwrap(), 1);
-    let back = Store::open(&name)
-        .await
-        .unwrap()
-        .load_replica()
-        .await
-        .unwrap()
-        .unwrap();
+    let back = reopened(&name).await;
     assert!(back.is_pending(ev.id));
 }
 
@@ -362,13 +361,7 @@ async fn ten_thousand_events_commit_and_load() {
     let t0 = js_sys::Date::now();
     store.commit(&changes, &[]).await.unwrap();
     let t1 = js_sys::Date::now();
-    let back = Store::open(&name)
-        .await
-        .unwrap()
-        .load_replica()
-        .await
-        .unwrap()
-        .unwrap();
+    let back = reopened(&name).await;
     let t2 = js_sys::Date::now();
     log(&format!(
         "store: committed {N} events in {:.0} ms, loaded them in {:.0} ms",
