@@ -8,6 +8,7 @@
 //! This crate does no I/O: no clock reads, no randomness, no storage. Callers pass the time
 //! and random bytes in, which is what makes folds deterministic and the model test replayable.
 
+pub mod deadline;
 pub mod event;
 pub mod fold;
 pub mod hlc;
