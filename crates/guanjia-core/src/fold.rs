@@ -5,7 +5,7 @@
 use crate::event::{Event, Kind};
 use crate::ids::{DeviceId, EventId, RecordId, UserId};
 use crate::merge::Lww;
-use crate::records::{DutyLog, Reference, RepairOrder};
+use crate::records::{Complaint, DutyLog, Reference, RepairOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -153,6 +153,7 @@ pub fn fold<'a, R: Record>(
 pub enum AnyRecord {
     DutyLog(Box<Folded<DutyLog>>),
     RepairOrder(Box<Folded<RepairOrder>>),
+    Complaint(Box<Folded<Complaint>>),
     Reference(Box<Folded<Reference>>),
     Unknown {
         record_id: RecordId,
@@ -170,6 +171,7 @@ pub fn fold_any<'a>(
     match record_type {
         "duty_log" => AnyRecord::DutyLog(Box::new(fold(record_id, events))),
         "repair_order" => AnyRecord::RepairOrder(Box::new(fold(record_id, events))),
+        "complaint" => AnyRecord::Complaint(Box::new(fold(record_id, events))),
         t if crate::kinds::is_reference(t) => {
             AnyRecord::Reference(Box::new(fold(record_id, events)))
         }

@@ -204,6 +204,35 @@ pub struct Signature {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Empty {}
 
+/// The editable fields of a complaint (`complaint.registered` and `complaint.updated`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household_id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_phone: Option<String>,
+    /// The repair order the complaint is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_order_id: Option<RecordId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintReply {
+    pub reply: String,
+}
+
+/// Whether a complaint counts as an effective complaint (有效投诉) for the KPI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Effective {
+    pub effective: bool,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
 fn parse<T: DeserializeOwned>(ev: &Event) -> Result<T, Rejection> {
     serde_json::from_value(ev.payload.clone()).map_err(|e| {
         Rejection::new(
@@ -366,6 +395,51 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
                 "sha256 must be 64 lowercase hex digits",
             )?;
         }
+        "complaint.registered" => {
+            let p: ComplaintFields = parse(ev)?;
+            need(
+                p.description.as_deref().is_some_and(text_ok),
+                ev,
+                "a new complaint needs a description of what the owner complains about",
+            )?;
+        }
+        "complaint.updated" => {
+            let p: ComplaintFields = parse(ev)?;
+            need(
+                p != ComplaintFields::default(),
+                ev,
+                "name at least one field to change",
+            )?;
+            if let Some(d) = &p.description {
+                need(text_ok(d), ev, "description must be non-empty text")?;
+            }
+        }
+        "complaint.investigating" | "complaint.closed" => {
+            parse::<Empty>(ev)?;
+        }
+        "complaint.replied" => {
+            let p: ComplaintReply = parse(ev)?;
+            need(text_ok(&p.reply), ev, "write the reply given to the owner")?;
+        }
+        "complaint.return_visited" => {
+            let p: RepairReturnVisited = parse(ev)?;
+            need(
+                (1..=5).contains(&p.satisfaction),
+                ev,
+                "satisfaction is 1 (very dissatisfied) to 5 (very satisfied)",
+            )?;
+        }
+        "complaint.reopened" => {
+            let p: Reason = parse(ev)?;
+            need(text_ok(&p.reason), ev, "give a reason")?;
+        }
+        "complaint.effective_set" => {
+            parse::<Effective>(ev)?;
+        }
+        "complaint.note_added" => {
+            let p: TextNote = parse(ev)?;
+            need(text_ok(&p.text), ev, "text must be non-empty")?;
+        }
         "repair_order.signature_added" => {
             let p: Signature = parse(ev)?;
             match (&p.sha256, &p.refused_reason) {
@@ -505,5 +579,28 @@ mod tests {
     fn reference_definitions_need_a_name() {
         assert!(check_payload(&ev("guard_post.defined", json!({"name": "东门岗"}))).is_ok());
         assert!(check_payload(&ev("guard_post.defined", json!({}))).is_err());
+    }
+
+    #[test]
+    fn complaint_payloads_are_checked_with_reasons() {
+        let ok = |kind: &str, p: serde_json::Value| check_payload(&ev(kind, p));
+        assert_eq!(
+            ok("complaint.registered", json!({"description": "电梯噪音"})),
+            Ok(KindStatus::Known)
+        );
+        let no_text = ok("complaint.registered", json!({"reporter_name": "王先生"})).unwrap_err();
+        assert!(
+            no_text.message.contains("description"),
+            "{}",
+            no_text.message
+        );
+        assert!(ok("complaint.replied", json!({"reply": "  "})).is_err());
+        assert!(ok("complaint.return_visited", json!({"satisfaction": 0})).is_err());
+        assert!(ok("complaint.updated", json!({})).is_err());
+        assert!(ok("complaint.effective_set", json!({"effective": "yes"})).is_err());
+        assert_eq!(
+            ok("complaint.escalated", json!({})),
+            Ok(KindStatus::Unknown)
+        );
     }
 }

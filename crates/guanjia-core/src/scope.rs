@@ -79,6 +79,9 @@ const TECHNICIAN_KINDS: &[&str] = &[
     "repair_order.signature_added",
 ];
 
+/// Kinds only supervisors and admins write: judgements that feed the butlers' own KPI.
+const SUPERVISOR_KINDS: &[&str] = &["complaint.effective_set"];
+
 fn forbidden(m: impl Into<String>) -> Rejection {
     Rejection::new(RejectCode::Forbidden, m)
 }
@@ -115,6 +118,12 @@ pub fn check_write(
     match p.role {
         Role::Admin | Role::Supervisor => Ok(()),
         Role::Butler => {
+            if SUPERVISOR_KINDS.contains(&ev.kind.as_str()) {
+                return Err(forbidden(format!(
+                    "only supervisors and admins may write `{}`; ask your supervisor",
+                    ev.kind
+                )));
+            }
             if is_reference(ev.record_type.as_str()) {
                 return Err(forbidden(format!(
                     "only supervisors and admins change `{}` reference data",
@@ -261,5 +270,26 @@ mod tests {
         let p = principal(Role::Butler, &e, &[]);
         assert!(check_write(&p, &e, None, false).is_err());
         assert!(can_read(&p, e.project_id, None, "guard_post", false));
+    }
+
+    #[test]
+    fn only_supervisors_decide_whether_a_complaint_counts_against_the_butler() {
+        let mut m = Maker::new("complaint");
+        let mut e = m.make(
+            1,
+            100,
+            "complaint.effective_set",
+            json!({"effective": true}),
+        );
+        e.area_id = Some(area(1));
+        let butler = principal(Role::Butler, &e, &[area(1)]);
+        let err = check_write(&butler, &e, None, false).unwrap_err();
+        assert_eq!(err.code, RejectCode::Forbidden);
+        assert!(err.message.contains("supervisor"), "{}", err.message);
+        let supervisor = principal(Role::Supervisor, &e, &[]);
+        assert!(check_write(&supervisor, &e, None, false).is_ok());
+        let mut reply = m.make(1, 110, "complaint.replied", json!({"reply": "已处理"}));
+        reply.area_id = Some(area(1));
+        assert!(check_write(&butler, &reply, None, false).is_ok());
     }
 }

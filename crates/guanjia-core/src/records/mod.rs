@@ -1,12 +1,14 @@
 //! The record types and their folds.
 
+mod complaint;
 mod duty_log;
 mod reference;
 mod repair_order;
 
+pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
 pub use reference::Reference;
-pub use repair_order::{RepairOrder, RepairStatus, StatusChange};
+pub use repair_order::{RepairOrder, RepairStatus, StatusChange, StatusChangeOf};
 
 #[cfg(test)]
 pub(crate) mod test_support {

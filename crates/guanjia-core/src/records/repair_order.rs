@@ -37,14 +37,29 @@ impl RepairStatus {
     }
 }
 
+/// One step of a record's lifecycle, for its history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StatusChange {
-    pub status: RepairStatus,
+pub struct StatusChangeOf<S> {
+    pub status: S,
     pub event_id: EventId,
     pub actor: UserId,
     pub hlc: Hlc,
     pub device_time: String,
 }
+
+impl<S> StatusChangeOf<S> {
+    pub fn of(status: S, ev: &Event) -> Self {
+        StatusChangeOf {
+            status,
+            event_id: ev.id,
+            actor: ev.actor,
+            hlc: ev.hlc,
+            device_time: ev.device_time.as_str().to_string(),
+        }
+    }
+}
+
+pub type StatusChange = StatusChangeOf<RepairStatus>;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RepairOrder {
@@ -144,13 +159,7 @@ impl RepairOrder {
             return Applied::Unknown;
         }
         self.status = Some(to);
-        self.history.push(StatusChange {
-            status: to,
-            event_id: ev.id,
-            actor: ev.actor,
-            hlc: ev.hlc,
-            device_time: ev.device_time.as_str().to_string(),
-        });
+        self.history.push(StatusChange::of(to, ev));
         Applied::Ok
     }
 }
@@ -174,13 +183,8 @@ impl Record for RepairOrder {
                 self.status = Some(RepairStatus::Created);
                 self.created_by = Some(ev.actor);
                 self.set_fields(ev, p.fields);
-                self.history.push(StatusChange {
-                    status: RepairStatus::Created,
-                    event_id: ev.id,
-                    actor: ev.actor,
-                    hlc: ev.hlc,
-                    device_time: ev.device_time.as_str().to_string(),
-                });
+                self.history
+                    .push(StatusChange::of(RepairStatus::Created, ev));
                 Applied::Ok
             }
             "updated" => match payload::<RepairUpdated>(ev) {

@@ -1,0 +1,322 @@
+//! Complaint (投诉): its own lifecycle (domain.md §2: every complaint answered within 4
+//! working days, every case closed with a reply to the owner).
+//!
+//! registered → investigating → replied → return-visited → closed; "reopened" sends a
+//! replied or return-visited complaint back to investigating (the owner was not satisfied).
+//! Whether it counts as an *effective* complaint (有效投诉, for the KPI) is a
+//! last-writer-wins flag set by a supervisor. Invalid transitions are kept, ignored and
+//! reported, as for repair orders.
+
+use crate::event::Event;
+use crate::fold::{Applied, FieldConflict, Record};
+use crate::ids::{RecordId, UserId};
+use crate::kinds::{
+    ComplaintFields, ComplaintReply, Effective, Reason, RepairReturnVisited, TextNote,
+};
+use crate::merge::{AppendSet, Lww};
+use crate::records::repair_order::StatusChangeOf;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    Registered,
+    Investigating,
+    Replied,
+    ReturnVisited,
+    Closed,
+}
+
+impl ComplaintStatus {
+    pub fn is_open(self) -> bool {
+        self != ComplaintStatus::Closed
+    }
+
+    /// Still owes the owner a reply (the 4-working-day limit runs).
+    pub fn awaits_reply(self) -> bool {
+        matches!(
+            self,
+            ComplaintStatus::Registered | ComplaintStatus::Investigating
+        )
+    }
+}
+
+pub type ComplaintChange = StatusChangeOf<ComplaintStatus>;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Complaint {
+    /// `None` until the `registered` event is folded in.
+    pub status: Option<ComplaintStatus>,
+    pub registered_by: Option<UserId>,
+    /// When it was registered (device time of the `registered` event, RFC 3339): the reply
+    /// limit counts from here.
+    pub registered_at: Option<String>,
+    pub description: Lww<String>,
+    pub household_id: Lww<RecordId>,
+    pub reporter_name: Lww<String>,
+    pub reporter_phone: Lww<String>,
+    /// The repair order this complaint is about, if any (linked both ways by the app).
+    pub repair_order_id: Lww<RecordId>,
+    pub effective: Lww<bool>,
+    /// Every reply given, oldest first (a reopened complaint gets another).
+    pub replies: Vec<String>,
+    pub return_visit: Option<RepairReturnVisited>,
+    pub reopen_reasons: Vec<String>,
+    pub notes: AppendSet<String>,
+    pub history: Vec<ComplaintChange>,
+}
+
+fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
+    serde_json::from_value(ev.payload.clone()).ok()
+}
+
+impl Complaint {
+    fn set_fields(&mut self, ev: &Event, f: ComplaintFields) {
+        macro_rules! set {
+            ($($name:ident),*) => {$(
+                if let Some(v) = f.$name { self.$name.set(ev, v); }
+            )*};
+        }
+        set!(
+            description,
+            household_id,
+            reporter_name,
+            reporter_phone,
+            repair_order_id
+        );
+    }
+
+    fn allowed_from(kind: &str) -> Option<(&'static [ComplaintStatus], ComplaintStatus)> {
+        use ComplaintStatus::*;
+        Some(match kind {
+            "investigating" => (&[Registered], Investigating),
+            // A simple complaint can be answered at once, without a separate investigation.
+            "replied" => (&[Registered, Investigating], Replied),
+            "return_visited" => (&[Replied], ReturnVisited),
+            "closed" => (&[Replied, ReturnVisited], Closed),
+            "reopened" => (&[Replied, ReturnVisited], Investigating),
+            _ => return None,
+        })
+    }
+
+    fn transition(&mut self, ev: &Event, what: &str) -> Applied {
+        let Some((from, to)) = Self::allowed_from(what) else {
+            return Applied::Unknown;
+        };
+        let current = self.status;
+        if !current.is_some_and(|s| from.contains(&s)) {
+            return Applied::Ignored(match current {
+                Some(s) => format!("cannot go from {s:?} to {to:?}"),
+                None => format!("cannot go to {to:?} before the complaint is registered"),
+            });
+        }
+        let applied = match what {
+            "replied" => payload::<ComplaintReply>(ev).map(|p| self.replies.push(p.reply)),
+            "return_visited" => {
+                payload::<RepairReturnVisited>(ev).map(|p| self.return_visit = Some(p))
+            }
+            "reopened" => payload::<Reason>(ev).map(|p| {
+                self.reopen_reasons.push(p.reason);
+                self.return_visit = None;
+            }),
+            _ => Some(()),
+        };
+        if applied.is_none() {
+            return Applied::Unknown;
+        }
+        self.status = Some(to);
+        self.history.push(ComplaintChange::of(to, ev));
+        Applied::Ok
+    }
+}
+
+impl Record for Complaint {
+    fn apply(&mut self, ev: &Event) -> Applied {
+        if ev.v != 1 {
+            return Applied::Unknown;
+        }
+        let Some(what) = ev.kind.as_str().strip_prefix("complaint.") else {
+            return Applied::Unknown;
+        };
+        match what {
+            "registered" => {
+                let Some(p) = payload::<ComplaintFields>(ev) else {
+                    return Applied::Unknown;
+                };
+                if self.status.is_some() {
+                    return Applied::Ignored("the complaint was already registered".into());
+                }
+                self.status = Some(ComplaintStatus::Registered);
+                self.registered_by = Some(ev.actor);
+                self.registered_at = Some(ev.device_time.as_str().to_string());
+                self.set_fields(ev, p);
+                self.history
+                    .push(ComplaintChange::of(ComplaintStatus::Registered, ev));
+                Applied::Ok
+            }
+            "updated" => match payload::<ComplaintFields>(ev) {
+                Some(p) => {
+                    self.set_fields(ev, p);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            "effective_set" => match payload::<Effective>(ev) {
+                Some(p) => {
+                    self.effective.set(ev, p.effective);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            "note_added" => match payload::<TextNote>(ev) {
+                Some(p) => {
+                    self.notes.add(ev, p.text);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            other => self.transition(ev, other),
+        }
+    }
+
+    fn conflicts(&self) -> Vec<FieldConflict> {
+        [
+            FieldConflict::of("description", &self.description),
+            FieldConflict::of("household_id", &self.household_id),
+            FieldConflict::of("reporter_name", &self.reporter_name),
+            FieldConflict::of("reporter_phone", &self.reporter_phone),
+            FieldConflict::of("repair_order_id", &self.repair_order_id),
+            FieldConflict::of("effective", &self.effective),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+    use crate::records::test_support::Maker;
+    use serde_json::json;
+
+    fn walk(m: &mut Maker) -> Vec<Event> {
+        vec![
+            m.make(
+                1,
+                100,
+                "complaint.registered",
+                json!({"description": "楼上装修噪音，晚上十点还在施工"}),
+            ),
+            m.make(1, 110, "complaint.investigating", json!({})),
+            m.make(
+                1,
+                120,
+                "complaint.replied",
+                json!({"reply": "已约谈装修户，施工时间限定 8:00–12:00、14:00–18:00"}),
+            ),
+            m.make(
+                1,
+                130,
+                "complaint.return_visited",
+                json!({"satisfaction": 4, "method": "phone"}),
+            ),
+            m.make(1, 140, "complaint.closed", json!({})),
+        ]
+    }
+
+    #[test]
+    fn a_complaint_walks_from_registered_to_closed() {
+        let mut m = Maker::new("complaint");
+        let evs = walk(&mut m);
+        let f = fold::<Complaint>(m.record, &evs);
+        assert_eq!(f.state.status, Some(ComplaintStatus::Closed));
+        assert_eq!(f.state.replies.len(), 1);
+        assert_eq!(f.state.return_visit.as_ref().unwrap().satisfaction, 4);
+        let statuses: Vec<_> = f.state.history.iter().map(|h| h.status).collect();
+        assert_eq!(statuses.len(), 5);
+        assert!(f.ignored.is_empty());
+    }
+
+    #[test]
+    fn closing_before_a_reply_is_ignored_and_reported() {
+        let mut m = Maker::new("complaint");
+        let evs = vec![
+            m.make(
+                1,
+                100,
+                "complaint.registered",
+                json!({"description": "垃圾未清运"}),
+            ),
+            m.make(1, 110, "complaint.closed", json!({})),
+        ];
+        let f = fold::<Complaint>(m.record, &evs);
+        assert_eq!(f.state.status, Some(ComplaintStatus::Registered));
+        assert!(f.state.status.unwrap().awaits_reply());
+        assert_eq!(f.ignored.len(), 1);
+        assert!(f.ignored[0].reason.contains("Closed"), "{:?}", f.ignored);
+    }
+
+    #[test]
+    fn a_dissatisfied_owner_reopens_it_and_it_needs_a_second_reply() {
+        let mut m = Maker::new("complaint");
+        let mut evs = walk(&mut m);
+        evs.pop(); // not closed
+        evs.push(m.make(1, 150, "complaint.reopened", json!({"reason": "噪音仍在"})));
+        let f = fold::<Complaint>(m.record, &evs);
+        assert_eq!(f.state.status, Some(ComplaintStatus::Investigating));
+        assert!(f.state.return_visit.is_none());
+        evs.push(m.make(
+            1,
+            160,
+            "complaint.replied",
+            json!({"reply": "已联系城管执法"}),
+        ));
+        let f = fold::<Complaint>(m.record, &evs);
+        assert_eq!(f.state.replies.len(), 2);
+        assert_eq!(f.state.reopen_reasons, vec!["噪音仍在".to_string()]);
+    }
+
+    #[test]
+    fn two_supervisors_disagreeing_on_effective_is_a_visible_conflict() {
+        let mut m = Maker::new("complaint");
+        let mut evs = walk(&mut m);
+        // Both saw the record at the same point (base_seq 0) and wrote offline.
+        evs.push(m.make(
+            2,
+            150,
+            "complaint.effective_set",
+            json!({"effective": true}),
+        ));
+        evs.push(m.make(
+            3,
+            151,
+            "complaint.effective_set",
+            json!({"effective": false}),
+        ));
+        let f = fold::<Complaint>(m.record, &evs);
+        assert_eq!(
+            f.state.effective.get(),
+            Some(&false),
+            "the later write shows"
+        );
+        assert!(
+            f.has_conflict(),
+            "and the disagreement is shown until resolved"
+        );
+    }
+
+    #[test]
+    fn the_fold_is_the_same_whatever_order_events_arrive_in() {
+        let mut m = Maker::new("complaint");
+        let evs = walk(&mut m);
+        let mut rev = evs.clone();
+        rev.reverse();
+        assert_eq!(
+            fold::<Complaint>(m.record, &evs),
+            fold::<Complaint>(m.record, &rev)
+        );
+    }
+}
