@@ -134,11 +134,15 @@ pub enum Key {
     RoleSupervisor,
     RoleTechnician,
     RoleAdmin,
+    Theme,
+    ThemeSystem,
+    ThemeLight,
+    ThemeDark,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 85] = [
+    pub const ALL: [Key; 89] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -224,6 +228,10 @@ impl Key {
         Key::RoleSupervisor,
         Key::RoleTechnician,
         Key::RoleAdmin,
+        Key::Theme,
+        Key::ThemeSystem,
+        Key::ThemeLight,
+        Key::ThemeDark,
     ];
 }
 
@@ -241,6 +249,10 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::NavSettings => ("设置", "Settings"),
         Key::SettingsTitle => ("设置", "Settings"),
         Key::Language => ("语言", "Language"),
+        Key::Theme => ("显示", "Display"),
+        Key::ThemeSystem => ("跟随系统", "Follow device"),
+        Key::ThemeLight => ("浅色", "Light"),
+        Key::ThemeDark => ("夜间", "Night"),
         Key::Network => ("网络状态", "Network"),
         Key::Online => ("在线", "Online"),
         Key::Offline => ("离线", "Offline"),
@@ -363,6 +375,13 @@ impl I18n {
     /// The text for `key` in the current language (reactive).
     pub fn t(&self, key: Key) -> &'static str {
         tr(self.lang.get(), key)
+    }
+
+    /// `key` as reactive view text or attribute value. Every call site gets the same closure
+    /// type, so Leptos's rendering code for it is generated once, not once per string (a
+    /// separate `move || i18n.t(…)` per string cost the wasm shell several KB each).
+    pub fn text(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(key)
     }
 }
 

@@ -85,27 +85,27 @@ fn Shell() -> impl IntoView {
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
-                {move || i18n.t(Key::AppName)}
+                {i18n.text(Key::AppName)}
             </A>
-            <nav class="nav" aria-label=move || i18n.t(Key::NavLabel)>
+            <nav class="nav" aria-label=i18n.text(Key::NavLabel)>
                 <A href="/" exact=true>
-                    {move || i18n.t(Key::NavToday)}
+                    {i18n.text(Key::NavToday)}
                 </A>
-                <A href="/duty">{move || i18n.t(Key::NavDuty)}</A>
+                <A href="/duty">{i18n.text(Key::NavDuty)}</A>
                 <A href="/inbox">
-                    {move || i18n.t(Key::NavInbox)}
+                    {i18n.text(Key::NavInbox)}
                     <Show when=move || { app.sync.get().rejected > 0 }>
                         <span class="count">{move || app.sync.get().rejected}</span>
                     </Show>
                 </A>
-                <A href="/settings">{move || i18n.t(Key::NavSettings)}</A>
+                <A href="/settings">{i18n.text(Key::NavSettings)}</A>
             </nav>
         </header>
         <SyncBar />
         <UpdateBanner />
         <Show when=move || app.store_error.get().is_some()>
             <p class="banner error" role="alert">
-                {move || i18n.t(Key::StoreFailed)}
+                {i18n.text(Key::StoreFailed)}
                 {move || app.store_error.get().unwrap_or_default()}
             </p>
         </Show>
@@ -155,13 +155,13 @@ fn SyncBar() -> impl IntoView {
                 })}
             </span>
             <span>
-                {move || i18n.t(Key::SyncPending)} ": "
+                {i18n.text(Key::SyncPending)} ": "
                 <strong data-testid="sync-pending">{move || app.sync.get().pending}</strong>
             </span>
-            <span>{move || i18n.t(Key::SyncLast)} ": " <span data-testid="sync-last">{last}</span></span>
+            <span>{i18n.text(Key::SyncLast)} ": " <span data-testid="sync-last">{last}</span></span>
             {move || app.sync.get().pulled.map(|n| view! { <span>{i18n.t(Key::SyncPulled)} " " {n}</span> })}
             <Show when=move || state() == SyncState::Paused>
-                <A href="/login" attr:class="button">{move || i18n.t(Key::LoginSubmit)}</A>
+                <A href="/login" attr:class="button">{i18n.text(Key::LoginSubmit)}</A>
             </Show>
             <button type="button" class="secondary small" data-testid="sync-now" on:click=move |_| {
                 if app.sync.get_untracked().state == SyncState::Paused {
@@ -169,7 +169,7 @@ fn SyncBar() -> impl IntoView {
                 }
                 sync::request_sync();
             }>
-                {move || i18n.t(Key::SyncNow)}
+                {i18n.text(Key::SyncNow)}
             </button>
         </div>
     }
@@ -184,15 +184,15 @@ fn UpdateBanner() -> impl IntoView {
     view! {
         <Show when=move || app.update_ready.get()>
             <div class="banner" data-testid="update-banner" role="status">
-                <span>{move || i18n.t(Key::UpdateReady)}</span>
-                <Show when=safe fallback=move || view! { <span class="hint">{move || i18n.t(Key::UpdateWait)}</span> }>
+                <span>{i18n.text(Key::UpdateReady)}</span>
+                <Show when=safe fallback=move || view! { <span class="hint">{i18n.text(Key::UpdateWait)}</span> }>
                     <button type="button" class="primary small" data-testid="update-apply" on:click=move |_| {
                         // Checked again at the click: the outbox may have filled meanwhile.
                         if app.sync.get_untracked().pending == 0 && !app.form_dirty.get_untracked() {
                             platform::apply_update();
                         }
                     }>
-                        {move || i18n.t(Key::UpdateApply)}
+                        {i18n.text(Key::UpdateApply)}
                     </button>
                 </Show>
             </div>

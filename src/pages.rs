@@ -8,7 +8,8 @@ use crate::data::{self, EntryState};
 use crate::engine::engine;
 use crate::i18n::{use_i18n, Key, Lang};
 use crate::network::use_online;
-use crate::state::{use_app, Session};
+use crate::settings::{load_theme, set_theme, Theme};
+use crate::state::{person_name, use_app, Session};
 use guanjia_core::replica::Draft;
 use guanjia_core::{EventId, Kind, RecordId, RecordType, Role};
 
@@ -60,10 +61,10 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <section class="page login">
-            <h1>{move || i18n.t(Key::LoginTitle)}</h1>
+            <h1>{i18n.text(Key::LoginTitle)}</h1>
             <form class="card form" on:submit=submit>
                 <label>
-                    <span>{move || i18n.t(Key::Username)}</span>
+                    <span>{i18n.text(Key::Username)}</span>
                     <input
                         data-testid="login-username"
                         name="username"
@@ -74,7 +75,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    <span>{move || i18n.t(Key::Password)}</span>
+                    <span>{i18n.text(Key::Password)}</span>
                     <input
                         data-testid="login-password"
                         name="password"
@@ -90,7 +91,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert" data-testid="login-error">
-                        {move || i18n.t(Key::LoginFailed)}
+                        {i18n.text(Key::LoginFailed)}
                         {move || error.get().unwrap_or_default()}
                     </p>
                 </Show>
@@ -134,27 +135,27 @@ pub fn HomePage() -> impl IntoView {
     };
     view! {
         <section class="page home">
-            <h1>{move || i18n.t(Key::TodayTitle)}</h1>
+            <h1>{i18n.text(Key::TodayTitle)}</h1>
             <p class="tagline">
-                {move || i18n.t(Key::Hello)} <strong>{name}</strong> " (" {role} ")"
+                {i18n.text(Key::Hello)} <strong>{name}</strong> " (" {role} ")"
             </p>
-            <p class="hint">{move || i18n.t(Key::MyAreas)} ": " {areas}</p>
+            <p class="hint">{i18n.text(Key::MyAreas)} ": " {areas}</p>
             <div class="cards">
                 <A href="/duty" attr:class="card link-card" attr:data-testid="today-duty">
-                    <h2>{move || i18n.t(Key::TodayDutyCard)}</h2>
-                    <p>{move || i18n.t(Key::TodayDutyHint)}</p>
+                    <h2>{i18n.text(Key::TodayDutyCard)}</h2>
+                    <p>{i18n.text(Key::TodayDutyHint)}</p>
                 </A>
                 <div class="card">
-                    <h2>{move || i18n.t(Key::TodayPatrolCard)}</h2>
-                    <p class="hint">{move || i18n.t(Key::EmptyFeature)}</p>
+                    <h2>{i18n.text(Key::TodayPatrolCard)}</h2>
+                    <p class="hint">{i18n.text(Key::EmptyFeature)}</p>
                 </div>
                 <div class="card">
-                    <h2>{move || i18n.t(Key::TodayRepairCard)}</h2>
-                    <p class="hint">{move || i18n.t(Key::EmptyFeature)}</p>
+                    <h2>{i18n.text(Key::TodayRepairCard)}</h2>
+                    <p class="hint">{i18n.text(Key::EmptyFeature)}</p>
                 </div>
             </div>
             <p class="version">
-                <span>{move || i18n.t(Key::Version)}</span>
+                <span>{i18n.text(Key::Version)}</span>
                 " "
                 <span class="version-number">{crate::VERSION}</span>
             </p>
@@ -173,9 +174,9 @@ pub fn DutyPostsPage() -> impl IntoView {
     });
     view! {
         <section class="page duty">
-            <h1>{move || i18n.t(Key::DutyTitle)}</h1>
-            <p class="hint">{move || i18n.t(Key::DutyPick)}</p>
-            <Show when=move || !posts.get().is_empty() fallback=move || view! { <p class="hint">{move || i18n.t(Key::DutyNoPosts)}</p> }>
+            <h1>{i18n.text(Key::DutyTitle)}</h1>
+            <p class="hint">{i18n.text(Key::DutyPick)}</p>
+            <Show when=move || !posts.get().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::DutyNoPosts)}</p> }>
                 <ul class="list">
                     <For each=move || posts.get() key=|p| p.id let:post>
                         <li>
@@ -254,7 +255,7 @@ pub fn DutyLogPage() -> impl IntoView {
     view! {
         <section class="page duty-log">
             <h1>{move || post.get().map(|p| p.name).unwrap_or_else(|| i18n.t(Key::DutyTitle).to_string())}</h1>
-            <p class="hint">{move || i18n.t(Key::DutyRule)}</p>
+            <p class="hint">{i18n.text(Key::DutyRule)}</p>
             <form
                 class="card form"
                 on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -267,7 +268,7 @@ pub fn DutyLogPage() -> impl IntoView {
                 }
             >
                 <label>
-                    <span>{move || i18n.t(Key::DutyNew)}</span>
+                    <span>{i18n.text(Key::DutyNew)}</span>
                     <textarea
                         data-testid="duty-text"
                         rows="3"
@@ -276,16 +277,16 @@ pub fn DutyLogPage() -> impl IntoView {
                     ></textarea>
                 </label>
                 <button type="submit" class="primary" data-testid="duty-add" disabled=move || text.get().trim().is_empty()>
-                    {move || i18n.t(Key::DutyAdd)}
+                    {i18n.text(Key::DutyAdd)}
                 </button>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{move || i18n.t(Key::SaveFailed)} {move || error.get().unwrap_or_default()}</p>
+                    <p class="error" role="alert">{i18n.text(Key::SaveFailed)} {move || error.get().unwrap_or_default()}</p>
                 </Show>
             </form>
-            <h2>{move || i18n.t(Key::DutyToday)}</h2>
+            <h2>{i18n.text(Key::DutyToday)}</h2>
             <Show
                 when=move || log.get().is_some_and(|(_, f)| !f.state.entries.is_empty())
-                fallback=move || view! { <p class="hint">{move || i18n.t(Key::DutyEmpty)}</p> }
+                fallback=move || view! { <p class="hint">{i18n.text(Key::DutyEmpty)}</p> }
             >
                 <ol class="entries">
                     <For
@@ -300,7 +301,11 @@ pub fn DutyLogPage() -> impl IntoView {
                                 data::entry_state(id)
                             });
                             let mine = me() == Some(entry.author);
-                            let author = if mine { i18n.t(Key::Me).to_string() } else { entry.author.to_string()[..8].to_string() };
+                            let author = if mine {
+                                i18n.t(Key::Me).to_string()
+                            } else {
+                                app.session.with_untracked(|s| person_name(s.as_ref(), entry.author))
+                            };
                             let corrects = entry.corrects;
                             let corrected = !entry.corrected_by.is_empty();
                             view! {
@@ -314,7 +319,7 @@ pub fn DutyLogPage() -> impl IntoView {
                                 >
                                     <div class="entry-meta">
                                         <time>{data::clock_time(&entry.device_time)}</time>
-                                        <span class="author">{author}</span>
+                                        <span class="author" data-testid="duty-entry-author">{author}</span>
                                         <span class=move || format!("badge {}", state.get().code())>
                                             {move || i18n.t(match state.get() {
                                                 EntryState::Pending => Key::StatePending,
@@ -322,22 +327,22 @@ pub fn DutyLogPage() -> impl IntoView {
                                                 EntryState::Rejected => Key::StateRejected,
                                             })}
                                         </span>
-                                        {corrects.map(|_| view! { <span class="badge">{move || i18n.t(Key::DutyCorrects)}</span> })}
-                                        {corrected.then(|| view! { <span class="badge warn">{move || i18n.t(Key::DutyCorrectedBy)}</span> })}
+                                        {corrects.map(|_| view! { <span class="badge">{i18n.text(Key::DutyCorrects)}</span> })}
+                                        {corrected.then(|| view! { <span class="badge warn">{i18n.text(Key::DutyCorrectedBy)}</span> })}
                                     </div>
                                     <p class="entry-text" data-testid="duty-entry-text">{entry.text.clone()}</p>
                                     <Show
                                         when=move || correcting.get() == Some(id)
                                         fallback=move || view! {
                                             <button type="button" class="secondary" data-testid="duty-correct" on:click=move |_| { correction.set(String::new()); correcting.set(Some(id)); }>
-                                                {move || i18n.t(Key::DutyCorrect)}
+                                                {i18n.text(Key::DutyCorrect)}
                                             </button>
                                         }
                                     >
                                         <textarea
                                             data-testid="duty-correct-text"
                                             rows="2"
-                                            placeholder=move || i18n.t(Key::DutyCorrectPlaceholder)
+                                            placeholder=i18n.text(Key::DutyCorrectPlaceholder)
                                             prop:value=move || correction.get()
                                             on:input=move |ev| correction.set(event_target_value(&ev))
                                         ></textarea>
@@ -352,10 +357,10 @@ pub fn DutyLogPage() -> impl IntoView {
                                                     add(body, Some(id), Box::new(move || { correction.set(String::new()); correcting.set(None); }));
                                                 }
                                             >
-                                                {move || i18n.t(Key::DutyCorrectSubmit)}
+                                                {i18n.text(Key::DutyCorrectSubmit)}
                                             </button>
                                             <button type="button" class="secondary" on:click=move |_| correcting.set(None)>
-                                                {move || i18n.t(Key::Cancel)}
+                                                {i18n.text(Key::Cancel)}
                                             </button>
                                         </div>
                                     </Show>
@@ -402,6 +407,13 @@ pub fn InboxPage() -> impl IntoView {
                             .map(|i| i.reason.clone())
                             .collect::<Vec<_>>(),
                     ),
+                    guanjia_core::AnyRecord::Complaint(f) => (
+                        f.conflicts.len(),
+                        f.ignored
+                            .iter()
+                            .map(|i| i.reason.clone())
+                            .collect::<Vec<_>>(),
+                    ),
                     guanjia_core::AnyRecord::Reference(f) => (f.conflicts.len(), Vec::new()),
                     _ => (0, Vec::new()),
                 };
@@ -419,8 +431,8 @@ pub fn InboxPage() -> impl IntoView {
     });
     view! {
         <section class="page inbox">
-            <h1>{move || i18n.t(Key::InboxTitle)}</h1>
-            <Show when=move || !items.get().is_empty() fallback=move || view! { <p class="hint">{move || i18n.t(Key::InboxEmpty)}</p> }>
+            <h1>{i18n.text(Key::InboxTitle)}</h1>
+            <Show when=move || !items.get().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::InboxEmpty)}</p> }>
                 <ul class="list">
                     {move || items.get().into_iter().map(|(what, subject, reason)| view! {
                         <li class="card" data-testid="inbox-item" data-kind=what.clone()>
@@ -447,6 +459,7 @@ pub fn SettingsPage() -> impl IntoView {
         .unwrap_or_default();
     let storage = crate::platform::storage_info();
     let blocked = RwSignal::new(false);
+    let theme = RwSignal::new(load_theme());
     let logout = move |_| {
         let pending = app.sync.get_untracked().pending;
         if pending > 0 {
@@ -464,9 +477,9 @@ pub fn SettingsPage() -> impl IntoView {
     };
     view! {
         <section class="page settings">
-            <h1>{move || i18n.t(Key::SettingsTitle)}</h1>
+            <h1>{i18n.text(Key::SettingsTitle)}</h1>
             <section class="card" aria-labelledby="settings-language">
-                <h2 id="settings-language">{move || i18n.t(Key::Language)}</h2>
+                <h2 id="settings-language">{i18n.text(Key::Language)}</h2>
                 <div class="segmented" role="group" aria-labelledby="settings-language">
                     {Lang::ALL
                         .into_iter()
@@ -487,16 +500,40 @@ pub fn SettingsPage() -> impl IntoView {
                         .collect_view()}
                 </div>
             </section>
+            <section class="card" aria-labelledby="settings-theme">
+                <h2 id="settings-theme">{i18n.text(Key::Theme)}</h2>
+                <div class="segmented" role="group" aria-labelledby="settings-theme">
+                    {Theme::ALL
+                        .into_iter()
+                        .map(|t| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="choice"
+                                    data-theme-choice=t.code()
+                                    aria-pressed=move || (theme.get() == t).to_string()
+                                    on:click=move |_| {
+                                        set_theme(t);
+                                        theme.set(t);
+                                    }
+                                >
+                                    {i18n.text(t.label())}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </section>
             <section class="card" aria-labelledby="settings-network">
-                <h2 id="settings-network">{move || i18n.t(Key::Network)}</h2>
+                <h2 id="settings-network">{i18n.text(Key::Network)}</h2>
                 <p class="net-status" class:online=move || online.get() class:offline=move || !online.get() role="status">
                     <span class="dot" aria-hidden="true"></span>
                     <span>{move || i18n.t(if online.get() { Key::Online } else { Key::Offline })}</span>
                 </p>
-                <p class="hint">{move || i18n.t(Key::NetworkHint)}</p>
+                <p class="hint">{i18n.text(Key::NetworkHint)}</p>
             </section>
             <section class="card">
-                <h2>{move || i18n.t(Key::Storage)}</h2>
+                <h2>{i18n.text(Key::Storage)}</h2>
                 <p data-testid="settings-persist">
                     {move || match storage.get().persisted {
                         Some(true) => i18n.t(Key::Persistent),
@@ -505,29 +542,29 @@ pub fn SettingsPage() -> impl IntoView {
                     }}
                 </p>
                 <p data-testid="settings-usage">
-                    {move || i18n.t(Key::Usage)} ": "
+                    {i18n.text(Key::Usage)} ": "
                     {move || storage.get().usage_text()}
                 </p>
                 <Show when=move || storage.get().nearly_full()>
-                    <p class="error" role="alert">{move || i18n.t(Key::QuotaWarning)}</p>
+                    <p class="error" role="alert">{i18n.text(Key::QuotaWarning)}</p>
                 </Show>
             </section>
             <section class="card">
-                <h2>{move || i18n.t(Key::Account)}</h2>
+                <h2>{i18n.text(Key::Account)}</h2>
                 <p>{move || app.session.get().map(|s| format!("{} ({})", s.user.display_name, s.user.username)).unwrap_or_default()}</p>
-                <p>{move || i18n.t(Key::DeviceId)} ": " <code data-testid="settings-device-id">{device.clone()}</code></p>
-                <p>{move || i18n.t(Key::Version)} " " <span class="version-number">{crate::VERSION}</span></p>
+                <p>{i18n.text(Key::DeviceId)} ": " <code data-testid="settings-device-id">{device.clone()}</code></p>
+                <p>{i18n.text(Key::Version)} " " <span class="version-number">{crate::VERSION}</span></p>
                 <button type="button" class="secondary" data-testid="logout" on:click=logout>
-                    {move || i18n.t(Key::Logout)}
+                    {i18n.text(Key::Logout)}
                 </button>
                 <Show when=move || blocked.get()>
                     <p class="error" role="alert" data-testid="logout-blocked">
-                        {move || i18n.t(Key::LogoutBlocked)}
+                        {i18n.text(Key::LogoutBlocked)}
                         {move || app.sync.get().pending}
                         " "
-                        {move || i18n.t(Key::SyncPending)}
+                        {i18n.text(Key::SyncPending)}
                         ". "
-                        {move || i18n.t(Key::LogoutBlockedHint)}
+                        {i18n.text(Key::LogoutBlockedHint)}
                     </p>
                 </Show>
             </section>
@@ -541,10 +578,10 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page not-found">
-            <h1>{move || i18n.t(Key::NotFoundTitle)}</h1>
-            <p>{move || i18n.t(Key::NotFoundBody)}</p>
+            <h1>{i18n.text(Key::NotFoundTitle)}</h1>
+            <p>{i18n.text(Key::NotFoundBody)}</p>
             <A href="/" attr:class="button">
-                {move || i18n.t(Key::BackHome)}
+                {i18n.text(Key::BackHome)}
             </A>
         </section>
     }

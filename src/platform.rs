@@ -17,7 +17,12 @@ impl StorageInfo {
     }
 
     pub fn usage_text(&self) -> String {
-        let mb = |b: f64| format!("{:.1} MB", b / 1_048_576.0);
+        // Integer arithmetic on purpose: `{:.1}` on an f64 links ~10 KB of float formatting
+        // into the wasm shell for this one line.
+        let mb = |b: f64| {
+            let tenths = (b / 104_857.6).round() as u64;
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        };
         match (self.usage, self.quota) {
             (Some(u), Some(q)) => format!("{} / {}", mb(u), mb(q)),
             _ => "—".into(),

@@ -1,6 +1,7 @@
 //! App-wide reactive state, provided as context.
 
 use guanjia_core::protocol::{MeResponse, UserInfo};
+use guanjia_core::UserId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,18 @@ pub struct Session {
     pub token: String,
     pub user: UserInfo,
     pub me: MeResponse,
+}
+
+/// How to show the author of a record: their name from /me (kept for offline use), or the
+/// start of their id for someone the server did not list (e.g. moved to another project).
+pub fn person_name(session: Option<&Session>, id: UserId) -> String {
+    session
+        .into_iter()
+        .flat_map(|s| &s.me.projects)
+        .flat_map(|p| &p.people)
+        .find(|p| p.id == id)
+        .map(|p| p.display_name.clone())
+        .unwrap_or_else(|| id.to_string()[..8].to_string())
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -136,3 +136,63 @@ async fn settings_toggle_switches_and_persists_language() {
     root.remove();
     LocalStorage::delete(LANG_KEY);
 }
+
+#[wasm_bindgen_test]
+fn storage_usage_is_shown_in_megabytes_with_one_decimal() {
+    use guanjia::platform::StorageInfo;
+    let info = StorageInfo {
+        persisted: Some(true),
+        usage: Some(1_572_864.0),
+        quota: Some(10.0 * 1_048_576.0),
+    };
+    assert_eq!(info.usage_text(), "1.5 MB / 10.0 MB");
+    assert!(!info.nearly_full());
+    let unknown = StorageInfo::default();
+    assert_eq!(unknown.usage_text(), "—");
+}
+
+#[wasm_bindgen_test]
+async fn night_theme_can_be_forced_and_is_remembered() {
+    use guanjia::settings::{load_theme, Theme, THEME_KEY};
+    LocalStorage::delete(THEME_KEY);
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        I18n::provide(Lang::ZhCn);
+        guanjia::state::AppState::provide();
+        view! {
+            <leptos_router::components::Router>
+                <SettingsPage />
+            </leptos_router::components::Router>
+        }
+    });
+    leptos::task::tick().await;
+    let html = document().document_element().unwrap();
+    let choice = |code: &str| -> HtmlElement {
+        root.query_selector(&format!("button[data-theme-choice='{code}']"))
+            .unwrap()
+            .expect("a theme button")
+            .unchecked_into()
+    };
+    assert_eq!(
+        choice("system").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+
+    choice("dark").click();
+    leptos::task::tick().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    assert_eq!(
+        choice("dark").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(load_theme(), Theme::Dark);
+
+    choice("system").click();
+    leptos::task::tick().await;
+    assert_eq!(html.get_attribute("data-theme"), None);
+    assert_eq!(load_theme(), Theme::System);
+
+    drop(handle);
+    root.remove();
+    LocalStorage::delete(THEME_KEY);
+}

@@ -516,7 +516,7 @@ export async function openPost(page, name) {
   return postId;
 }
 
-/// Every entry of the open duty log: `[{ id, state, corrects, text }]`, in page order.
+/// Every entry of the open duty log: `[{ id, state, corrects, text, author }]`, in page order.
 export async function entries(page) {
   return page.locator(tid("duty-entry")).evaluateAll((nodes) =>
     nodes.map((node) => ({
@@ -524,6 +524,7 @@ export async function entries(page) {
       state: node.getAttribute("data-state"),
       corrects: node.getAttribute("data-corrects"),
       text: (node.querySelector('[data-testid="duty-entry-text"]')?.textContent ?? "").trim(),
+      author: (node.querySelector('[data-testid="duty-entry-author"]')?.textContent ?? "").trim(),
     })),
   );
 }

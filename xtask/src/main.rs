@@ -8,6 +8,7 @@
 //! - `bench` — the server's benchmarks (if any), the brotli size of the built app shell, and
 //!   browser benchmarks (tests/e2e/bench.mjs: a fresh profile pulling 10,000 events, tap →
 //!   committed entry p50/p95).
+//! - `size`  — `dist`, then the raw and brotli size of every file and of the app shell.
 //! - `sw`    — trunk post_build hook: writes the precache list and cache version into sw.js.
 
 use std::env;
@@ -31,7 +32,7 @@ const E2E_DIR: &str = "tests/e2e";
 const DEMO_LISTEN: &str = "127.0.0.1:8080";
 
 const USAGE: &str =
-    "usage: cargo xtask <dist | run [server args…] | test | e2e [scenario filter…] | bench | sw>";
+    "usage: cargo xtask <dist | run [server args…] | test | e2e [scenario filter…] | bench | size | sw>";
 
 fn main() -> ExitCode {
     let mut args = env::args().skip(1);
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "e2e" => dist().and_then(|()| e2e(&rest)),
         "bench" => bench(),
+        "size" => dist().and_then(|()| shell_size_report(&root().join("dist"))),
         "sw" => sw_hook(),
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");

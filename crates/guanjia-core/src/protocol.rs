@@ -84,6 +84,18 @@ pub struct ProjectInfo {
     pub id: ProjectId,
     pub name: String,
     pub areas: Vec<AreaInfo>,
+    /// Everyone placed in the project, so the app can show who wrote what while offline.
+    /// Absent in sessions saved by app versions before it existed.
+    #[serde(default)]
+    pub people: Vec<Person>,
+}
+
+/// A colleague as the app shows them next to their records (no username: not needed there).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: UserId,
+    pub display_name: String,
+    pub role: Role,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -11,8 +11,8 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use guanjia_core::kinds::is_sha256_hex;
 use guanjia_core::protocol::{
-    AreaInfo, LoginRequest, LoginResponse, MeResponse, ProjectInfo, PullResponse, PushRequest,
-    PushResponse, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_EVENTS,
+    AreaInfo, LoginRequest, LoginResponse, MeResponse, Person, ProjectInfo, PullResponse,
+    PushRequest, PushResponse, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_EVENTS,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -136,10 +136,34 @@ async fn me(State(st): State<AppState>, a: Auth) -> ApiResult<Json<MeResponse>> 
                 });
             }
         }
+        let rows = sqlx::query(
+            "SELECT u.id, u.display_name, u.role FROM users u \
+             JOIN user_projects up ON up.user_id = u.id \
+             WHERE up.project_id = $1 ORDER BY u.display_name, u.id",
+        )
+        .bind(pid.to_string())
+        .fetch_all(&st.db.pool)
+        .await?;
+        let mut people = Vec::new();
+        for r in rows {
+            // A row this server wrote but cannot read back is skipped, not fatal for /me.
+            let (Ok(id), Ok(role)) = (
+                guanjia_core::UserId::parse(&r.try_get::<String, _>(0)?),
+                guanjia_core::Role::parse(&r.try_get::<String, _>(2)?),
+            ) else {
+                continue;
+            };
+            people.push(Person {
+                id,
+                display_name: r.try_get(1)?,
+                role,
+            });
+        }
         projects.push(ProjectInfo {
             id: *pid,
             name,
             areas,
+            people,
         });
     }
     Ok(Json(MeResponse {

@@ -570,6 +570,16 @@ async fn a_user_of_area_a_can_neither_read_nor_write_area_b(s: TestServer) {
         .map(|a| a["id"].as_str().unwrap())
         .collect();
     assert_eq!(areas, vec![s.area_a.as_str()]);
+    // …and names everyone in the project, so authors show by name offline (no usernames).
+    let people = me["projects"][0]["people"].as_array().unwrap();
+    let sup_id = s.login("supervisor1").await.id;
+    let sup_person = people
+        .iter()
+        .find(|p| p["id"] == sup_id.as_str())
+        .expect("the supervisor is listed among the project's people");
+    assert_eq!(sup_person["role"], "supervisor");
+    assert!(!sup_person["display_name"].as_str().unwrap().is_empty());
+    assert!(people.iter().all(|p| p.get("username").is_none()));
     // The supervisor sees both areas; butlers cannot define reference data.
     let sup = s.login("supervisor1").await;
     let sup_view = s.pull_all(&sup, 0, 1000).await;

@@ -11,6 +11,7 @@ import {
   assertNoPageErrors,
   assertStoredOnce,
   check,
+  entries,
   eventually,
   firstPage,
   freePort,
@@ -90,6 +91,11 @@ export default async function () {
   await openPost(pageB, POST);
   await waitForEntries(pageB, texts, { state: "synced" });
   step("supervisor1 on a fresh device sees all four entries");
+  const authors = new Set((await entries(pageB)).map((e) => e.author));
+  check(
+    authors.size === 1 && authors.has("张管家"),
+    `entries show their author by name (butler1 is 张管家), got ${[...authors]}`,
+  );
 
   await assertStoredOnce(server, "supervisor1", texts);
   assertNoPageErrors(a);
