@@ -8,7 +8,10 @@ mod repair_order;
 pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
 pub use reference::Reference;
-pub use repair_order::{RepairOrder, RepairStatus, StatusChange, StatusChangeOf};
+pub use repair_order::{
+    Deadline, DeadlineState, OrderDeadlines, RepairOrder, RepairStatus, StatusChange,
+    StatusChangeOf,
+};
 
 #[cfg(test)]
 pub(crate) mod test_support {

@@ -5,6 +5,7 @@
 //! closed; cancelled from any open state; "fix again" sends a completed order back to its
 //! technician. A transition that is invalid from the folded state is ignored and reported.
 
+use crate::deadline::{CategoryLimits, Countdown, ServiceRules, WorkCalendar};
 use crate::event::Event;
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::hlc::Hlc;
@@ -14,6 +15,7 @@ use crate::kinds::{
     RepairReturnVisited, RepairUpdated, RequestKind, Signature, TextNote,
 };
 use crate::merge::{AppendSet, Lww};
+use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +163,90 @@ impl RepairOrder {
         self.status = Some(to);
         self.history.push(StatusChange::of(to, ev));
         Applied::Ok
+    }
+}
+
+/// A deadline and, once it is met or missed, when the thing happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    pub due: NaiveDateTime,
+    pub done: Option<NaiveDateTime>,
+}
+
+/// Where a deadline stands: done in time, done late, or still running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineState {
+    Met,
+    Late,
+    Running(Countdown),
+}
+
+impl Deadline {
+    pub fn state(&self, now: NaiveDateTime) -> DeadlineState {
+        match self.done {
+            Some(at) if at <= self.due => DeadlineState::Met,
+            Some(_) => DeadlineState::Late,
+            None => DeadlineState::Running(Countdown::new(self.due, now)),
+        }
+    }
+}
+
+/// An order's three time limits (domain.md §2), in project-local time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OrderDeadlines {
+    pub arrival: Option<Deadline>,
+    pub completion: Option<Deadline>,
+    pub return_visit: Option<Deadline>,
+}
+
+impl RepairOrder {
+    /// When the latest change to `status` happened (a fix-again order is timed afresh).
+    fn last_time(&self, status: RepairStatus, cal: &WorkCalendar) -> Option<NaiveDateTime> {
+        let h = self.history.iter().rev().find(|h| h.status == status)?;
+        cal.local(&h.device_time)
+    }
+
+    /// The order's deadlines. Arrival runs from creation (or the agreed appointment), the
+    /// category's completion limit from when arrival was due, the return visit from
+    /// completion. A cancelled order has none running.
+    pub fn deadlines(
+        &self,
+        rules: &ServiceRules,
+        category: Option<&CategoryLimits>,
+        cal: &WorkCalendar,
+    ) -> OrderDeadlines {
+        let Some(created) = self.last_time(RepairStatus::Created, cal) else {
+            return OrderDeadlines::default();
+        };
+        let cancelled = self.status == Some(RepairStatus::Cancelled);
+        let appointment = self.appointment.get().and_then(|a| cal.local(a));
+        let urgent = self.urgent.get().copied().unwrap_or(false);
+        let completed = self.last_time(RepairStatus::Completed, cal);
+        let arrived = self.last_time(RepairStatus::Arrived, cal).or(completed);
+        let keep = |d: Deadline| (!cancelled || d.done.is_some()).then_some(d);
+        let arrival_due = rules.arrival_due(created, urgent, category, appointment, cal);
+        let arrival = arrival_due.and_then(|due| keep(Deadline { due, done: arrived }));
+        let completion = arrival_due
+            .and_then(|a| rules.completion_due(a, category, cal))
+            .and_then(|due| {
+                keep(Deadline {
+                    due,
+                    done: completed,
+                })
+            });
+        let return_visit = completed
+            .and_then(|c| rules.return_visit_due(c, cal))
+            .and_then(|due| {
+                keep(Deadline {
+                    due,
+                    done: self.last_time(RepairStatus::ReturnVisited, cal),
+                })
+            });
+        OrderDeadlines {
+            arrival,
+            completion,
+            return_visit,
+        }
     }
 }
 
@@ -431,5 +517,121 @@ mod tests {
         let f = fold::<RepairOrder>(m.record, &evs);
         assert_eq!(f.state.notes.len(), 2);
         assert_eq!(f.state.photos.len(), 1);
+    }
+
+    fn local(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    /// `ms` for a project-local (UTC+8) time.
+    fn ms(s: &str) -> u64 {
+        (local(s) - chrono::Duration::hours(8))
+            .and_utc()
+            .timestamp_millis() as u64
+    }
+
+    #[test]
+    fn deadlines_follow_the_order_from_creation_to_return_visit() {
+        let mut m = Maker::new("repair_order");
+        let drain = CategoryLimits {
+            arrival_minutes: Some(30),
+            urgent_arrival_minutes: Some(15),
+            completion: Some(crate::deadline::Limit {
+                amount: 0.5,
+                unit: crate::deadline::LimitUnit::WorkingDays,
+            }),
+        };
+        let (rules, cal) = (ServiceRules::default(), WorkCalendar::default());
+        let mut evs = vec![m.make(
+            1,
+            ms("2026-11-18 10:00"),
+            "repair_order.created",
+            json!({"description": "下水道堵塞", "urgent": true}),
+        )];
+        let d = fold::<RepairOrder>(m.record, &evs)
+            .state
+            .deadlines(&rules, Some(&drain), &cal);
+        let arrival = d.arrival.unwrap();
+        assert_eq!(arrival.due, local("2026-11-18 10:15"));
+        assert_eq!(
+            arrival.state(local("2026-11-18 10:20")),
+            DeadlineState::Running(Countdown::new(arrival.due, local("2026-11-18 10:20")))
+        );
+        // 10:15 + 4 working hours, across the noon rest.
+        assert_eq!(d.completion.unwrap().due, local("2026-11-18 16:15"));
+        assert_eq!(d.return_visit, None);
+
+        evs.push(m.make(
+            1,
+            ms("2026-11-18 10:01"),
+            "repair_order.assigned",
+            json!({"technician_id": TECH}),
+        ));
+        evs.push(m.make(
+            2,
+            ms("2026-11-18 10:02"),
+            "repair_order.accepted",
+            json!({}),
+        ));
+        evs.push(m.make(2, ms("2026-11-18 10:25"), "repair_order.arrived", json!({})));
+        evs.push(m.make(
+            2,
+            ms("2026-11-18 15:00"),
+            "repair_order.completed",
+            json!({}),
+        ));
+        let d = fold::<RepairOrder>(m.record, &evs)
+            .state
+            .deadlines(&rules, Some(&drain), &cal);
+        assert_eq!(
+            d.arrival.unwrap().state(local("2026-11-18 16:00")),
+            DeadlineState::Late
+        );
+        assert_eq!(
+            d.completion.unwrap().state(local("2026-11-18 16:00")),
+            DeadlineState::Met
+        );
+        assert_eq!(d.return_visit.unwrap().due, local("2026-11-20 15:00"));
+
+        evs.push(m.make(
+            1,
+            ms("2026-11-19 09:00"),
+            "repair_order.return_visited",
+            json!({"satisfaction": 5}),
+        ));
+        let d = fold::<RepairOrder>(m.record, &evs)
+            .state
+            .deadlines(&rules, Some(&drain), &cal);
+        assert_eq!(
+            d.return_visit.unwrap().state(local("2026-11-21 09:00")),
+            DeadlineState::Met
+        );
+    }
+
+    #[test]
+    fn an_appointment_moves_the_arrival_deadline_and_cancelling_stops_the_clocks() {
+        let mut m = Maker::new("repair_order");
+        let (rules, cal) = (ServiceRules::default(), WorkCalendar::default());
+        let mut evs = vec![m.make(
+            1,
+            ms("2026-11-18 10:00"),
+            "repair_order.created",
+            json!({"description": "门锁坏", "appointment": "2026-11-19T15:00:00+08:00"}),
+        )];
+        let d = fold::<RepairOrder>(m.record, &evs)
+            .state
+            .deadlines(&rules, None, &cal);
+        assert_eq!(d.arrival.unwrap().due, local("2026-11-19 15:00"));
+        assert_eq!(d.completion, None, "no category, no completion limit");
+        evs.push(m.make(
+            1,
+            ms("2026-11-18 11:00"),
+            "repair_order.cancelled",
+            json!({"reason": "业主自行修好"}),
+        ));
+        let d = fold::<RepairOrder>(m.record, &evs)
+            .state
+            .deadlines(&rules, None, &cal);
+        assert_eq!(d, OrderDeadlines::default());
     }
 }
