@@ -46,7 +46,7 @@ pub fn guard_posts() -> Vec<Post> {
                 })
             })
             .collect();
-        posts.sort_by(|a, b| a.code.cmp(&b.code));
+        posts.sort_unstable_by(|a, b| (&a.code, a.id).cmp(&(&b.code, b.id)));
         posts
     })
     .unwrap_or_default()

@@ -161,7 +161,7 @@ impl Replica {
             .filter_map(|id| self.events.get(&id).cloned())
             .collect();
         let mut records: Vec<RecordId> = events.iter().map(|e| e.record_id).collect();
-        records.sort();
+        records.sort_unstable();
         records.dedup();
         let changes = Changes {
             outbox_added: self
@@ -266,7 +266,7 @@ impl Replica {
             .iter()
             .filter_map(|id| self.events.get(id))
             .collect();
-        v.sort_by_key(|e| e.order_key());
+        v.sort_unstable_by_key(|e| e.order_key());
         v.into_iter().take(max).map(Event::authored).collect()
     }
 
@@ -365,7 +365,7 @@ impl Replica {
             .iter()
             .filter_map(|id| self.events.get(id).map(|e| (e.order_key(), *id)))
             .collect();
-        pending.sort();
+        pending.sort_unstable();
         let now = self.corrected_now(device_now_ms);
         for (_, id) in &pending {
             let hlc = self.clock.tick(now);
