@@ -138,11 +138,14 @@ pub enum Key {
     ThemeSystem,
     ThemeLight,
     ThemeDark,
+    ExportOutbox,
+    ExportOutboxHint,
+    ExportFailed,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 89] = [
+    pub const ALL: [Key; 92] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -232,6 +235,9 @@ impl Key {
         Key::ThemeSystem,
         Key::ThemeLight,
         Key::ThemeDark,
+        Key::ExportOutbox,
+        Key::ExportOutboxHint,
+        Key::ExportFailed,
     ];
 }
 
@@ -253,6 +259,12 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ThemeSystem => ("跟随系统", "Follow device"),
         Key::ThemeLight => ("浅色", "Light"),
         Key::ThemeDark => ("夜间", "Night"),
+        Key::ExportOutbox => ("导出未同步记录", "Export unsent records"),
+        Key::ExportOutboxHint => (
+            "无法联网同步时（例如交还设备前），把未同步的记录保存为文件，交给管理员导入服务器。记录仍保留在本设备上。",
+            "When you cannot sync (e.g. before handing the device back), save the unsent records to a file for an admin to import on the server. They also stay on this device.",
+        ),
+        Key::ExportFailed => ("导出失败：", "Export failed: "),
         Key::Network => ("网络状态", "Network"),
         Key::Online => ("在线", "Online"),
         Key::Offline => ("离线", "Offline"),
@@ -323,7 +335,10 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::Account => ("账号", "Account"),
         Key::Logout => ("退出登录", "Sign out"),
         Key::LogoutBlocked => ("还有未上传的记录，不能退出：", "Unsent changes, you cannot sign out yet: "),
-        Key::LogoutBlockedHint => ("请联网同步后再退出。", "Sync first, then sign out."),
+        Key::LogoutBlockedHint => (
+            "请联网同步后再退出；无法联网时可先导出未同步记录。",
+            "Sync first, then sign out; if you cannot get online, export the unsent records first.",
+        ),
         Key::UpdateReady => ("新版本已就绪。", "A new version is ready."),
         Key::UpdateApply => ("更新", "Update"),
         Key::UpdateWait => ("有未上传的记录或未保存的输入，同步并保存后再更新。", "Unsent changes or unsaved text: sync and save first, then update."),

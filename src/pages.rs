@@ -460,6 +460,21 @@ pub fn SettingsPage() -> impl IntoView {
     let storage = crate::platform::storage_info();
     let blocked = RwSignal::new(false);
     let theme = RwSignal::new(load_theme());
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let Some(e) = engine() else { return };
+        let user = app.session.get_untracked().map(|s| s.user);
+        let now = js_sys::Date::new_0();
+        let stamp = String::from(now.to_iso_string());
+        let result = crate::platform::outbox_export_json(&e, user, stamp.clone())
+            .ok_or_else(|| i18n.t(Key::Loading).to_string())
+            .and_then(|json| {
+                // File names cannot hold ':' on every system.
+                let name = format!("guanjia-outbox-{}.json", stamp.replace(':', "-"));
+                crate::platform::download(&name, &json)
+            });
+        export_error.set(result.err());
+    };
     let logout = move |_| {
         let pending = app.sync.get_untracked().pending;
         if pending > 0 {
@@ -557,6 +572,18 @@ pub fn SettingsPage() -> impl IntoView {
                 <button type="button" class="secondary" data-testid="logout" on:click=logout>
                     {i18n.text(Key::Logout)}
                 </button>
+                <Show when=move || { app.sync.get().pending > 0 }>
+                    <p class="hint">{i18n.text(Key::ExportOutboxHint)}</p>
+                    <button type="button" class="secondary" data-testid="export-outbox" on:click=export>
+                        {i18n.text(Key::ExportOutbox)}
+                    </button>
+                    <Show when=move || export_error.get().is_some()>
+                        <p class="error" role="alert">
+                            {i18n.text(Key::ExportFailed)}
+                            {move || export_error.get().unwrap_or_default()}
+                        </p>
+                    </Show>
+                </Show>
                 <Show when=move || blocked.get()>
                     <p class="error" role="alert" data-testid="logout-blocked">
                         {i18n.text(Key::LogoutBlocked)}

@@ -106,3 +106,43 @@ pub fn apply_update() {
         }
     }
 }
+
+/// The unsent events as an outbox export file (`admin import-outbox` loads it), or `None`
+/// before the replica is loaded. Pure apart from the clock, so it can be tested.
+pub fn outbox_export_json(
+    engine: &crate::engine::Engine,
+    user: Option<guanjia_core::protocol::UserInfo>,
+    exported_at: String,
+) -> Option<String> {
+    use guanjia_core::protocol::{OutboxExport, OUTBOX_EXPORT_FORMAT};
+    let events = engine.read(|r| r.next_batch(usize::MAX))?;
+    let file = OutboxExport {
+        format: OUTBOX_EXPORT_FORMAT.into(),
+        version: 1,
+        device_id: engine.device_id,
+        exported_at,
+        user,
+        events,
+    };
+    serde_json::to_string_pretty(&file).ok()
+}
+
+/// Offers `contents` as a downloaded file (the browser saves it; nothing leaves the device
+/// otherwise). Errors say what failed, for the page to show.
+pub fn download(file_name: &str, contents: &str) -> Result<(), String> {
+    let fail = |e: JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = leptos::prelude::document();
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.click();
+    // The click has handed the blob to the download already.
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

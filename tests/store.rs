@@ -372,3 +372,34 @@ async fn ten_thousand_events_commit_and_load() {
     assert_eq!(back.pending_count(), N as usize);
     assert_eq!(back.meta(), r.meta());
 }
+
+#[wasm_bindgen_test]
+async fn the_outbox_exports_to_a_file_an_admin_can_import() {
+    use guanjia_core::protocol::{OutboxExport, OUTBOX_EXPORT_FORMAT};
+    let engine = guanjia::engine::init(&db_name("export")).await.unwrap();
+    let at = "2026-11-22T02:30:00.000Z".to_string();
+    assert_eq!(
+        guanjia::platform::outbox_export_json(&engine, None, at.clone()),
+        None,
+        "nothing to export before anyone signed in"
+    );
+    engine.start_replica(user());
+    let first = engine.record(draft(record_id(1), "第一条")).await.unwrap();
+    let second = engine.record(draft(record_id(1), "第二条")).await.unwrap();
+
+    let json = guanjia::platform::outbox_export_json(&engine, None, at.clone()).unwrap();
+    let file: OutboxExport = serde_json::from_str(&json).unwrap();
+    assert_eq!(file.format, OUTBOX_EXPORT_FORMAT);
+    assert_eq!(file.version, 1);
+    assert_eq!(file.device_id, engine.device_id);
+    assert_eq!(file.exported_at, at);
+    let ids: Vec<_> = file.events.iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids,
+        vec![first.id, second.id],
+        "every unsent event, oldest first"
+    );
+    assert!(file.events.iter().all(|e| e.seq.is_none()), "as authored");
+    // Exporting sends nothing and removes nothing: both are still pending.
+    assert_eq!(engine.read(|r| r.pending_count()), Some(2));
+}

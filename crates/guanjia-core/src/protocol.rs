@@ -110,3 +110,23 @@ pub struct ErrorBody {
     pub code: String,
     pub message: String,
 }
+
+/// `format` of an [`OutboxExport`] file.
+pub const OUTBOX_EXPORT_FORMAT: &str = "guanjia-outbox";
+
+/// A device's unsent events saved to a file (Settings → export) when it cannot sync, e.g.
+/// before handing the device over; an admin loads it with `admin import-outbox`. Importing
+/// is a push on each author's behalf, so it is idempotent and checked like any push.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxExport {
+    pub format: String,
+    pub version: u32,
+    pub device_id: DeviceId,
+    /// RFC 3339, device clock.
+    pub exported_at: String,
+    /// Who was signed in when the file was written (informational).
+    #[serde(default)]
+    pub user: Option<UserInfo>,
+    /// The events as authored (§3a), oldest first.
+    pub events: Vec<Event>,
+}

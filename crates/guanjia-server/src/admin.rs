@@ -179,3 +179,70 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<String> {
     let db = Db::connect(url).await?;
     Ok(db.rotate_epoch().await?)
 }
+
+/// What `import-outbox` did, per answer.
+#[derive(Debug, Default, PartialEq)]
+pub struct ImportReport {
+    pub accepted: usize,
+    pub duplicate: usize,
+    /// `(event id, code, message)` of each refused event.
+    pub rejected: Vec<(String, String, String)>,
+}
+
+/// Loads an outbox file exported by the app: every event is pushed on behalf of its author,
+/// exactly as if their device had reached the server (same checks, idempotent by id), so
+/// importing a file twice, or after the device did sync after all, stores nothing twice.
+pub async fn import_outbox(db: &Db, from: &Path) -> anyhow::Result<ImportReport> {
+    use guanjia_core::protocol::{OutboxExport, PushResult, MAX_PUSH_EVENTS, OUTBOX_EXPORT_FORMAT};
+    let text =
+        std::fs::read_to_string(from).with_context(|| format!("cannot read {}", from.display()))?;
+    let file: OutboxExport = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a Guanjia outbox export (Settings → export unsent records writes one)",
+            from.display()
+        )
+    })?;
+    if file.format != OUTBOX_EXPORT_FORMAT || file.version != 1 {
+        anyhow::bail!(
+            "{} is `{}` version {}; this server reads `{OUTBOX_EXPORT_FORMAT}` version 1",
+            from.display(),
+            file.format,
+            file.version
+        );
+    }
+    let mut by_actor: std::collections::BTreeMap<_, Vec<serde_json::Value>> = Default::default();
+    for ev in &file.events {
+        by_actor
+            .entry(ev.actor)
+            .or_default()
+            .push(serde_json::to_value(ev)?);
+    }
+    let mut report = ImportReport::default();
+    for (actor, events) in by_actor {
+        let Some(user) = auth::find_user_by_id(db, actor).await? else {
+            for ev in &events {
+                report.rejected.push((
+                    ev["id"].as_str().unwrap_or("?").to_string(),
+                    "forbidden".into(),
+                    format!("author {actor} is not a user of this server; create them first"),
+                ));
+            }
+            continue;
+        };
+        let principal = auth::principal(db, &user.info).await?;
+        for chunk in events.chunks(MAX_PUSH_EVENTS) {
+            for r in crate::store::push(db, &principal, chunk).await? {
+                match r {
+                    PushResult::Accepted { .. } => report.accepted += 1,
+                    PushResult::Duplicate { .. } => report.duplicate += 1,
+                    PushResult::Rejected { id, code, message } => report.rejected.push((
+                        id.unwrap_or_else(|| "?".into()),
+                        code.as_str().to_string(),
+                        message,
+                    )),
+                }
+            }
+        }
+    }
+    Ok(report)
+}

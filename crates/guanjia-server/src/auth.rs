@@ -84,6 +84,16 @@ pub async fn find_user(db: &Db, username: &str) -> ApiResult<Option<UserRow>> {
     row.as_ref().map(user_from_row).transpose()
 }
 
+pub async fn find_user_by_id(db: &Db, id: UserId) -> ApiResult<Option<UserRow>> {
+    let row = sqlx::query(
+        "SELECT id, username, display_name, role, password_hash FROM users WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
 /// Issues a token valid for `ttl_secs`.
 pub async fn issue_token(db: &Db, user: UserId, ttl_secs: i64) -> ApiResult<(String, i64)> {
     let token = new_token();

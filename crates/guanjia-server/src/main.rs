@@ -85,6 +85,12 @@ enum AdminTask {
     },
     /// Start a new epoch after restoring the database with other tools.
     NewEpoch,
+    /// Store the events of an outbox file exported by the app (Settings → export unsent
+    /// records), on behalf of their authors, with the checks of a normal push.
+    ImportOutbox {
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -210,6 +216,21 @@ async fn run_admin(url: &str, task: AdminTask) -> anyhow::Result<()> {
             println!("backup written to {}", to.display());
         }
         AdminTask::NewEpoch => println!("new epoch {}", db.rotate_epoch().await?),
+        AdminTask::ImportOutbox { from } => {
+            let r = admin::import_outbox(&db, &from).await?;
+            println!(
+                "{} stored, {} already stored, {} refused",
+                r.accepted,
+                r.duplicate,
+                r.rejected.len()
+            );
+            for (id, code, message) in &r.rejected {
+                println!("REFUSED {id}: {code}: {message}");
+            }
+            if !r.rejected.is_empty() {
+                anyhow::bail!("some events were refused; see above");
+            }
+        }
         AdminTask::Restore { .. } => unreachable!("handled above"),
     }
     Ok(())

@@ -20,6 +20,7 @@ on_both_backends!(
     bad_input_gets_clear_json_errors_and_changes_nothing,
     every_api_call_without_a_valid_token_is_401,
     the_app_is_served_with_deep_links_and_cache_headers,
+    an_exported_outbox_is_imported_once_on_behalf_of_its_authors,
 );
 
 async fn a_lost_acknowledgement_then_retry_is_stored_exactly_once(s: TestServer) {
@@ -867,4 +868,66 @@ async fn a_token_expiring_mid_sync_loses_nothing_after_signing_in_again() {
             ]
         );
     }
+}
+
+async fn an_exported_outbox_is_imported_once_on_behalf_of_its_authors(s: TestServer) {
+    use guanjia_core::protocol::{OutboxExport, OUTBOX_EXPORT_FORMAT};
+    let b1 = s.login("butler1").await;
+    let sup = s.login("supervisor1").await;
+    let texts = ["夜班交接：东门道闸故障", "02:10 巡逻正常"];
+    let mut events: Vec<Value> = texts.iter().map(|t| duty(&s, &b1, t)).collect();
+    // Not butler1's area: refused exactly as a push would refuse it.
+    events.push(event(
+        &b1,
+        &s.project,
+        Some(&s.area_b),
+        &new_id(),
+        "repair_order.created",
+        json!({"description": "x"}),
+    ));
+    let file = OutboxExport {
+        format: OUTBOX_EXPORT_FORMAT.into(),
+        version: 1,
+        device_id: guanjia_core::DeviceId::parse(&b1.device).unwrap(),
+        exported_at: "2026-11-22T02:30:00Z".into(),
+        user: None,
+        events: events
+            .iter()
+            .map(|e| guanjia_core::Event::from_json(e).unwrap())
+            .collect(),
+    };
+    let dir = std::env::temp_dir().join(format!("gj-import-{}", new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("outbox.json");
+    std::fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
+
+    let first = guanjia_server::admin::import_outbox(&s.db, &path)
+        .await
+        .unwrap();
+    assert_eq!((first.accepted, first.duplicate), (2, 0));
+    assert_eq!(first.rejected.len(), 1);
+    assert_eq!(first.rejected[0].1, "forbidden");
+    let again = guanjia_server::admin::import_outbox(&s.db, &path)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.accepted, again.duplicate),
+        (0, 2),
+        "nothing stored twice"
+    );
+
+    let seen = s.pull_all(&sup, 0, 1000).await;
+    for t in texts {
+        let n = seen.iter().filter(|e| e["payload"]["text"] == t).count();
+        assert_eq!(n, 1, "`{t}` reaches the supervisor once");
+    }
+    let by_butler = seen.iter().filter(|e| e["actor"] == b1.id.as_str()).count();
+    assert_eq!(by_butler, 2, "stored under the author, not the admin");
+
+    std::fs::write(&path, r#"{"format":"something-else"}"#).unwrap();
+    let err = guanjia_server::admin::import_outbox(&s.db, &path)
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("outbox export"), "{err:#}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,6 +3,7 @@
 // on the same database and port, the outbox empties by itself, and a supervisor on another
 // device sees all four.
 
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   RUN,
@@ -74,6 +75,21 @@ export default async function () {
   await waitForEntries(pageA, texts.slice(0, 2), { state: "synced", timeout: TIMEOUT.action });
   await waitForEntries(pageA, texts.slice(2), { state: "pending", timeout: TIMEOUT.action });
   step("offline reload: all four entries still listed");
+
+  // The escape hatch for a device that cannot sync: the unsent entries saved to a file.
+  await go(pageA, "/settings");
+  const [download] = await Promise.all([
+    pageA.waitForEvent("download", { timeout: TIMEOUT.action }),
+    pageA.locator('[data-testid="export-outbox"]').click(),
+  ]);
+  const exported = JSON.parse(await readFile(await download.path(), "utf8"));
+  const exportedTexts = exported.events.map((e) => e.payload.text);
+  check(
+    exported.format === "guanjia-outbox" && JSON.stringify(exportedTexts) === JSON.stringify(texts.slice(2)),
+    `the export holds exactly the two unsent entries, got ${JSON.stringify(exportedTexts)}`,
+  );
+  step("offline: the two unsent entries exported to a file");
+  await openPost(pageA, POST);
 
   server = await restartServer(server);
   await waitForPendingZero(pageA);
