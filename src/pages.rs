@@ -399,24 +399,9 @@ pub fn InboxPage() -> impl IntoView {
                 })
                 .collect();
             for (id, rec) in r.fold_all() {
-                let (conflicts, ignored) = match &rec {
-                    guanjia_core::AnyRecord::RepairOrder(f) => (
-                        f.conflicts.len(),
-                        f.ignored
-                            .iter()
-                            .map(|i| i.reason.clone())
-                            .collect::<Vec<_>>(),
-                    ),
-                    guanjia_core::AnyRecord::Complaint(f) => (
-                        f.conflicts.len(),
-                        f.ignored
-                            .iter()
-                            .map(|i| i.reason.clone())
-                            .collect::<Vec<_>>(),
-                    ),
-                    guanjia_core::AnyRecord::Reference(f) => (f.conflicts.len(), Vec::new()),
-                    _ => (0, Vec::new()),
-                };
+                let (conflicts, ignored) = rec.attention();
+                let conflicts = conflicts.len();
+                let ignored: Vec<&str> = ignored.iter().map(|i| i.reason.as_str()).collect();
                 if conflicts > 0 || !ignored.is_empty() {
                     out.push((
                         "conflict".into(),

@@ -452,6 +452,21 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
                 (None, None) => need(false, ev, "send the signature's sha256, or refused_reason")?,
             }
         }
+        k if k.starts_with("patrol_round.") || k.starts_with("finding.") => {
+            let check = if k.starts_with("finding.") {
+                crate::records::finding::check_payload
+            } else {
+                crate::records::patrol::check_payload
+            };
+            return match check(k, &ev.payload) {
+                Ok(true) => Ok(KindStatus::Known),
+                Ok(false) => Ok(KindStatus::Unknown),
+                Err(what) => Err(Rejection::new(
+                    RejectCode::Invalid,
+                    format!("`{}`: {what}", ev.kind),
+                )),
+            };
+        }
         _ => return Ok(KindStatus::Unknown),
     }
     Ok(KindStatus::Known)
@@ -600,6 +615,23 @@ mod tests {
         assert!(ok("complaint.effective_set", json!({"effective": "yes"})).is_err());
         assert_eq!(
             ok("complaint.escalated", json!({})),
+            Ok(KindStatus::Unknown)
+        );
+    }
+
+    #[test]
+    fn patrol_and_finding_payloads_are_checked_on_push_with_the_kind_named() {
+        let err = check_payload(&ev("finding.rectified", json!({}))).unwrap_err();
+        assert_eq!(err.code, RejectCode::Invalid);
+        assert!(err.message.contains("finding.rectified"), "{}", err.message);
+        let start =
+            json!({"template_id": "019aa8b0-0000-7000-8000-0000000000c1", "template_version": 1});
+        assert_eq!(
+            check_payload(&ev("patrol_round.started", start)),
+            Ok(KindStatus::Known)
+        );
+        assert_eq!(
+            check_payload(&ev("patrol_round.teleported", json!({}))),
             Ok(KindStatus::Unknown)
         );
     }

@@ -331,7 +331,12 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
     let mut items = Vec::new();
     for (group, texts) in CHECKLIST {
         for text in *texts {
-            items.push(json!({"id": format!("item-{:02}", items.len() + 1), "group": group, "text": text, "photo_on_fail": true}));
+            let mut item = json!({"id": format!("item-{:02}", items.len() + 1), "group": group, "text": text, "photo_on_fail": true});
+            // Renovation inspection only where a unit is being renovated (domain.md §1).
+            if *group == "装修" {
+                item["only_if_tag"] = json!("renovating");
+            }
+            items.push(item);
         }
     }
     s.add(

@@ -2,11 +2,18 @@
 
 mod complaint;
 mod duty_log;
+pub(crate) mod finding;
+pub(crate) mod patrol;
 mod reference;
 mod repair_order;
 
 pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
+pub use finding::{Finding, FindingStatus, Severity, DEFAULT_FINDING_LIMIT};
+pub use patrol::{
+    Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, RoundStatus, RoundSummary,
+    ScanFlag, Verdict,
+};
 pub use reference::Reference;
 pub use repair_order::{
     Deadline, DeadlineState, OrderDeadlines, RepairOrder, RepairStatus, StatusChange,

@@ -1,0 +1,493 @@
+//! Finding (巡查问题) and its defect-closure loop (缺陷消项, domain.md §1):
+//! reported → rectification assigned to a department or turned into a repair order →
+//! rectified (with a photo) → re-checked by someone other than the fixer → closed, or
+//! "fix again" with a reason (back to rectification). A finding still open after its limit
+//! (default 2 working days) needs a written explanation. The full history is kept.
+
+use crate::deadline::{Limit, LimitUnit, WorkCalendar};
+use crate::event::Event;
+use crate::fold::{Applied, FieldConflict, Record};
+use crate::ids::{RecordId, UserId};
+use crate::kinds::{is_sha256_hex, Reason, TextNote};
+use crate::merge::{AppendSet, Lww};
+use crate::records::repair_order::StatusChangeOf;
+use chrono::NaiveDateTime;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Minor,
+    Major,
+    Critical,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingReported {
+    pub note: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub checkpoint_id: Option<RecordId>,
+    #[serde(default)]
+    pub building: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub household_id: Option<RecordId>,
+    /// The patrol round and checklist item that found it.
+    #[serde(default)]
+    pub round_id: Option<RecordId>,
+    #[serde(default)]
+    pub item_id: Option<String>,
+    /// Photos by blob hash (uploaded separately, sync-protocol §3).
+    #[serde(default)]
+    pub photos: Vec<String>,
+}
+
+/// Who rectifies: a department, or a repair order (linked both ways).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingAssigned {
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub repair_order_id: Option<RecordId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingRectified {
+    /// The "after" photo (required: evidence of the fix).
+    pub photo: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingRechecked {
+    pub passed: bool,
+    /// Why it must be fixed again (required when not passed).
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub photo: Option<String>,
+}
+
+fn text_ok(s: &str) -> bool {
+    !s.trim().is_empty() && s.chars().count() <= 10_000
+}
+
+/// Checks a finding payload; `Ok(false)` for kinds this build does not know.
+pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
+    fn parse<T: DeserializeOwned>(p: &serde_json::Value) -> Result<T, String> {
+        serde_json::from_value(p.clone()).map_err(|e| e.to_string())
+    }
+    let hash = |h: &str| {
+        if is_sha256_hex(h) {
+            Ok(())
+        } else {
+            Err("photos are sha256 hashes: 64 lowercase hex digits".to_string())
+        }
+    };
+    match kind {
+        "finding.reported" => {
+            let p: FindingReported = parse(payload)?;
+            if !text_ok(&p.note) {
+                return Err("describe the problem in the note".into());
+            }
+            p.photos.iter().try_for_each(|h| hash(h))?;
+        }
+        "finding.assigned" => {
+            let p: FindingAssigned = parse(payload)?;
+            let dept = p.department.as_deref().is_some_and(text_ok);
+            if dept == p.repair_order_id.is_some() {
+                return Err("name either a department or a repair_order_id".into());
+            }
+        }
+        "finding.rectified" => hash(&parse::<FindingRectified>(payload)?.photo)?,
+        "finding.rechecked" => {
+            let p: FindingRechecked = parse(payload)?;
+            if !p.passed && !p.reason.as_deref().is_some_and(text_ok) {
+                return Err("say why it must be fixed again".into());
+            }
+            if let Some(h) = &p.photo {
+                hash(h)?;
+            }
+        }
+        "finding.explained" | "finding.note_added" => {
+            if !text_ok(&parse::<TextNote>(payload)?.text) {
+                return Err("text must be non-empty".into());
+            }
+        }
+        "finding.photo_added" => {
+            let h: String = payload
+                .get("sha256")
+                .and_then(|h| h.as_str())
+                .unwrap_or("")
+                .into();
+            hash(&h)?;
+        }
+        "finding.closed_on_the_spot" => {
+            let p: Reason = parse(payload)?;
+            if !text_ok(&p.reason) {
+                return Err("say what was done on the spot".into());
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    Reported,
+    Assigned,
+    Rectified,
+    Closed,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Finding {
+    pub status: Option<FindingStatus>,
+    pub reported: Option<FindingReported>,
+    pub reported_by: Option<UserId>,
+    pub reported_at: Option<String>,
+    pub assignment: Lww<FindingAssigned>,
+    /// Who sent the latest rectification (may not re-check it).
+    pub fixer: Option<UserId>,
+    pub rectifications: Vec<FindingRectified>,
+    pub fix_again_reasons: Vec<String>,
+    pub closed_by: Option<UserId>,
+    pub explanations: AppendSet<String>,
+    pub notes: AppendSet<String>,
+    pub photos: AppendSet<String>,
+    pub history: Vec<StatusChangeOf<FindingStatus>>,
+}
+
+/// How long a finding may stay open before it needs an explanation (002 制度6: 2 working
+/// days by default; a project setting).
+pub const DEFAULT_FINDING_LIMIT: Limit = Limit {
+    amount: 2.0,
+    unit: LimitUnit::WorkingDays,
+};
+
+fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
+    serde_json::from_value(ev.payload.clone()).ok()
+}
+
+impl Finding {
+    /// When the finding must be closed by, in project-local time.
+    pub fn due(&self, limit: Limit, cal: &WorkCalendar) -> Option<NaiveDateTime> {
+        limit.due(cal.local(self.reported_at.as_deref()?)?, cal)
+    }
+
+    /// Open past its limit and nobody has explained why yet.
+    pub fn needs_explanation(&self, now: NaiveDateTime, limit: Limit, cal: &WorkCalendar) -> bool {
+        let open = self.status.is_some_and(|s| s != FindingStatus::Closed);
+        let overdue = self.due(limit, cal).is_some_and(|due| now > due);
+        open && overdue && self.explanations.is_empty()
+    }
+
+    fn set_status(&mut self, to: FindingStatus, ev: &Event) {
+        self.status = Some(to);
+        self.history.push(StatusChangeOf::of(to, ev));
+    }
+
+    fn require(&self, from: &[FindingStatus], to: &str) -> Result<(), Applied> {
+        match self.status {
+            Some(s) if from.contains(&s) => Ok(()),
+            Some(s) => Err(Applied::Ignored(format!("cannot go from {s:?} to {to}"))),
+            None => Err(Applied::Ignored(format!(
+                "cannot go to {to} before the finding is reported"
+            ))),
+        }
+    }
+}
+
+impl Record for Finding {
+    fn apply(&mut self, ev: &Event) -> Applied {
+        use FindingStatus::*;
+        if ev.v != 1 {
+            return Applied::Unknown;
+        }
+        let Some(what) = ev.kind.as_str().strip_prefix("finding.") else {
+            return Applied::Unknown;
+        };
+        let step = |this: &mut Self, from: &[FindingStatus], to: &str| this.require(from, to);
+        match what {
+            "reported" => {
+                let Some(p) = payload::<FindingReported>(ev) else {
+                    return Applied::Unknown;
+                };
+                if self.status.is_some() {
+                    return Applied::Ignored("the finding was already reported".into());
+                }
+                self.reported = Some(p);
+                self.reported_by = Some(ev.actor);
+                self.reported_at = Some(ev.device_time.as_str().to_string());
+                self.set_status(Reported, ev);
+                Applied::Ok
+            }
+            "assigned" => {
+                let Some(p) = payload::<FindingAssigned>(ev) else {
+                    return Applied::Unknown;
+                };
+                if let Err(a) = step(self, &[Reported, Assigned], "Assigned") {
+                    return a;
+                }
+                self.assignment.set(ev, p);
+                if self.status != Some(Assigned) {
+                    self.set_status(Assigned, ev);
+                }
+                Applied::Ok
+            }
+            "rectified" => {
+                let Some(p) = payload::<FindingRectified>(ev) else {
+                    return Applied::Unknown;
+                };
+                if let Err(a) = step(self, &[Reported, Assigned], "Rectified") {
+                    return a;
+                }
+                self.rectifications.push(p);
+                self.fixer = Some(ev.actor);
+                self.set_status(Rectified, ev);
+                Applied::Ok
+            }
+            "rechecked" => {
+                let Some(p) = payload::<FindingRechecked>(ev) else {
+                    return Applied::Unknown;
+                };
+                if let Err(a) = step(self, &[Rectified], "a re-check") {
+                    return a;
+                }
+                if self.fixer == Some(ev.actor) {
+                    return Applied::Ignored(
+                        "the fixer cannot re-check their own work; someone else must".into(),
+                    );
+                }
+                if p.passed {
+                    self.closed_by = Some(ev.actor);
+                    self.set_status(Closed, ev);
+                } else {
+                    self.fix_again_reasons.push(p.reason.unwrap_or_default());
+                    self.set_status(Assigned, ev);
+                }
+                Applied::Ok
+            }
+            "closed_on_the_spot" => {
+                // Minor problems fixed there and then (002 制度6: within 30 minutes).
+                if let Err(a) = step(self, &[Reported], "Closed") {
+                    return a;
+                }
+                self.closed_by = Some(ev.actor);
+                self.set_status(Closed, ev);
+                Applied::Ok
+            }
+            "explained" | "note_added" => match payload::<TextNote>(ev) {
+                Some(p) if what == "explained" => {
+                    self.explanations.add(ev, p.text);
+                    Applied::Ok
+                }
+                Some(p) => {
+                    self.notes.add(ev, p.text);
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            "photo_added" => match ev.payload.get("sha256").and_then(|h| h.as_str()) {
+                Some(h) => {
+                    self.photos.add(ev, h.to_string());
+                    Applied::Ok
+                }
+                None => Applied::Unknown,
+            },
+            _ => Applied::Unknown,
+        }
+    }
+
+    fn conflicts(&self) -> Vec<FieldConflict> {
+        FieldConflict::of("assignment", &self.assignment)
+            .into_iter()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold;
+    use crate::records::test_support::Maker;
+    use serde_json::json;
+
+    const PHOTO: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    const BUTLER: u8 = 1;
+    const TECH: u8 = 2;
+
+    fn reported(m: &mut Maker) -> Event {
+        m.make(
+            BUTLER,
+            1_794_967_200_000, // 2026-11-18 10:00 +08:00
+            "finding.reported",
+            json!({"note": "3 幢单元门禁损坏", "severity": "major", "building": "3幢", "photos": [PHOTO]}),
+        )
+    }
+
+    #[test]
+    fn a_finding_goes_round_the_closure_loop_with_fix_again() {
+        let mut m = Maker::new("finding");
+        let mut evs = vec![
+            reported(&mut m),
+            m.make(
+                BUTLER,
+                1_794_967_300_000,
+                "finding.assigned",
+                json!({"department": "工程部"}),
+            ),
+            m.make(
+                TECH,
+                1_794_967_400_000,
+                "finding.rectified",
+                json!({"photo": PHOTO}),
+            ),
+            m.make(
+                BUTLER,
+                1_794_967_500_000,
+                "finding.rechecked",
+                json!({"passed": false, "reason": "门禁仍无法刷卡"}),
+            ),
+        ];
+        let f = fold::<Finding>(m.record, &evs);
+        assert_eq!(f.state.status, Some(FindingStatus::Assigned));
+        assert_eq!(
+            f.state.fix_again_reasons,
+            vec!["门禁仍无法刷卡".to_string()]
+        );
+        evs.push(m.make(
+            TECH,
+            1_794_967_600_000,
+            "finding.rectified",
+            json!({"photo": PHOTO, "note": "更换读卡器"}),
+        ));
+        evs.push(m.make(
+            BUTLER,
+            1_794_967_700_000,
+            "finding.rechecked",
+            json!({"passed": true}),
+        ));
+        let f = fold::<Finding>(m.record, &evs);
+        assert_eq!(f.state.status, Some(FindingStatus::Closed));
+        assert_eq!(f.state.rectifications.len(), 2);
+        let steps: Vec<_> = f.state.history.iter().map(|h| h.status).collect();
+        use FindingStatus::*;
+        assert_eq!(
+            steps,
+            vec![Reported, Assigned, Rectified, Assigned, Rectified, Closed]
+        );
+    }
+
+    #[test]
+    fn the_fixer_cannot_recheck_their_own_work() {
+        let mut m = Maker::new("finding");
+        let evs = vec![
+            reported(&mut m),
+            m.make(
+                TECH,
+                1_794_967_400_000,
+                "finding.rectified",
+                json!({"photo": PHOTO}),
+            ),
+            m.make(
+                TECH,
+                1_794_967_500_000,
+                "finding.rechecked",
+                json!({"passed": true}),
+            ),
+        ];
+        let f = fold::<Finding>(m.record, &evs);
+        assert_eq!(f.state.status, Some(FindingStatus::Rectified));
+        assert_eq!(f.ignored.len(), 1);
+        assert!(
+            f.ignored[0].reason.contains("someone else"),
+            "{:?}",
+            f.ignored
+        );
+    }
+
+    #[test]
+    fn an_overdue_open_finding_needs_an_explanation_until_one_is_written() {
+        let mut m = Maker::new("finding");
+        let cal = WorkCalendar::default();
+        let mut evs = vec![reported(&mut m)];
+        let f = fold::<Finding>(m.record, &evs);
+        // Reported Wednesday 10:00; two working days later is Friday 10:00.
+        let due = f.state.due(DEFAULT_FINDING_LIMIT, &cal).unwrap();
+        assert_eq!(due.to_string(), "2026-11-20 10:00:00");
+        let before = due - chrono::Duration::minutes(1);
+        let after = due + chrono::Duration::minutes(1);
+        assert!(!f
+            .state
+            .needs_explanation(before, DEFAULT_FINDING_LIMIT, &cal));
+        assert!(f
+            .state
+            .needs_explanation(after, DEFAULT_FINDING_LIMIT, &cal));
+        evs.push(m.make(
+            BUTLER,
+            1_795_200_000_000,
+            "finding.explained",
+            json!({"text": "等待配件到货"}),
+        ));
+        let f = fold::<Finding>(m.record, &evs);
+        assert!(!f
+            .state
+            .needs_explanation(after, DEFAULT_FINDING_LIMIT, &cal));
+    }
+
+    #[test]
+    fn a_minor_problem_fixed_on_the_spot_closes_at_once() {
+        let mut m = Maker::new("finding");
+        let evs = vec![
+            reported(&mut m),
+            m.make(
+                BUTLER,
+                1_794_967_300_000,
+                "finding.closed_on_the_spot",
+                json!({"reason": "已清理"}),
+            ),
+            m.make(
+                TECH,
+                1_794_967_400_000,
+                "finding.rectified",
+                json!({"photo": PHOTO}),
+            ),
+        ];
+        let f = fold::<Finding>(m.record, &evs);
+        assert_eq!(f.state.status, Some(FindingStatus::Closed));
+        assert_eq!(f.ignored.len(), 1, "nothing to rectify after closing");
+    }
+
+    #[test]
+    fn finding_payloads_are_checked_with_reasons() {
+        let c = |k: &str, p: serde_json::Value| check_payload(k, &p);
+        assert_eq!(
+            c(
+                "finding.reported",
+                json!({"note": "x", "severity": "minor"})
+            ),
+            Ok(true)
+        );
+        assert!(c(
+            "finding.reported",
+            json!({"note": "x", "severity": "minor", "photos": ["nope"]})
+        )
+        .is_err());
+        assert!(c("finding.assigned", json!({})).is_err());
+        assert!(
+            c("finding.rectified", json!({})).is_err(),
+            "a rectification needs its photo"
+        );
+        assert!(c("finding.rechecked", json!({"passed": false}))
+            .unwrap_err()
+            .contains("why"));
+        assert_eq!(c("finding.escalated", json!({})), Ok(false));
+    }
+}
