@@ -9,6 +9,7 @@ pub mod data;
 pub mod engine;
 pub mod i18n;
 pub mod network;
+pub mod orders;
 pub mod pages;
 pub mod platform;
 pub mod session;
@@ -92,6 +93,7 @@ fn Shell() -> impl IntoView {
                     {i18n.text(Key::NavToday)}
                 </A>
                 <A href="/duty">{i18n.text(Key::NavDuty)}</A>
+                <A href="/orders">{i18n.text(Key::NavOrders)}</A>
                 <A href="/inbox">
                     {i18n.text(Key::NavInbox)}
                     <Show when=move || { app.sync.get().rejected > 0 }>
@@ -115,6 +117,9 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/duty") view=DutyPostsPage />
                 <Route path=path!("/duty/:post") view=DutyLogPage />
+                <Route path=path!("/orders") view=orders::OrdersPage />
+                <Route path=path!("/orders/new") view=orders::NewOrderPage />
+                <Route path=path!("/orders/:id") view=orders::OrderPage />
                 <Route path=path!("/inbox") view=InboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
             </Routes>

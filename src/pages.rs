@@ -149,10 +149,22 @@ pub fn HomePage() -> impl IntoView {
                     <h2>{i18n.text(Key::TodayPatrolCard)}</h2>
                     <p class="hint">{i18n.text(Key::EmptyFeature)}</p>
                 </div>
-                <div class="card">
+                <A href="/orders" attr:class="card link-card" attr:data-testid="today-orders">
                     <h2>{i18n.text(Key::TodayRepairCard)}</h2>
-                    <p class="hint">{i18n.text(Key::EmptyFeature)}</p>
-                </div>
+                    <p>{move || {
+                        let _ = app.data_version.get();
+                        let now = crate::orders::local_now();
+                        let open: Vec<_> = crate::orders::orders()
+                            .into_iter()
+                            .filter(|o| o.status().is_some_and(|s| s.is_open()))
+                            .collect();
+                        let overdue = open
+                            .iter()
+                            .filter(|o| o.next_deadline(now).is_some_and(|(_, c)| c.seconds_left < 0))
+                            .count();
+                        format!("{} {} · {} {}", i18n.t(Key::FilterOpen), open.len(), i18n.t(Key::FilterOverdue), overdue)
+                    }}</p>
+                </A>
             </div>
             <p class="version">
                 <span>{i18n.text(Key::Version)}</span>
@@ -244,6 +256,7 @@ pub fn DutyLogPage() -> impl IntoView {
                     error.set(None);
                     on_ok();
                     app.bump();
+                    crate::sync::refresh_counts(app);
                     crate::sync::request_sync();
                 }
                 Err(err) => error.set(Some(err.to_string())),

@@ -81,7 +81,9 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
-fn refresh_counts(app: AppState) {
+/// Sets the sync bar's pending and rejected counts from the replica (after every local change
+/// too, so the bar never shows a stale 0 while a change waits to be pushed).
+pub fn refresh_counts(app: AppState) {
     if let Some(e) = engine() {
         let (pending, rejected) = e
             .read(|r| (r.pending_count(), r.rejected().len()))

@@ -196,3 +196,29 @@ async fn night_theme_can_be_forced_and_is_remembered() {
     root.remove();
     LocalStorage::delete(THEME_KEY);
 }
+
+#[wasm_bindgen_test]
+fn order_countdowns_read_naturally_in_both_languages() {
+    use guanjia::orders::countdown_text;
+    use guanjia_core::deadline::Countdown;
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .unwrap()
+        .and_hms_opt(18, 0, 0)
+        .unwrap();
+    let at = |h: u32, m: u32, s: u32| {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(h, m, s)
+            .unwrap()
+    };
+    let soon = Countdown::new(due, at(17, 46, 0));
+    assert_eq!(countdown_text(Lang::ZhCn, &soon), "剩 14 分");
+    assert_eq!(countdown_text(Lang::En, &soon), "14 min left");
+    let hours = Countdown::new(due, at(8, 55, 0));
+    assert_eq!(countdown_text(Lang::ZhCn, &hours), "剩 9 小时 5 分");
+    let late = Countdown::new(due, at(18, 12, 30));
+    assert_eq!(countdown_text(Lang::ZhCn, &late), "超时 13 分");
+    assert_eq!(countdown_text(Lang::En, &late), "13 min overdue");
+    let days = Countdown::new(due + chrono::Duration::hours(49), at(18, 0, 0));
+    assert_eq!(countdown_text(Lang::En, &days), "2 d 1 h left");
+}

@@ -1,0 +1,669 @@
+//! Repair orders (报修工单): the list with live deadlines, intake (works offline), and one
+//! order with the actions its status and the signed-in role allow. Time limits come from
+//! the core (`guanjia_core::deadline`, `RepairOrder::deadlines`), so the app and the server
+//! agree on every deadline.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::engine::{engine, now_ms, random_bytes};
+use crate::i18n::{use_i18n, I18n, Key, Lang};
+use crate::state::{person_name, use_app, AppState};
+use guanjia_core::deadline::{CategoryLimits, Countdown, ServiceRules, Urgency, WorkCalendar};
+use guanjia_core::fold::{fold, Folded};
+use guanjia_core::records::{DeadlineState, OrderDeadlines, Reference, RepairOrder, RepairStatus};
+use guanjia_core::replica::Draft;
+use guanjia_core::{AreaId, Event, Kind, ProjectId, RecordId, RecordType, Role, UserId};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// A repair category as intake offers it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Category {
+    pub id: RecordId,
+    pub name: String,
+    pub limits: CategoryLimits,
+}
+
+/// One order as the screens show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderRow {
+    pub id: RecordId,
+    pub project_id: ProjectId,
+    pub area_id: Option<AreaId>,
+    pub folded: Folded<RepairOrder>,
+    pub category: Option<String>,
+    pub deadlines: OrderDeadlines,
+}
+
+impl OrderRow {
+    pub fn status(&self) -> Option<RepairStatus> {
+        self.folded.state.status
+    }
+
+    /// The deadline that matters now: the first one still running.
+    pub fn next_deadline(&self, now: chrono::NaiveDateTime) -> Option<(Key, Countdown)> {
+        let d = &self.deadlines;
+        [
+            (Key::OrderArrival, d.arrival),
+            (Key::OrderCompletion, d.completion),
+            (Key::OrderReturnVisit, d.return_visit),
+        ]
+        .into_iter()
+        .find_map(|(k, dl)| match dl?.state(now) {
+            DeadlineState::Running(c) => Some((k, c)),
+            _ => None,
+        })
+    }
+}
+
+fn calendar() -> WorkCalendar {
+    WorkCalendar::default()
+}
+
+/// Project-local now.
+pub fn local_now() -> chrono::NaiveDateTime {
+    calendar().local_ms(now_ms() as i64).unwrap_or_default()
+}
+
+fn by_record<'a>(
+    events: impl Iterator<Item = &'a Event>,
+    record_type: &str,
+) -> BTreeMap<RecordId, Vec<&'a Event>> {
+    let mut map: BTreeMap<RecordId, Vec<&Event>> = BTreeMap::new();
+    for ev in events.filter(|ev| ev.record_type.as_str() == record_type) {
+        map.entry(ev.record_id).or_default().push(ev);
+    }
+    map
+}
+
+/// The repair categories this device knows, by name.
+pub fn categories() -> Vec<Category> {
+    let Some(e) = engine() else { return Vec::new() };
+    e.read(|r| {
+        let mut out: Vec<Category> = by_record(r.events(), "repair_category")
+            .into_iter()
+            .filter_map(|(id, evs)| {
+                let f: Folded<Reference> = fold(id, evs);
+                if f.state.is_retired() {
+                    return None;
+                }
+                let num = |k: &str| f.state.get(k).and_then(|v| v.as_u64()).map(|v| v as u32);
+                Some(Category {
+                    id,
+                    name: f.state.name()?.to_string(),
+                    limits: CategoryLimits {
+                        arrival_minutes: num("arrival_minutes"),
+                        urgent_arrival_minutes: num("urgent_arrival_minutes"),
+                        completion: f
+                            .state
+                            .get("completion")
+                            .and_then(|c| serde_json::from_value(c.clone()).ok()),
+                    },
+                })
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+        out
+    })
+    .unwrap_or_default()
+}
+
+/// Every repair order on this device, most urgent first.
+pub fn orders() -> Vec<OrderRow> {
+    let Some(e) = engine() else { return Vec::new() };
+    let cats: BTreeMap<RecordId, Category> = categories().into_iter().map(|c| (c.id, c)).collect();
+    let (rules, cal) = (ServiceRules::default(), calendar());
+    let now = local_now();
+    let mut rows = e
+        .read(|r| {
+            by_record(r.events(), "repair_order")
+                .into_iter()
+                .map(|(id, evs)| {
+                    let (project_id, area_id) = (evs[0].project_id, evs[0].area_id);
+                    let folded: Folded<RepairOrder> = fold(id, evs);
+                    let cat = folded.state.category_id.get().and_then(|c| cats.get(c));
+                    let deadlines = folded.state.deadlines(&rules, cat.map(|c| &c.limits), &cal);
+                    OrderRow {
+                        id,
+                        project_id,
+                        area_id,
+                        category: cat.map(|c| c.name.clone()),
+                        folded,
+                        deadlines,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    rows.sort_by_cached_key(|o| {
+        let open = o.status().is_some_and(|s| s.is_open());
+        let left = o
+            .next_deadline(now)
+            .map_or(i64::MAX, |(_, c)| c.seconds_left);
+        (!open, left, o.id)
+    });
+    rows
+}
+
+/// "剩 1 小时 5 分" / "1 h 5 min left"; "超时 12 分" / "12 min overdue".
+pub fn countdown_text(lang: Lang, c: &Countdown) -> String {
+    let m = c.minutes_left();
+    let a = m.unsigned_abs();
+    let (d, h, min) = (a / 1440, a % 1440 / 60, a % 60);
+    let span = match lang {
+        Lang::ZhCn if d > 0 => format!("{d} 天 {h} 小时"),
+        Lang::ZhCn if h > 0 => format!("{h} 小时 {min} 分"),
+        Lang::ZhCn => format!("{min} 分"),
+        Lang::En if d > 0 => format!("{d} d {h} h"),
+        Lang::En if h > 0 => format!("{h} h {min} min"),
+        Lang::En => format!("{min} min"),
+    };
+    match (lang, m < 0) {
+        (Lang::ZhCn, false) => format!("剩 {span}"),
+        (Lang::ZhCn, true) => format!("超时 {span}"),
+        (Lang::En, false) => format!("{span} left"),
+        (Lang::En, true) => format!("{span} overdue"),
+    }
+}
+
+fn urgency_class(c: &Countdown) -> &'static str {
+    match c.urgency() {
+        Urgency::OnTime => "ok",
+        Urgency::DueSoon => "soon",
+        Urgency::Overdue => "overdue",
+    }
+}
+
+pub fn status_key(s: Option<RepairStatus>) -> Key {
+    match s {
+        None | Some(RepairStatus::Created) => Key::StatusCreated,
+        Some(RepairStatus::Assigned) => Key::StatusAssigned,
+        Some(RepairStatus::Accepted) => Key::StatusAccepted,
+        Some(RepairStatus::OnTheWay) => Key::StatusOnTheWay,
+        Some(RepairStatus::Arrived) => Key::StatusArrived,
+        Some(RepairStatus::Completed) => Key::StatusCompleted,
+        Some(RepairStatus::ReturnVisited) => Key::StatusReturnVisited,
+        Some(RepairStatus::Closed) => Key::StatusClosed,
+        Some(RepairStatus::Cancelled) => Key::StatusCancelled,
+    }
+}
+
+fn status_code(s: Option<RepairStatus>) -> &'static str {
+    match s {
+        None | Some(RepairStatus::Created) => "created",
+        Some(RepairStatus::Assigned) => "assigned",
+        Some(RepairStatus::Accepted) => "accepted",
+        Some(RepairStatus::OnTheWay) => "on_the_way",
+        Some(RepairStatus::Arrived) => "arrived",
+        Some(RepairStatus::Completed) => "completed",
+        Some(RepairStatus::ReturnVisited) => "return_visited",
+        Some(RepairStatus::Closed) => "closed",
+        Some(RepairStatus::Cancelled) => "cancelled",
+    }
+}
+
+/// A minute clock for countdowns (re-renders every 30 s while the page is open).
+fn minute_clock() -> RwSignal<chrono::NaiveDateTime> {
+    let now = RwSignal::new(local_now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(local_now()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    now
+}
+
+/// Records one change to an order and syncs; the error (if any) is for the page to show.
+fn record(
+    app: AppState,
+    draft: Draft,
+    error: RwSignal<Option<String>>,
+    then: impl FnOnce() + 'static,
+) {
+    let Some(e) = engine() else { return };
+    leptos::task::spawn_local(async move {
+        match e.record(draft).await {
+            Ok(_) => {
+                error.set(None);
+                then();
+                crate::sync::refresh_counts(app);
+                crate::sync::request_sync();
+            }
+            Err(err) => error.set(Some(err.to_string())),
+        }
+        app.bump();
+    });
+}
+
+fn order_draft(o: &OrderRow, kind: &str, payload: serde_json::Value) -> Draft {
+    Draft {
+        record_id: o.id,
+        record_type: RecordType::parse("repair_order").expect("record type"),
+        kind: Kind::parse(kind).expect("kind"),
+        project_id: o.project_id,
+        area_id: o.area_id,
+        payload,
+    }
+}
+
+/// `/orders`: open orders first, most urgent first; filters for mine and overdue.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let now = minute_clock();
+    let filter = RwSignal::new("open");
+    let me = move || app.session.get_untracked().map(|s| s.user.id);
+    let rows = Memo::new(move |_| {
+        app.data_version.track();
+        orders()
+    });
+    let shown = move || {
+        let (me, now, f) = (me(), now.get(), filter.get());
+        rows.get()
+            .into_iter()
+            .filter(|o| {
+                let open = o.status().is_some_and(|s| s.is_open());
+                match f {
+                    "mine" => {
+                        open && (o.folded.state.technician.get().copied() == me
+                            || o.folded.state.created_by == me)
+                    }
+                    "overdue" => {
+                        open && o
+                            .next_deadline(now)
+                            .is_some_and(|(_, c)| c.seconds_left < 0)
+                    }
+                    "all" => true,
+                    _ => open,
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let tab = move |code: &'static str, key: Key| {
+        view! {
+            <button
+                type="button"
+                class="choice"
+                data-filter=code
+                aria-pressed=move || (filter.get() == code).to_string()
+                on:click=move |_| filter.set(code)
+            >
+                {i18n.text(key)}
+            </button>
+        }
+    };
+    view! {
+        <section class="page orders">
+            <h1>{i18n.text(Key::OrdersTitle)}</h1>
+            <A href="/orders/new" attr:class="button primary" attr:data-testid="order-new">
+                {i18n.text(Key::OrderNew)}
+            </A>
+            <div class="segmented" role="group">
+                {tab("open", Key::FilterOpen)}
+                {tab("mine", Key::FilterMine)}
+                {tab("overdue", Key::FilterOverdue)}
+                {tab("all", Key::FilterAll)}
+            </div>
+            <Show when=move || !shown().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }>
+                <ul class="list">
+                    {move || shown().into_iter().map(|o| order_card(i18n, o, now.get())).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+fn order_card(i18n: I18n, o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
+    let next = o.next_deadline(now);
+    let status = o.status();
+    let urgent = o.folded.state.urgent.get().copied().unwrap_or(false);
+    view! {
+        <li class="card order" data-testid="order-card" data-order-id=o.id.to_string() data-status=status_code(status)>
+            <A href=format!("/orders/{}", o.id) attr:class="list-link">
+                <span class="badge">{i18n.text(status_key(status))}</span>
+                {urgent.then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
+                " "
+                <span class="order-text">{o.folded.state.description.get().cloned().unwrap_or_default()}</span>
+            </A>
+            {next.map(|(k, c)| view! {
+                <p class=format!("countdown {}", urgency_class(&c)) data-testid="order-countdown" data-urgency=urgency_class(&c)>
+                    {i18n.text(k)} " · " {move || countdown_text(i18n.lang(), &c)}
+                </p>
+            })}
+        </li>
+    }
+}
+
+/// `/orders/new`: intake, online or offline.
+#[component]
+pub fn NewOrderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let navigate = use_navigate();
+    let cats = Memo::new(move |_| {
+        app.data_version.track();
+        categories()
+    });
+    // The areas this person may file orders in (butlers: their own).
+    let areas = move || {
+        app.session
+            .get()
+            .map(|s| {
+                s.me.projects
+                    .iter()
+                    .flat_map(|p| {
+                        p.areas
+                            .iter()
+                            .map(move |a| (p.id, a.id, format!("{} · {}", p.name, a.name)))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let description = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let area = RwSignal::new(String::new());
+    let urgent = RwSignal::new(false);
+    let location = RwSignal::new(String::new());
+    let reporter = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| app.form_dirty.set(!description.get().trim().is_empty()));
+    on_cleanup(move || app.form_dirty.set(false));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = description.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        let all = areas();
+        let chosen = area.get_untracked();
+        let Some((project_id, area_id, _)) = all
+            .iter()
+            .find(|(_, a, _)| a.to_string() == chosen)
+            .or_else(|| all.first())
+            .cloned()
+        else {
+            error.set(Some(i18n.t(Key::OrderNoArea).to_string()));
+            return;
+        };
+        let mut payload = json!({"description": text.trim(), "urgent": urgent.get_untracked(), "request_kind": "repair"});
+        let optional = [
+            ("category_id", category.get_untracked()),
+            ("location", location.get_untracked()),
+            ("reporter_name", reporter.get_untracked()),
+            ("reporter_phone", phone.get_untracked()),
+        ];
+        for (k, v) in optional {
+            if !v.trim().is_empty() {
+                payload[k] = json!(v.trim());
+            }
+        }
+        let id = RecordId::from_parts(now_ms(), random_bytes());
+        let draft = Draft {
+            record_id: id,
+            record_type: RecordType::parse("repair_order").expect("record type"),
+            kind: Kind::parse("repair_order.created").expect("kind"),
+            project_id,
+            area_id: Some(area_id),
+            payload,
+        };
+        let navigate = navigate.clone();
+        record(app, draft, error, move || {
+            description.set(String::new());
+            app.form_dirty.set(false);
+            navigate(&format!("/orders/{id}"), Default::default());
+        });
+    };
+    let text_input = move |key: Key,
+                           sig: RwSignal<String>,
+                           testid: &'static str,
+                           kind: &'static str| {
+        view! {
+            <label>
+                <span>{i18n.text(key)}</span>
+                <input type=kind data-testid=testid prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <section class="page order-new">
+            <h1>{i18n.text(Key::OrderNew)}</h1>
+            <form class="card form" on:submit=submit>
+                <label>
+                    <span>{i18n.text(Key::OrderDescription)}</span>
+                    <textarea data-testid="order-description" rows="3" required
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                </label>
+                <label>
+                    <span>{i18n.text(Key::OrderCategory)}</span>
+                    <select data-testid="order-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || cats.get().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>{i18n.text(Key::OrderArea)}</span>
+                    <select data-testid="order-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                        {move || areas().into_iter().map(|(_, a, name)| view! { <option value=a.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="order-urgent" prop:checked=move || urgent.get()
+                        on:change=move |ev| urgent.set(event_target_checked(&ev)) />
+                    <span>{i18n.text(Key::OrderUrgentHint)}</span>
+                </label>
+                {text_input(Key::OrderLocation, location, "order-location", "text")}
+                {text_input(Key::OrderReporter, reporter, "order-reporter", "text")}
+                {text_input(Key::OrderPhone, phone, "order-phone", "tel")}
+                <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty()>
+                    {i18n.text(Key::OrderSubmit)}
+                </button>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" role="alert">{i18n.text(Key::SaveFailed)} {move || error.get().unwrap_or_default()}</p>
+                </Show>
+            </form>
+        </section>
+    }
+}
+
+/// `/orders/:id`: one order, its deadlines, history, and the next steps.
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let params = use_params_map();
+    let now = minute_clock();
+    let id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| RecordId::parse(&s).ok())
+    });
+    let order = Memo::new(move |_| {
+        app.data_version.track();
+        let id = id.get()?;
+        orders().into_iter().find(|o| o.id == id)
+    });
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(String::new());
+    let technician = RwSignal::new(String::new());
+    let satisfaction = RwSignal::new(5u8);
+    let session = move || app.session.get();
+    let role = move || session().map(|s| s.user.role);
+    let me = move || session().map(|s| s.user.id);
+    let technicians = move || {
+        session()
+            .map(|s| {
+                s.me.projects
+                    .iter()
+                    .flat_map(|p| p.people.iter())
+                    .filter(|p| p.role == Role::Technician)
+                    .map(|p| (p.id, p.display_name.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let act = move |kind: &'static str, payload: serde_json::Value| {
+        let Some(o) = order.get_untracked() else {
+            return;
+        };
+        record(app, order_draft(&o, kind, payload), error, move || {
+            note.set(String::new())
+        });
+    };
+    let button =
+        move |kind: &'static str,
+              key: Key,
+              payload: fn(String, u8, String) -> Option<serde_json::Value>| {
+            view! {
+                <button type="button" class="secondary" data-action=kind on:click=move |_| {
+                    match payload(note.get_untracked(), satisfaction.get_untracked(), technician.get_untracked()) {
+                        Some(p) => act(kind, p),
+                        None => error.set(Some(i18n.t(Key::OrderNeedsInput).to_string())),
+                    }
+                }>
+                    {i18n.text(key)}
+                </button>
+            }
+        };
+    let actions = move || {
+        let (Some(o), Some(role)) = (order.get(), role()) else {
+            return Vec::new();
+        };
+        let status = o.status();
+        let assigned_to_me = o.folded.state.technician.get().copied() == me();
+        let dispatcher = role != Role::Technician;
+        let mut out = Vec::new();
+        use RepairStatus::*;
+        let empty = |_: String, _: u8, _: String| Some(json!({}));
+        let reason = |n: String, _: u8, _: String| {
+            (!n.trim().is_empty()).then(|| json!({"reason": n.trim()}))
+        };
+        match status {
+            Some(Created | Assigned | Accepted | OnTheWay | Arrived) if dispatcher => {
+                out.push(button(
+                    "repair_order.assigned",
+                    Key::ActAssign,
+                    |_, _, t| UserId::parse(&t).ok().map(|t| json!({"technician_id": t})),
+                ));
+                out.push(button("repair_order.cancelled", Key::ActCancel, reason));
+            }
+            _ => {}
+        }
+        if assigned_to_me {
+            match status {
+                Some(Assigned) => out.push(button("repair_order.accepted", Key::ActAccept, empty)),
+                Some(Accepted) => {
+                    out.push(button("repair_order.on_the_way", Key::ActOnTheWay, empty));
+                    out.push(button("repair_order.arrived", Key::ActArrived, empty));
+                }
+                Some(OnTheWay) => out.push(button("repair_order.arrived", Key::ActArrived, empty)),
+                _ => {}
+            }
+            if matches!(status, Some(Accepted | OnTheWay | Arrived)) {
+                out.push(button("repair_order.completed", Key::ActComplete, |n, _, _| {
+                    Some(json!({"result_note": (!n.trim().is_empty()).then(|| n.trim().to_string())}))
+                }));
+            }
+        }
+        if dispatcher {
+            match status {
+                Some(Completed) => {
+                    out.push(button("repair_order.return_visited", Key::ActReturnVisit, |n, s, _| {
+                        Some(json!({"satisfaction": s, "comment": (!n.trim().is_empty()).then(|| n.trim().to_string()), "method": "phone"}))
+                    }));
+                    out.push(button("repair_order.fix_again", Key::ActFixAgain, reason));
+                }
+                Some(ReturnVisited) => {
+                    out.push(button("repair_order.closed", Key::ActClose, empty));
+                    out.push(button("repair_order.fix_again", Key::ActFixAgain, reason));
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let deadline_row = move |key: Key, d: Option<guanjia_core::records::Deadline>| {
+        d.map(|d| {
+            let state = d.state(now.get());
+            let (class, text) = match state {
+                DeadlineState::Met => ("ok", i18n.t(Key::DeadlineMet).to_string()),
+                DeadlineState::Late => ("overdue", i18n.t(Key::DeadlineLate).to_string()),
+                DeadlineState::Running(c) => (urgency_class(&c), countdown_text(i18n.lang(), &c)),
+            };
+            view! {
+                <li class=format!("countdown {class}") data-testid="order-deadline" data-urgency=class>
+                    {i18n.text(key)} " " {d.due.format("%m-%d %H:%M").to_string()} " · " {text}
+                </li>
+            }
+        })
+    };
+    view! {
+        <section class="page order-detail">
+            <Show when=move || order.get().is_some() fallback=move || view! { <p class="hint">{i18n.text(Key::OrderNotFound)}</p> }>
+                {move || order.get().map(|o| {
+                    let s = &o.folded.state;
+                    let status = o.status();
+                    let tech = s.technician.get().copied();
+                    let sess = session();
+                    view! {
+                        <h1 data-testid="order-title">{s.description.get().cloned().unwrap_or_default()}</h1>
+                        <p>
+                            <span class="badge" data-testid="order-status" data-status=status_code(status)>{i18n.text(status_key(status))}</span>
+                            {s.urgent.get().copied().unwrap_or(false).then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
+                            " " {o.category.clone().unwrap_or_default()}
+                        </p>
+                        <p class="hint">
+                            {i18n.text(Key::OrderTechnician)} ": "
+                            <span data-testid="order-technician">{tech.map(|t| person_name(sess.as_ref(), t)).unwrap_or_else(|| "—".into())}</span>
+                        </p>
+                        <Show when={let n = o.folded.conflicts.len() + o.folded.ignored.len(); move || n > 0}>
+                            <p class="error" role="alert" data-testid="order-conflict">{i18n.text(Key::OrderHasConflict)}</p>
+                        </Show>
+                        <ul class="deadlines">
+                            {deadline_row(Key::OrderArrival, o.deadlines.arrival)}
+                            {deadline_row(Key::OrderCompletion, o.deadlines.completion)}
+                            {deadline_row(Key::OrderReturnVisit, o.deadlines.return_visit)}
+                        </ul>
+                        <ol class="history">
+                            {s.history.iter().map(|h| view! {
+                                <li>{crate::data::clock_time(&h.device_time)} " " {i18n.t(status_key(Some(h.status)))} " · " {person_name(sess.as_ref(), h.actor)}</li>
+                            }).collect_view()}
+                        </ol>
+                    }
+                })}
+                <div class="card form">
+                    <Show when=move || { role() != Some(Role::Technician) }>
+                        <label>
+                            <span>{i18n.text(Key::OrderTechnician)}</span>
+                            <select data-testid="order-assign-to" on:change=move |ev| technician.set(event_target_value(&ev))>
+                                <option value="">"—"</option>
+                                {move || technicians().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label>
+                            <span>{i18n.text(Key::OrderSatisfaction)}</span>
+                            <select data-testid="order-satisfaction" on:change=move |ev| satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))>
+                                {(1..=5u8).rev().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    </Show>
+                    <label>
+                        <span>{i18n.text(Key::OrderNote)}</span>
+                        <input data-testid="order-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    </label>
+                    <div class="row actions">{actions}</div>
+                    <Show when=move || error.get().is_some()>
+                        <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                    </Show>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,143 @@
+// (f) A repair order across two devices: butler1 files it with the server down (the arrival
+// countdown runs offline), dispatches it to tech1 once the server is back; tech1 accepts,
+// arrives and completes on their phone; butler1 sees the completion and the 48-hour
+// return-visit deadline, records the return visit and closes the order. The server holds
+// every step exactly once.
+
+import path from "node:path";
+import {
+  RUN,
+  TIMEOUT,
+  assertNoPageErrors,
+  check,
+  eventually,
+  firstPage,
+  freePort,
+  go,
+  launch,
+  login,
+  pullAll,
+  restartServer,
+  startServer,
+  step,
+  stopServer,
+  syncBar,
+  tempDir,
+  tid,
+  waitForPendingZero,
+  waitForServiceWorker,
+} from "../lib.mjs";
+
+export const title = "repair order: offline intake, dispatch, technician completes, return visit, close";
+
+/// Waits until the open order page shows `status` (the `data-status` code).
+async function waitForStatus(page, status, timeout = TIMEOUT.sync) {
+  await eventually(
+    `order status ${status}`,
+    async () => {
+      const shown = await page.locator(tid("order-status")).getAttribute("data-status");
+      check(shown === status, `order status is ${shown}`);
+    },
+    { timeout },
+  );
+}
+
+async function act(page, kind) {
+  await page.locator(`button[data-action="${kind}"]`).click();
+}
+
+export default async function () {
+  const dir = await tempDir("f");
+  let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
+  const fault = `2 幢 1 单元 301 卫生间下水道堵塞 (e2e ${RUN})`;
+
+  const a = await launch(path.join(dir, "profile-a"), { name: "A butler1" });
+  const pageA = await firstPage(a);
+  await go(pageA, "/", server.url);
+  await waitForServiceWorker(pageA);
+  await login(pageA, "butler1");
+  // The first sync brings the reference data (categories) the offline intake offers.
+  await eventually("first sync done", async () => {
+    const bar = await syncBar(pageA);
+    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
+  }, { timeout: TIMEOUT.sync });
+
+  await stopServer(server);
+  await go(pageA, "/orders/new");
+  await pageA.locator(tid("order-description")).fill(fault);
+  await pageA.locator(tid("order-category")).selectOption({ label: "下水道堵塞" });
+  await pageA.locator(tid("order-urgent")).check();
+  await pageA.locator(tid("order-submit")).click();
+  await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
+  const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
+  await waitForStatus(pageA, "created", TIMEOUT.action);
+  const arrival = (await pageA.locator(tid("order-deadline")).first().textContent()).trim();
+  check(/到场/.test(arrival) && /剩 1[0-5] 分/.test(arrival), `urgent arrival countdown: "${arrival}"`);
+  step(`offline intake: order ${orderId}, ${arrival}`);
+
+  server = await restartServer(server);
+  await waitForPendingZero(pageA);
+  await pageA.locator(tid("order-assign-to")).selectOption({ label: "陈师傅" });
+  await act(pageA, "repair_order.assigned");
+  await waitForStatus(pageA, "assigned", TIMEOUT.action);
+  await eventually("technician shown", async () => {
+    const who = (await pageA.locator(tid("order-technician")).textContent()).trim();
+    check(who === "陈师傅", `technician shown as "${who}"`);
+  });
+  await waitForPendingZero(pageA);
+  step("dispatched to tech1 (陈师傅)");
+
+  const b = await launch(path.join(dir, "profile-b"), { name: "B tech1" });
+  const pageB = await firstPage(b);
+  await go(pageB, "/", server.url);
+  await login(pageB, "tech1");
+  await go(pageB, "/orders");
+  await pageB.locator('button[data-filter="mine"]').click();
+  const card = pageB.locator(`${tid("order-card")}[data-order-id="${orderId}"]`);
+  await card.waitFor({ state: "visible", timeout: TIMEOUT.sync });
+  await card.locator("a").click();
+  await waitForStatus(pageB, "assigned", TIMEOUT.action);
+  await act(pageB, "repair_order.accepted");
+  await waitForStatus(pageB, "accepted", TIMEOUT.action);
+  await act(pageB, "repair_order.arrived");
+  await waitForStatus(pageB, "arrived", TIMEOUT.action);
+  await pageB.locator(tid("order-note")).fill("疏通下水道，更换存水弯密封圈");
+  await act(pageB, "repair_order.completed");
+  await waitForStatus(pageB, "completed", TIMEOUT.action);
+  await waitForPendingZero(pageB);
+  step("tech1 accepted, arrived and completed");
+
+  await pageA.locator(tid("sync-now")).click();
+  await waitForStatus(pageA, "completed");
+  const deadlines = await pageA.locator(tid("order-deadline")).allTextContents();
+  check(
+    deadlines.some((d) => /回访/.test(d) && /剩 (1 天|2 天|4[0-7] 小时)/.test(d)),
+    `a return visit due in 48 h is shown: ${JSON.stringify(deadlines)}`,
+  );
+  await pageA.locator(tid("order-satisfaction")).selectOption("4");
+  await act(pageA, "repair_order.return_visited");
+  await waitForStatus(pageA, "return_visited", TIMEOUT.action);
+  await act(pageA, "repair_order.closed");
+  await waitForStatus(pageA, "closed", TIMEOUT.action);
+  await waitForPendingZero(pageA);
+  step("butler1 recorded the return visit and closed the order");
+
+  const kinds = (await pullAll(server, "supervisor1"))
+    .filter((e) => e.record_id === orderId)
+    .map((e) => e.kind);
+  const expected = [
+    "repair_order.created",
+    "repair_order.assigned",
+    "repair_order.accepted",
+    "repair_order.arrived",
+    "repair_order.completed",
+    "repair_order.return_visited",
+    "repair_order.closed",
+  ];
+  check(
+    JSON.stringify(kinds) === JSON.stringify(expected),
+    `the server holds each step once, in order: ${JSON.stringify(kinds)}`,
+  );
+  assertNoPageErrors(a);
+  assertNoPageErrors(b);
+}
