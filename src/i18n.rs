@@ -188,11 +188,13 @@ pub enum Key {
     OrderHasConflict,
     OrderSatisfaction,
     OrderNote,
+    FilterEscalate,
+    QuietHoursWarning,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 139] = [
+    pub const ALL: [Key; 141] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -332,6 +334,8 @@ impl Key {
         Key::OrderHasConflict,
         Key::OrderSatisfaction,
         Key::OrderNote,
+        Key::FilterEscalate,
+        Key::QuietHoursWarning,
     ];
 }
 
@@ -406,6 +410,11 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::OrderHasConflict => ("这张工单有离线冲突或被忽略的操作，请查看收件箱。", "This order has an offline conflict or an ignored step; see the inbox."),
         Key::OrderSatisfaction => ("满意度（5 最满意）", "Satisfaction (5 = very satisfied)"),
         Key::OrderNote => ("说明 / 原因", "Note / reason"),
+        Key::FilterEscalate => ("需督办", "Escalate"),
+        Key::QuietHoursWarning => (
+            "现在是业主休息时间（早 8 点前、12–14 点、晚 9 点后），电话回访请在此时间后：",
+            "Owners are resting now (before 8:00, 12–14, after 21:00); phone for the return visit after",
+        ),
         Key::Network => ("网络状态", "Network"),
         Key::Online => ("在线", "Online"),
         Key::Offline => ("离线", "Offline"),

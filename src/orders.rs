@@ -277,6 +277,12 @@ pub fn OrdersPage() -> impl IntoView {
                             .next_deadline(now)
                             .is_some_and(|(_, c)| c.seconds_left < 0)
                     }
+                    // The supervisor's escalation view: late now, or late within the hour.
+                    "escalate" => {
+                        open && o
+                            .next_deadline(now)
+                            .is_some_and(|(_, c)| c.urgency() != Urgency::OnTime)
+                    }
                     "all" => true,
                     _ => open,
                 }
@@ -306,6 +312,7 @@ pub fn OrdersPage() -> impl IntoView {
                 {tab("open", Key::FilterOpen)}
                 {tab("mine", Key::FilterMine)}
                 {tab("overdue", Key::FilterOverdue)}
+                {tab("escalate", Key::FilterEscalate)}
                 {tab("all", Key::FilterAll)}
             </div>
             <Show when=move || !shown().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }>
@@ -653,6 +660,19 @@ pub fn OrderPage() -> impl IntoView {
                                 {(1..=5u8).rev().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                             </select>
                         </label>
+                    </Show>
+                    <Show when=move || {
+                        let awaiting_visit = order.get().is_some_and(|o| o.status() == Some(RepairStatus::Completed));
+                        awaiting_visit && ServiceRules::default().quiet_hours.is_quiet(now.get().time())
+                    }>
+                        <p class="error" role="alert" data-testid="quiet-hours">
+                            {i18n.text(Key::QuietHoursWarning)} " "
+                            {move || ServiceRules::default()
+                                .quiet_hours
+                                .next_call_time(now.get())
+                                .map(|t| t.format("%H:%M").to_string())
+                                .unwrap_or_default()}
+                        </p>
                     </Show>
                     <label>
                         <span>{i18n.text(Key::OrderNote)}</span>

@@ -590,6 +590,23 @@ export async function waitForEntries(page, texts, { state = null, timeout = TIME
 
 const show = (all) => JSON.stringify(all.map((e) => [e.state, e.corrects ? "↳" : "", e.text]));
 
+/// Waits until the open order page shows `status` (its `data-status` code).
+export async function waitForOrderStatus(page, status, timeout = TIMEOUT.sync) {
+  await eventually(
+    `order status ${status}`,
+    async () => {
+      const shown = await page.locator(tid("order-status")).getAttribute("data-status");
+      check(shown === status, `order status is ${shown}`);
+    },
+    { timeout },
+  );
+}
+
+/// Clicks the open order's step `kind` (e.g. `repair_order.accepted`).
+export async function actOnOrder(page, kind) {
+  await page.locator(`button[data-action="${kind}"]`).click();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server's side of the story, straight from the API (not through the app)
 

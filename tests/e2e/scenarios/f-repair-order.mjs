@@ -6,6 +6,8 @@
 
 import path from "node:path";
 import {
+  actOnOrder,
+  waitForOrderStatus,
   RUN,
   TIMEOUT,
   assertNoPageErrors,
@@ -29,22 +31,6 @@ import {
 } from "../lib.mjs";
 
 export const title = "repair order: offline intake, dispatch, technician completes, return visit, close";
-
-/// Waits until the open order page shows `status` (the `data-status` code).
-async function waitForStatus(page, status, timeout = TIMEOUT.sync) {
-  await eventually(
-    `order status ${status}`,
-    async () => {
-      const shown = await page.locator(tid("order-status")).getAttribute("data-status");
-      check(shown === status, `order status is ${shown}`);
-    },
-    { timeout },
-  );
-}
-
-async function act(page, kind) {
-  await page.locator(`button[data-action="${kind}"]`).click();
-}
 
 export default async function () {
   const dir = await tempDir("f");
@@ -70,7 +56,7 @@ export default async function () {
   await pageA.locator(tid("order-submit")).click();
   await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
   const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
-  await waitForStatus(pageA, "created", TIMEOUT.action);
+  await waitForOrderStatus(pageA, "created", TIMEOUT.action);
   const arrival = (await pageA.locator(tid("order-deadline")).first().textContent()).trim();
   check(/到场/.test(arrival) && /剩 1[0-5] 分/.test(arrival), `urgent arrival countdown: "${arrival}"`);
   step(`offline intake: order ${orderId}, ${arrival}`);
@@ -78,8 +64,8 @@ export default async function () {
   server = await restartServer(server);
   await waitForPendingZero(pageA);
   await pageA.locator(tid("order-assign-to")).selectOption({ label: "陈师傅" });
-  await act(pageA, "repair_order.assigned");
-  await waitForStatus(pageA, "assigned", TIMEOUT.action);
+  await actOnOrder(pageA, "repair_order.assigned");
+  await waitForOrderStatus(pageA, "assigned", TIMEOUT.action);
   await eventually("technician shown", async () => {
     const who = (await pageA.locator(tid("order-technician")).textContent()).trim();
     check(who === "陈师傅", `technician shown as "${who}"`);
@@ -96,29 +82,29 @@ export default async function () {
   const card = pageB.locator(`${tid("order-card")}[data-order-id="${orderId}"]`);
   await card.waitFor({ state: "visible", timeout: TIMEOUT.sync });
   await card.locator("a").click();
-  await waitForStatus(pageB, "assigned", TIMEOUT.action);
-  await act(pageB, "repair_order.accepted");
-  await waitForStatus(pageB, "accepted", TIMEOUT.action);
-  await act(pageB, "repair_order.arrived");
-  await waitForStatus(pageB, "arrived", TIMEOUT.action);
+  await waitForOrderStatus(pageB, "assigned", TIMEOUT.action);
+  await actOnOrder(pageB, "repair_order.accepted");
+  await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
+  await actOnOrder(pageB, "repair_order.arrived");
+  await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
   await pageB.locator(tid("order-note")).fill("疏通下水道，更换存水弯密封圈");
-  await act(pageB, "repair_order.completed");
-  await waitForStatus(pageB, "completed", TIMEOUT.action);
+  await actOnOrder(pageB, "repair_order.completed");
+  await waitForOrderStatus(pageB, "completed", TIMEOUT.action);
   await waitForPendingZero(pageB);
   step("tech1 accepted, arrived and completed");
 
   await pageA.locator(tid("sync-now")).click();
-  await waitForStatus(pageA, "completed");
+  await waitForOrderStatus(pageA, "completed");
   const deadlines = await pageA.locator(tid("order-deadline")).allTextContents();
   check(
     deadlines.some((d) => /回访/.test(d) && /剩 (1 天|2 天|4[0-7] 小时)/.test(d)),
     `a return visit due in 48 h is shown: ${JSON.stringify(deadlines)}`,
   );
   await pageA.locator(tid("order-satisfaction")).selectOption("4");
-  await act(pageA, "repair_order.return_visited");
-  await waitForStatus(pageA, "return_visited", TIMEOUT.action);
-  await act(pageA, "repair_order.closed");
-  await waitForStatus(pageA, "closed", TIMEOUT.action);
+  await actOnOrder(pageA, "repair_order.return_visited");
+  await waitForOrderStatus(pageA, "return_visited", TIMEOUT.action);
+  await actOnOrder(pageA, "repair_order.closed");
+  await waitForOrderStatus(pageA, "closed", TIMEOUT.action);
   await waitForPendingZero(pageA);
   step("butler1 recorded the return visit and closed the order");
 
