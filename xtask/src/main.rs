@@ -109,7 +109,10 @@ fn test() -> Result {
     // `--tests`: doctests are host-only, and would end the log on a "0 passed" line.
     step(
         cargo_with(&format!("test -p guanjia --target {WASM_TARGET} --tests"))
-            .env("CHROMEDRIVER", CHROMEDRIVER),
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            // The runner gives a whole test file 20 s by default; the store suite (10,000
+            // events among others) needs more on a busy 2-core machine. Not a speed check.
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
     )?;
     dist()?;
     e2e(&[])?;
