@@ -190,11 +190,13 @@ pub enum Key {
     OrderNote,
     FilterEscalate,
     QuietHoursWarning,
+    OrderSearch,
+    OrdersShowingFirst,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 141] = [
+    pub const ALL: [Key; 143] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -336,6 +338,8 @@ impl Key {
         Key::OrderNote,
         Key::FilterEscalate,
         Key::QuietHoursWarning,
+        Key::OrderSearch,
+        Key::OrdersShowingFirst,
     ];
 }
 
@@ -411,6 +415,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::OrderSatisfaction => ("满意度（5 最满意）", "Satisfaction (5 = very satisfied)"),
         Key::OrderNote => ("说明 / 原因", "Note / reason"),
         Key::FilterEscalate => ("需督办", "Escalate"),
+        Key::OrderSearch => ("搜索：故障、位置、报修人、电话", "Search: fault, place, reporter, phone"),
+        Key::OrdersShowingFirst => ("仅显示前", "Showing the first"),
         Key::QuietHoursWarning => (
             "现在是业主休息时间（早 8 点前、12–14 点、晚 9 点后），电话回访请在此时间后：",
             "Owners are resting now (before 8:00, 12–14, after 21:00); phone for the return visit after",

@@ -37,7 +37,24 @@ pub struct OrderRow {
     pub deadlines: OrderDeadlines,
 }
 
+/// A list never renders more cards than this; search narrows it down.
+const LIST_LIMIT: usize = 100;
+
 impl OrderRow {
+    /// Whether a lowercase search text occurs in the description, location, reporter or phone.
+    pub fn matches(&self, lowercase_query: &str) -> bool {
+        let s = &self.folded.state;
+        [
+            &s.description,
+            &s.location,
+            &s.reporter_name,
+            &s.reporter_phone,
+        ]
+        .into_iter()
+        .filter_map(|f| f.get())
+        .any(|v| v.to_lowercase().contains(lowercase_query))
+    }
+
     pub fn status(&self) -> Option<RepairStatus> {
         self.folded.state.status
     }
@@ -261,13 +278,16 @@ pub fn OrdersPage() -> impl IntoView {
         app.data_version.track();
         orders()
     });
-    let shown = move || {
+    let query = RwSignal::new(String::new());
+    // (matching rows, how many matched): computed once per change, and only the rows shown
+    // are cloned out of the memo, so 10,000 orders stay quick to search and filter.
+    let shown = Memo::new(move |_| {
         let (me, now, f) = (me(), now.get(), filter.get());
-        rows.get()
-            .into_iter()
-            .filter(|o| {
+        let q = query.get().trim().to_lowercase();
+        rows.with(|rows| {
+            let mut matched = rows.iter().filter(|o| {
                 let open = o.status().is_some_and(|s| s.is_open());
-                match f {
+                let by_filter = match f {
                     "mine" => {
                         open && (o.folded.state.technician.get().copied() == me
                             || o.folded.state.created_by == me)
@@ -285,10 +305,14 @@ pub fn OrdersPage() -> impl IntoView {
                     }
                     "all" => true,
                     _ => open,
-                }
-            })
-            .collect::<Vec<_>>()
-    };
+                };
+                by_filter && (q.is_empty() || o.matches(&q))
+            });
+            let first: Vec<OrderRow> = matched.by_ref().take(LIST_LIMIT).cloned().collect();
+            let total = first.len() + matched.count();
+            (first, total)
+        })
+    });
     let tab = move |code: &'static str, key: Key| {
         view! {
             <button
@@ -315,9 +339,21 @@ pub fn OrdersPage() -> impl IntoView {
                 {tab("escalate", Key::FilterEscalate)}
                 {tab("all", Key::FilterAll)}
             </div>
-            <Show when=move || !shown().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }>
+            <input
+                type="search"
+                data-testid="order-search"
+                placeholder=i18n.text(Key::OrderSearch)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+            <Show when=move || { shown.with(|(_, total)| *total > LIST_LIMIT) }>
+                <p class="hint" data-testid="order-count">
+                    {i18n.text(Key::OrdersShowingFirst)} " " {LIST_LIMIT} " / " {move || shown.with(|(_, t)| *t)}
+                </p>
+            </Show>
+            <Show when=move || shown.with(|(rows, _)| !rows.is_empty()) fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }>
                 <ul class="list">
-                    {move || shown().into_iter().map(|o| order_card(i18n, o, now.get())).collect_view()}
+                    {move || shown.get().0.into_iter().map(|o| order_card(i18n, o, now.get())).collect_view()}
                 </ul>
             </Show>
         </section>

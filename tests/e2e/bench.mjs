@@ -12,6 +12,10 @@
 //    IndexedDB transaction committed), measured inside the page (performance.now() in a
 //    capture click listener and a MutationObserver), so no playwright round trip counts.
 //    p50, p95 and max.
+// 3. 10,000 repair orders in butler1's area are added on the server and synced to that device;
+//    then /orders is opened (time to the first card) and searched 20 times: milliseconds from
+//    the search box's input event until the list shows exactly the one matching card
+//    (measured in the page as in 2). p50, p95 and max.
 //
 // The machine is small and shared: expect noise between runs. Exit code 1 if a benchmark
 // could not run (its error, steps and diagnostics are printed), 2 if the harness is missing.
@@ -52,6 +56,8 @@ const SEED_AS = "supervisor1";
 const READER = "butler1";
 const POST = "东门岗";
 const TAPS = 30;
+const SEED_ORDERS = 10_000;
+const SEARCHES = 20;
 const SCALE = Number(process.env.GUANJIA_E2E_TIMEOUT_SCALE) || 1;
 /// Generous: a debug-build server and a 2-core machine.
 const PULL_TIMEOUT = 300_000 * SCALE;
@@ -160,7 +166,11 @@ async function main() {
   for (let i = 1; i <= TAPS; i++) {
     const text = `bench ${run} #${i} 巡查东门岗，一切正常`;
     await page.locator(tid("duty-text")).fill(text);
-    await page.evaluate(armTapTimer, { text, timeout: TIMEOUT.action });
+    await page.evaluate(armTimer, {
+      start: { type: "click", selector: tid("duty-add") },
+      done: { selector: tid("duty-entry-text"), text },
+      timeout: TIMEOUT.action,
+    });
     await page.locator(tid("duty-add")).click();
     times.push(await page.evaluate(() => window.__guanjiaBench));
   }
@@ -176,6 +186,41 @@ async function main() {
   await waitForPendingZero(page);
   const bar = await syncBar(page);
   check(bar.state === "online", `sync bar is ${JSON.stringify(bar)} after the taps`);
+
+  // --- 3. Search over 10,000 repair orders on the device --------------------------------------
+  const readerToken = (await apiLogin(server, READER)).token;
+  const readerMe = await api(server, "GET", "/api/v1/me", { token: readerToken });
+  await seedOrders(server, readerMe.projects[0].areas[0].id);
+  const withOrders = (await pullCount(server, READER)).count;
+  await page.locator(tid("sync-now")).click();
+  const pullDeadline = performance.now() + PULL_TIMEOUT;
+  while ((await page.evaluate(countStoredEvents).catch(() => 0)) < withOrders) {
+    check(performance.now() < pullDeadline, `the device never stored ${withOrders} events`);
+    await sleep(200);
+  }
+  step(`device holds ${withOrders} events incl. ${SEED_ORDERS} repair orders`);
+  const opened = performance.now();
+  await go(page, "/orders");
+  await page.locator(tid("order-card")).first().waitFor({ state: "visible", timeout: PULL_TIMEOUT });
+  const listMs = performance.now() - opened;
+  const searches = [];
+  for (let i = 0; i < SEARCHES; i++) {
+    const query = `#${1 + Math.floor((i * SEED_ORDERS) / SEARCHES) + 7}：`;
+    await page.evaluate(armTimer, {
+      start: { type: "input", selector: tid("order-search") },
+      done: { selector: tid("order-card"), text: query, count: 1 },
+      timeout: TIMEOUT.action,
+    });
+    await page.locator(tid("order-search")).fill(query);
+    searches.push(await page.evaluate(() => window.__guanjiaBench));
+  }
+  const found = [...searches].sort((a, b) => a - b);
+  console.log(
+    `bench: repair orders: /orders listed in ${Math.round(listMs)} ms (navigation included); ` +
+      `search → the one matching card: p50 ${ms(percentile(found, 50))}, ` +
+      `p95 ${ms(percentile(found, 95))}, max ${ms(found.at(-1))} (${SEARCHES} searches, ` +
+      `${SEED_ORDERS} orders on the device)`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,18 +257,24 @@ async function countStoredEvents() {
   });
 }
 
-/// Arms one measurement: the next click on duty-add starts the clock (capture listener, before
-/// the app's handler), the first DOM mutation after which a duty-entry shows `text` stops it.
-/// `window.__guanjiaBench` becomes a promise of the milliseconds in between.
-function armTapTimer({ text, timeout }) {
+/// Arms one measurement: the next `start.type` event on an element matching `start.selector`
+/// starts the clock (capture listener on the document, before the app's handler, so a
+/// re-rendered element still counts); the first DOM mutation after which the elements
+/// matching `done.selector` include one whose text contains `done.text` (and, with
+/// `done.count`, number exactly that many) stops it. `window.__guanjiaBench` becomes a promise
+/// of the milliseconds in between.
+function armTimer({ start, done, timeout }) {
   let started = null;
   window.__guanjiaBench = new Promise((resolve, reject) => {
-    const listed = () =>
-      [...document.querySelectorAll('[data-testid="duty-entry"]')].some(
-        (e) => e.querySelector('[data-testid="duty-entry-text"]')?.textContent.trim() === text,
+    const finished = () => {
+      const els = [...document.querySelectorAll(done.selector)];
+      return (
+        (done.count == null || els.length === done.count) &&
+        els.some((e) => e.textContent.includes(done.text))
       );
+    };
     const observer = new MutationObserver(() => {
-      if (started !== null && listed()) {
+      if (started !== null && finished()) {
         const elapsed = performance.now() - started;
         observer.disconnect();
         clearTimeout(timer);
@@ -232,17 +283,16 @@ function armTapTimer({ text, timeout }) {
     });
     const timer = setTimeout(() => {
       observer.disconnect();
-      reject(new Error(`entry "${text}" not listed ${timeout} ms after the click`));
+      reject(new Error(`"${done.text}" not shown ${timeout} ms after ${start.type}`));
     }, timeout);
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-    // On the document (capture), so a re-rendered button still starts the clock.
-    const onClick = (event) => {
-      if (event.target.closest?.('[data-testid="duty-add"]')) {
+    const onStart = (event) => {
+      if (event.target.closest?.(start.selector)) {
         started = performance.now();
-        document.removeEventListener("click", onClick, true);
+        document.removeEventListener(start.type, onStart, true);
       }
     };
-    document.addEventListener("click", onClick, true);
+    document.addEventListener(start.type, onStart, true);
   });
   window.__guanjiaBench.catch(() => {}); // awaited by the next evaluate
 }
@@ -270,35 +320,30 @@ async function apiLogin(server, username) {
   });
 }
 
-/// 10,000 `duty_log.entry_added` events, project-wide (area null) so butlers read them too,
-/// spread over 20 records, pushed in batches of 500 as supervisor1 from one new device.
-async function seed(server) {
+/// Pushes `count` events made by `make(n, common)` in batches of 500 as supervisor1 from one
+/// new device; `common` holds the envelope fields and the project's ids.
+async function seedEvents(server, count, make) {
   const { token, user } = await apiLogin(server, SEED_AS);
   const me = await api(server, "GET", "/api/v1/me", { token });
-  const projectId = me.projects?.[0]?.id;
-  check(projectId, `${SEED_AS} has no project: ${JSON.stringify(me)}`);
+  const project = me.projects?.[0];
+  check(project?.id, `${SEED_AS} has no project: ${JSON.stringify(me)}`);
   const deviceId = crypto.randomUUID();
-  const records = Array.from({ length: SEED_RECORDS }, () => uuidv7());
   let n = 0;
-  for (let batch = 0; batch < SEED_EVENTS / SEED_BATCH; batch++) {
+  for (let batch = 0; n < count; batch++) {
     const events = [];
-    for (let i = 0; i < SEED_BATCH; i++, n++) {
+    for (let i = 0; i < SEED_BATCH && n < count; i++, n++) {
       const now = Date.now();
-      events.push({
+      const common = {
         id: uuidv7(now),
-        record_id: records[n % SEED_RECORDS],
-        record_type: "duty_log",
-        kind: "duty_log.entry_added",
         v: 1,
-        project_id: projectId,
-        area_id: null,
+        project_id: project.id,
         actor: user.id,
         device_id: deviceId,
         hlc: { ms: now, c: i },
         device_time: new Date(now).toISOString(),
         base_seq: 0,
-        payload: { text: `基准测试 #${n + 1}：巡逻 ${1 + (n % 6)} 幢，消防通道畅通。` },
-      });
+      };
+      events.push(make(n, common, project));
     }
     const out = await api(server, "POST", "/api/v1/sync/push", {
       token,
@@ -312,6 +357,37 @@ async function seed(server) {
     );
   }
   step(`seeded ${n} events as ${SEED_AS}`);
+}
+
+/// 10,000 `duty_log.entry_added` events, project-wide (area null) so butlers read them too,
+/// spread over 20 records.
+async function seed(server) {
+  const records = Array.from({ length: SEED_RECORDS }, () => uuidv7());
+  await seedEvents(server, SEED_EVENTS, (n, common) => ({
+    ...common,
+    record_id: records[n % SEED_RECORDS],
+    record_type: "duty_log",
+    kind: "duty_log.entry_added",
+    area_id: null,
+    payload: { text: `基准测试 #${n + 1}：巡逻 ${1 + (n % 6)} 幢，消防通道畅通。` },
+  }));
+}
+
+/// 10,000 repair orders in the reader's area (one `repair_order.created` each).
+async function seedOrders(server, areaId) {
+  await seedEvents(server, SEED_ORDERS, (n, common) => ({
+    ...common,
+    record_id: uuidv7(),
+    record_type: "repair_order",
+    kind: "repair_order.created",
+    area_id: areaId,
+    payload: {
+      description: `基准报修 #${n + 1}：${1 + (n % 6)} 幢 ${1 + (n % 2)} 单元 ${100 + (n % 1800)} 水龙头漏水`,
+      location: `${1 + (n % 6)} 幢`,
+      reporter_phone: `138${String(n).padStart(8, "0")}`,
+      urgent: n % 10 === 0,
+    },
+  }));
 }
 
 /// How many events `username` may read (every pull page, counted).
