@@ -26,6 +26,22 @@ fn text(el: &HtmlElement) -> String {
     el.text_content().unwrap_or_default()
 }
 
+/// The settings page alone, in Chinese, with the contexts the app would provide.
+fn mount_settings(
+    root: &HtmlElement,
+) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
+    mount_to(root.clone(), || {
+        I18n::provide(Lang::ZhCn);
+        guanjia::state::AppState::provide();
+        view! {
+            <leptos_router::components::Router>
+                <SettingsPage />
+            </leptos_router::components::Router>
+        }
+        .into_any()
+    })
+}
+
 #[wasm_bindgen_test]
 fn table_defaults_to_simplified_chinese() {
     assert_eq!(Lang::default(), Lang::ZhCn);
@@ -94,15 +110,7 @@ async fn stored_language_is_used_on_start() {
 async fn settings_toggle_switches_and_persists_language() {
     LocalStorage::delete(LANG_KEY);
     let root = container();
-    let handle = mount_to(root.clone(), || {
-        I18n::provide(Lang::ZhCn);
-        guanjia::state::AppState::provide();
-        view! {
-            <leptos_router::components::Router>
-                <SettingsPage />
-            </leptos_router::components::Router>
-        }
-    });
+    let handle = mount_settings(&root);
     leptos::task::tick().await;
 
     let shown = text(&root);
@@ -156,15 +164,7 @@ async fn night_theme_can_be_forced_and_is_remembered() {
     use guanjia::settings::{load_theme, Theme, THEME_KEY};
     LocalStorage::delete(THEME_KEY);
     let root = container();
-    let handle = mount_to(root.clone(), || {
-        I18n::provide(Lang::ZhCn);
-        guanjia::state::AppState::provide();
-        view! {
-            <leptos_router::components::Router>
-                <SettingsPage />
-            </leptos_router::components::Router>
-        }
-    });
+    let handle = mount_settings(&root);
     leptos::task::tick().await;
     let html = document().document_element().unwrap();
     let choice = |code: &str| -> HtmlElement {

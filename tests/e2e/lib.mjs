@@ -590,6 +590,43 @@ export async function waitForEntries(page, texts, { state = null, timeout = TIME
 
 const show = (all) => JSON.stringify(all.map((e) => [e.state, e.corrects ? "↳" : "", e.text]));
 
+/// A new browser profile (`label`, e.g. "A butler1") with the app installed (service worker
+/// in control, so it works offline) and `username` signed in.
+export async function signedInDevice(dir, label, username, server) {
+  const context = await launch(path.join(dir, `profile-${label.split(" ")[0].toLowerCase()}`), {
+    name: label,
+  });
+  const page = await firstPage(context);
+  await go(page, "/", server.url);
+  await waitForServiceWorker(page);
+  await login(page, username);
+  return { context, page };
+}
+
+/// Files a repair order through /orders/new (works offline); returns its record id.
+export async function fileOrder(page, { description, category = null, urgent = false }) {
+  await go(page, "/orders/new");
+  await page.locator(tid("order-description")).fill(description);
+  if (category) {
+    await page.locator(tid("order-category")).selectOption({ label: category });
+  }
+  if (urgent) {
+    await page.locator(tid("order-urgent")).check();
+  }
+  await page.locator(tid("order-submit")).click();
+  await page.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
+  const orderId = decodeURIComponent(new URL(page.url()).pathname.split("/")[2]);
+  await waitForOrderStatus(page, "created", TIMEOUT.action);
+  return orderId;
+}
+
+/// Assigns the open order to the technician shown as `name`.
+export async function assignOrder(page, name) {
+  await page.locator(tid("order-assign-to")).selectOption({ label: name });
+  await actOnOrder(page, "repair_order.assigned");
+  await waitForOrderStatus(page, "assigned", TIMEOUT.action);
+}
+
 /// Waits until the open order page shows `status` (its `data-status` code).
 export async function waitForOrderStatus(page, status, timeout = TIMEOUT.sync) {
   await eventually(

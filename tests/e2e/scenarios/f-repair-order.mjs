@@ -6,28 +6,27 @@
 
 import path from "node:path";
 import {
-  actOnOrder,
-  waitForOrderStatus,
   RUN,
   TIMEOUT,
+  actOnOrder,
   assertNoPageErrors,
+  assignOrder,
   check,
   eventually,
-  firstPage,
+  fileOrder,
   freePort,
   go,
-  launch,
-  login,
   pullAll,
   restartServer,
+  signedInDevice,
   startServer,
   step,
   stopServer,
   syncBar,
   tempDir,
   tid,
+  waitForOrderStatus,
   waitForPendingZero,
-  waitForServiceWorker,
 } from "../lib.mjs";
 
 export const title = "repair order: offline intake, dispatch, technician completes, return visit, close";
@@ -37,11 +36,7 @@ export default async function () {
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
   const fault = `2 幢 1 单元 301 卫生间下水道堵塞 (e2e ${RUN})`;
 
-  const a = await launch(path.join(dir, "profile-a"), { name: "A butler1" });
-  const pageA = await firstPage(a);
-  await go(pageA, "/", server.url);
-  await waitForServiceWorker(pageA);
-  await login(pageA, "butler1");
+  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
   // The first sync brings the reference data (categories) the offline intake offers.
   await eventually("first sync done", async () => {
     const bar = await syncBar(pageA);
@@ -49,23 +44,14 @@ export default async function () {
   }, { timeout: TIMEOUT.sync });
 
   await stopServer(server);
-  await go(pageA, "/orders/new");
-  await pageA.locator(tid("order-description")).fill(fault);
-  await pageA.locator(tid("order-category")).selectOption({ label: "下水道堵塞" });
-  await pageA.locator(tid("order-urgent")).check();
-  await pageA.locator(tid("order-submit")).click();
-  await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
-  const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
-  await waitForOrderStatus(pageA, "created", TIMEOUT.action);
+  const orderId = await fileOrder(pageA, { description: fault, category: "下水道堵塞", urgent: true });
   const arrival = (await pageA.locator(tid("order-deadline")).first().textContent()).trim();
   check(/到场/.test(arrival) && /剩 1[0-5] 分/.test(arrival), `urgent arrival countdown: "${arrival}"`);
   step(`offline intake: order ${orderId}, ${arrival}`);
 
   server = await restartServer(server);
   await waitForPendingZero(pageA);
-  await pageA.locator(tid("order-assign-to")).selectOption({ label: "陈师傅" });
-  await actOnOrder(pageA, "repair_order.assigned");
-  await waitForOrderStatus(pageA, "assigned", TIMEOUT.action);
+  await assignOrder(pageA, "陈师傅");
   await eventually("technician shown", async () => {
     const who = (await pageA.locator(tid("order-technician")).textContent()).trim();
     check(who === "陈师傅", `technician shown as "${who}"`);
@@ -73,10 +59,7 @@ export default async function () {
   await waitForPendingZero(pageA);
   step("dispatched to tech1 (陈师傅)");
 
-  const b = await launch(path.join(dir, "profile-b"), { name: "B tech1" });
-  const pageB = await firstPage(b);
-  await go(pageB, "/", server.url);
-  await login(pageB, "tech1");
+  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server);
   await go(pageB, "/orders");
   await pageB.locator('button[data-filter="mine"]').click();
   const card = pageB.locator(`${tid("order-card")}[data-order-id="${orderId}"]`);

@@ -9,15 +9,15 @@ import {
   TIMEOUT,
   actOnOrder,
   assertNoPageErrors,
+  assignOrder,
   check,
   eventually,
-  firstPage,
+  fileOrder,
   freePort,
   go,
-  launch,
-  login,
   pullAll,
   restartServer,
+  signedInDevice,
   startServer,
   step,
   stopServer,
@@ -25,7 +25,6 @@ import {
   tid,
   waitForOrderStatus,
   waitForPendingZero,
-  waitForServiceWorker,
 } from "../lib.mjs";
 
 export const title = "repair order changed on two devices offline: both kept, conflict shown";
@@ -35,26 +34,12 @@ export default async function () {
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
   const fault = `5 幢 2 单元 1102 厨房水龙头漏水 (e2e ${RUN})`;
 
-  const a = await launch(path.join(dir, "profile-a"), { name: "A butler1" });
-  const pageA = await firstPage(a);
-  await go(pageA, "/", server.url);
-  await waitForServiceWorker(pageA);
-  await login(pageA, "butler1");
-  await go(pageA, "/orders/new");
-  await pageA.locator(tid("order-description")).fill(fault);
-  await pageA.locator(tid("order-submit")).click();
-  await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
-  const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
-  await pageA.locator(tid("order-assign-to")).selectOption({ label: "陈师傅" });
-  await actOnOrder(pageA, "repair_order.assigned");
-  await waitForOrderStatus(pageA, "assigned", TIMEOUT.action);
+  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
+  const orderId = await fileOrder(pageA, { description: fault });
+  await assignOrder(pageA, "陈师傅");
   await waitForPendingZero(pageA);
 
-  const b = await launch(path.join(dir, "profile-b"), { name: "B tech1" });
-  const pageB = await firstPage(b);
-  await go(pageB, "/", server.url);
-  await waitForServiceWorker(pageB);
-  await login(pageB, "tech1");
+  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server);
   await eventually("tech1 has the order", async () => {
     await go(pageB, `/orders/${orderId}`);
     await waitForOrderStatus(pageB, "assigned", 2_000);

@@ -15,7 +15,7 @@ use crate::kinds::{
 };
 use crate::merge::{AppendSet, Lww};
 use crate::records::repair_order::StatusChangeOf;
-use serde::de::DeserializeOwned;
+use crate::records::{guard, payload, with_payload};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -67,10 +67,6 @@ pub struct Complaint {
     pub history: Vec<ComplaintChange>,
 }
 
-fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
-    serde_json::from_value(ev.payload.clone()).ok()
-}
-
 impl Complaint {
     fn set_fields(&mut self, ev: &Event, f: ComplaintFields) {
         macro_rules! set {
@@ -104,12 +100,8 @@ impl Complaint {
         let Some((from, to)) = Self::allowed_from(what) else {
             return Applied::Unknown;
         };
-        let current = self.status;
-        if !current.is_some_and(|s| from.contains(&s)) {
-            return Applied::Ignored(match current {
-                Some(s) => format!("cannot go from {s:?} to {to:?}"),
-                None => format!("cannot go to {to:?} before the complaint is registered"),
-            });
+        if let Err(ignored) = guard(self.status, from, to, "complaint") {
+            return ignored;
         }
         let applied = match what {
             "replied" => payload::<ComplaintReply>(ev).map(|p| self.replies.push(p.reply)),
@@ -155,27 +147,9 @@ impl Record for Complaint {
                     .push(ComplaintChange::of(ComplaintStatus::Registered, ev));
                 Applied::Ok
             }
-            "updated" => match payload::<ComplaintFields>(ev) {
-                Some(p) => {
-                    self.set_fields(ev, p);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
-            "effective_set" => match payload::<Effective>(ev) {
-                Some(p) => {
-                    self.effective.set(ev, p.effective);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
-            "note_added" => match payload::<TextNote>(ev) {
-                Some(p) => {
-                    self.notes.add(ev, p.text);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
+            "updated" => with_payload(ev, |p: ComplaintFields| self.set_fields(ev, p)),
+            "effective_set" => with_payload(ev, |p: Effective| self.effective.set(ev, p.effective)),
+            "note_added" => with_payload(ev, |p: TextNote| self.notes.add(ev, p.text)),
             other => self.transition(ev, other),
         }
     }

@@ -11,8 +11,8 @@ use crate::ids::{RecordId, UserId};
 use crate::kinds::{is_sha256_hex, Reason, TextNote};
 use crate::merge::{AppendSet, Lww};
 use crate::records::repair_order::StatusChangeOf;
+use crate::records::{guard, parse_payload, payload, with_payload};
 use chrono::NaiveDateTime;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -78,9 +78,6 @@ fn text_ok(s: &str) -> bool {
 
 /// Checks a finding payload; `Ok(false)` for kinds this build does not know.
 pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
-    fn parse<T: DeserializeOwned>(p: &serde_json::Value) -> Result<T, String> {
-        serde_json::from_value(p.clone()).map_err(|e| e.to_string())
-    }
     let hash = |h: &str| {
         if is_sha256_hex(h) {
             Ok(())
@@ -90,22 +87,22 @@ pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, St
     };
     match kind {
         "finding.reported" => {
-            let p: FindingReported = parse(payload)?;
+            let p: FindingReported = parse_payload(payload)?;
             if !text_ok(&p.note) {
                 return Err("describe the problem in the note".into());
             }
             p.photos.iter().try_for_each(|h| hash(h))?;
         }
         "finding.assigned" => {
-            let p: FindingAssigned = parse(payload)?;
+            let p: FindingAssigned = parse_payload(payload)?;
             let dept = p.department.as_deref().is_some_and(text_ok);
             if dept == p.repair_order_id.is_some() {
                 return Err("name either a department or a repair_order_id".into());
             }
         }
-        "finding.rectified" => hash(&parse::<FindingRectified>(payload)?.photo)?,
+        "finding.rectified" => hash(&parse_payload::<FindingRectified>(payload)?.photo)?,
         "finding.rechecked" => {
-            let p: FindingRechecked = parse(payload)?;
+            let p: FindingRechecked = parse_payload(payload)?;
             if !p.passed && !p.reason.as_deref().is_some_and(text_ok) {
                 return Err("say why it must be fixed again".into());
             }
@@ -114,7 +111,7 @@ pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, St
             }
         }
         "finding.explained" | "finding.note_added" => {
-            if !text_ok(&parse::<TextNote>(payload)?.text) {
+            if !text_ok(&parse_payload::<TextNote>(payload)?.text) {
                 return Err("text must be non-empty".into());
             }
         }
@@ -127,7 +124,7 @@ pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, St
             hash(&h)?;
         }
         "finding.closed_on_the_spot" => {
-            let p: Reason = parse(payload)?;
+            let p: Reason = parse_payload(payload)?;
             if !text_ok(&p.reason) {
                 return Err("say what was done on the spot".into());
             }
@@ -171,10 +168,6 @@ pub const DEFAULT_FINDING_LIMIT: Limit = Limit {
     unit: LimitUnit::WorkingDays,
 };
 
-fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
-    serde_json::from_value(ev.payload.clone()).ok()
-}
-
 impl Finding {
     /// When the finding must be closed by, in project-local time.
     pub fn due(&self, limit: Limit, cal: &WorkCalendar) -> Option<NaiveDateTime> {
@@ -192,16 +185,6 @@ impl Finding {
         self.status = Some(to);
         self.history.push(StatusChangeOf::of(to, ev));
     }
-
-    fn require(&self, from: &[FindingStatus], to: &str) -> Result<(), Applied> {
-        match self.status {
-            Some(s) if from.contains(&s) => Ok(()),
-            Some(s) => Err(Applied::Ignored(format!("cannot go from {s:?} to {to}"))),
-            None => Err(Applied::Ignored(format!(
-                "cannot go to {to} before the finding is reported"
-            ))),
-        }
-    }
 }
 
 impl Record for Finding {
@@ -213,7 +196,8 @@ impl Record for Finding {
         let Some(what) = ev.kind.as_str().strip_prefix("finding.") else {
             return Applied::Unknown;
         };
-        let step = |this: &mut Self, from: &[FindingStatus], to: &str| this.require(from, to);
+        let step =
+            |this: &Self, from: &[FindingStatus], to| guard(this.status, from, to, "finding");
         match what {
             "reported" => {
                 let Some(p) = payload::<FindingReported>(ev) else {
@@ -232,7 +216,7 @@ impl Record for Finding {
                 let Some(p) = payload::<FindingAssigned>(ev) else {
                     return Applied::Unknown;
                 };
-                if let Err(a) = step(self, &[Reported, Assigned], "Assigned") {
+                if let Err(a) = step(self, &[Reported, Assigned], Assigned) {
                     return a;
                 }
                 self.assignment.set(ev, p);
@@ -245,7 +229,7 @@ impl Record for Finding {
                 let Some(p) = payload::<FindingRectified>(ev) else {
                     return Applied::Unknown;
                 };
-                if let Err(a) = step(self, &[Reported, Assigned], "Rectified") {
+                if let Err(a) = step(self, &[Reported, Assigned], Rectified) {
                     return a;
                 }
                 self.rectifications.push(p);
@@ -257,7 +241,7 @@ impl Record for Finding {
                 let Some(p) = payload::<FindingRechecked>(ev) else {
                     return Applied::Unknown;
                 };
-                if let Err(a) = step(self, &[Rectified], "a re-check") {
+                if let Err(a) = step(self, &[Rectified], Closed) {
                     return a;
                 }
                 if self.fixer == Some(ev.actor) {
@@ -276,24 +260,15 @@ impl Record for Finding {
             }
             "closed_on_the_spot" => {
                 // Minor problems fixed there and then (002 制度6: within 30 minutes).
-                if let Err(a) = step(self, &[Reported], "Closed") {
+                if let Err(a) = step(self, &[Reported], Closed) {
                     return a;
                 }
                 self.closed_by = Some(ev.actor);
                 self.set_status(Closed, ev);
                 Applied::Ok
             }
-            "explained" | "note_added" => match payload::<TextNote>(ev) {
-                Some(p) if what == "explained" => {
-                    self.explanations.add(ev, p.text);
-                    Applied::Ok
-                }
-                Some(p) => {
-                    self.notes.add(ev, p.text);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
+            "explained" => with_payload(ev, |p: TextNote| self.explanations.add(ev, p.text)),
+            "note_added" => with_payload(ev, |p: TextNote| self.notes.add(ev, p.text)),
             "photo_added" => match ev.payload.get("sha256").and_then(|h| h.as_str()) {
                 Some(h) => {
                     self.photos.add(ev, h.to_string());

@@ -7,6 +7,50 @@ pub(crate) mod patrol;
 mod reference;
 mod repair_order;
 
+use crate::event::Event;
+use crate::fold::Applied;
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+
+/// An event's payload as `T`. The push checked it; an unreadable one (a newer writer's
+/// variant) folds as unknown, never as a half-applied change.
+pub(crate) fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
+    serde_json::from_value(ev.payload.clone()).ok()
+}
+
+/// A payload as `T` for the push-time checks, with serde's reason when it does not fit.
+pub(crate) fn parse_payload<T: DeserializeOwned>(p: &serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(p.clone()).map_err(|e| e.to_string())
+}
+
+/// The shape of every kind that only adds or sets something: parse, then apply.
+pub(crate) fn with_payload<T: DeserializeOwned>(ev: &Event, apply: impl FnOnce(T)) -> Applied {
+    match payload::<T>(ev) {
+        Some(p) => {
+            apply(p);
+            Applied::Ok
+        }
+        None => Applied::Unknown,
+    }
+}
+
+/// Checks one lifecycle step from `current` to `to`, allowed only from `from`. An invalid
+/// step comes back as the `Applied::Ignored` to return: kept, ignored and reported.
+pub(crate) fn guard<S: Copy + PartialEq + Debug>(
+    current: Option<S>,
+    from: &[S],
+    to: S,
+    record: &str,
+) -> Result<(), Applied> {
+    match current {
+        Some(s) if from.contains(&s) => Ok(()),
+        Some(s) => Err(Applied::Ignored(format!("cannot go from {s:?} to {to:?}"))),
+        None => Err(Applied::Ignored(format!(
+            "cannot go to {to:?} before the {record} exists"
+        ))),
+    }
+}
+
 pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
 pub use finding::{Finding, FindingStatus, Severity, DEFAULT_FINDING_LIMIT};

@@ -10,8 +10,8 @@ use crate::fold::{Applied, FieldConflict, Record};
 use crate::ids::{AreaId, RecordId, UserId};
 use crate::merge::{AppendSet, Lww};
 use crate::records::repair_order::StatusChangeOf;
+use crate::records::{parse_payload, payload};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -117,15 +117,12 @@ pub struct ItemAnswered {
 
 /// Check a patrol payload (server push and app drafts share it).
 pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
-    fn parse<T: DeserializeOwned>(p: &serde_json::Value) -> Result<T, String> {
-        serde_json::from_value(p.clone()).map_err(|e| e.to_string())
-    }
     match kind {
         "patrol_round.started" => {
-            parse::<RoundStarted>(payload)?;
+            parse_payload::<RoundStarted>(payload)?;
         }
         "patrol_round.checkpoint_scanned" => {
-            let p: CheckpointScanned = parse(payload)?;
+            let p: CheckpointScanned = parse_payload(payload)?;
             if let Some(pos) = p.position {
                 let ok = (-90.0..=90.0).contains(&pos.lat)
                     && (-180.0..=180.0).contains(&pos.lon)
@@ -141,7 +138,7 @@ pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, St
             }
         }
         "patrol_round.item_answered" => {
-            let p: ItemAnswered = parse(payload)?;
+            let p: ItemAnswered = parse_payload(payload)?;
             if p.item_id.trim().is_empty() {
                 return Err("item_id names the checklist item".into());
             }
@@ -198,10 +195,6 @@ pub struct PatrolRound {
     pub scans: AppendSet<CheckpointScanned>,
     pub answers: BTreeMap<String, Lww<Answer>>,
     pub history: Vec<StatusChangeOf<RoundStatus>>,
-}
-
-fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
-    serde_json::from_value(ev.payload.clone()).ok()
 }
 
 impl PatrolRound {

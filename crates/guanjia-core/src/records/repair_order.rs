@@ -15,8 +15,8 @@ use crate::kinds::{
     RepairReturnVisited, RepairUpdated, RequestKind, Signature, TextNote,
 };
 use crate::merge::{AppendSet, Lww};
+use crate::records::{guard, payload, with_payload};
 use chrono::NaiveDateTime;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,10 +88,6 @@ pub struct RepairOrder {
     pub history: Vec<StatusChange>,
 }
 
-fn payload<T: DeserializeOwned>(ev: &Event) -> Option<T> {
-    serde_json::from_value(ev.payload.clone()).ok()
-}
-
 impl RepairOrder {
     fn set_fields(&mut self, ev: &Event, f: RepairFields) {
         macro_rules! set {
@@ -133,12 +129,8 @@ impl RepairOrder {
         let Some((from, to)) = Self::allowed_from(what) else {
             return Applied::Unknown;
         };
-        let current = self.status;
-        if !current.is_some_and(|s| from.contains(&s)) {
-            return Applied::Ignored(match current {
-                Some(s) => format!("cannot go from {s:?} to {to:?}"),
-                None => format!("cannot go to {to:?} before the order is created"),
-            });
+        if let Err(ignored) = guard(self.status, from, to, "order") {
+            return ignored;
         }
         // Parse first: a transition whose payload is unreadable changes nothing.
         let applied = match what {
@@ -273,34 +265,10 @@ impl Record for RepairOrder {
                     .push(StatusChange::of(RepairStatus::Created, ev));
                 Applied::Ok
             }
-            "updated" => match payload::<RepairUpdated>(ev) {
-                Some(p) => {
-                    self.set_fields(ev, p.fields);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
-            "note_added" => match payload::<TextNote>(ev) {
-                Some(p) => {
-                    self.notes.add(ev, p.text);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
-            "photo_added" => match payload::<PhotoRef>(ev) {
-                Some(p) => {
-                    self.photos.add(ev, p);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
-            "signature_added" => match payload::<Signature>(ev) {
-                Some(p) => {
-                    self.signatures.add(ev, p);
-                    Applied::Ok
-                }
-                None => Applied::Unknown,
-            },
+            "updated" => with_payload(ev, |p: RepairUpdated| self.set_fields(ev, p.fields)),
+            "note_added" => with_payload(ev, |p: TextNote| self.notes.add(ev, p.text)),
+            "photo_added" => with_payload(ev, |p: PhotoRef| self.photos.add(ev, p)),
+            "signature_added" => with_payload(ev, |p: Signature| self.signatures.add(ev, p)),
             other => self.transition(ev, other),
         }
     }
