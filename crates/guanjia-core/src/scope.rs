@@ -68,8 +68,12 @@ pub struct Placement {
     pub area_id: Option<AreaId>,
 }
 
-/// Kinds a technician may write on an order assigned to them: the work, not the dispatch.
+/// Kinds a technician may write on an order or finding assigned to them: the work, not the
+/// dispatch, and never the re-check of their own fix.
 const TECHNICIAN_KINDS: &[&str] = &[
+    "finding.rectified",
+    "finding.note_added",
+    "finding.photo_added",
     "repair_order.accepted",
     "repair_order.on_the_way",
     "repair_order.arrived",
@@ -173,6 +177,7 @@ pub fn can_read(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::assignee;
     use crate::records::test_support::Maker;
     use serde_json::json;
 
@@ -261,6 +266,23 @@ mod tests {
             false
         ));
         assert!(can_read(&p, e.project_id, None, "repair_category", false));
+    }
+
+    #[test]
+    fn a_technician_named_on_a_finding_may_rectify_it_but_not_recheck_it() {
+        let mut m = Maker::new("finding");
+        let assigned = m.make(
+            1,
+            100,
+            "finding.assigned",
+            json!({"department": "工程部", "technician_id": UserId::from_parts(7, [7; 10])}),
+        );
+        assert_eq!(assignee(&assigned), Some(UserId::from_parts(7, [7; 10])));
+        let fix = m.make(2, 200, "finding.rectified", json!({"photo": "ab".repeat(32)}));
+        let p = principal(Role::Technician, &fix, &[]);
+        assert!(check_write(&p, &fix, None, true).is_ok());
+        let recheck = m.make(2, 300, "finding.rechecked", json!({"passed": true}));
+        assert!(check_write(&p, &recheck, None, true).is_err());
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct FindingAssigned {
     pub department: Option<String>,
     #[serde(default)]
     pub repair_order_id: Option<RecordId>,
+    /// The technician of the department who will fix it; the server grants them the finding
+    /// (like a repair order's technician), so it reaches their phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician_id: Option<UserId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
