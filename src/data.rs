@@ -3,8 +3,7 @@
 use crate::engine::engine;
 use guanjia_core::fold::{fold, Folded};
 use guanjia_core::records::{duty_log_id, DutyLog, Reference};
-use guanjia_core::{Event, EventId, ProjectId, RecordId};
-use std::collections::BTreeMap;
+use guanjia_core::{EventId, ProjectId, RecordId};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Post {
@@ -16,40 +15,19 @@ pub struct Post {
 
 /// The guard posts this device knows, by code.
 pub fn guard_posts() -> Vec<Post> {
-    let Some(e) = engine() else { return Vec::new() };
-    e.read(|r| {
-        let mut by_record: BTreeMap<RecordId, Vec<&Event>> = BTreeMap::new();
-        for ev in r
-            .events()
-            .filter(|ev| ev.record_type.as_str() == "guard_post")
-        {
-            by_record.entry(ev.record_id).or_default().push(ev);
-        }
-        let mut posts: Vec<Post> = by_record
-            .into_iter()
-            .filter_map(|(id, evs)| {
-                let project_id = evs[0].project_id;
-                let f: Folded<Reference> = fold(id, evs);
-                if f.state.is_retired() {
-                    return None;
-                }
-                Some(Post {
-                    id,
-                    project_id,
-                    name: f.state.name()?.to_string(),
-                    code: f
-                        .state
-                        .get("code")
-                        .and_then(|c| c.as_str())
-                        .unwrap_or("")
-                        .to_string(),
-                })
+    let mut posts: Vec<Post> = references("guard_post")
+        .into_iter()
+        .filter_map(|(id, project_id, _, r)| {
+            Some(Post {
+                id,
+                project_id,
+                name: r.name()?.to_string(),
+                code: r.get("code").and_then(|c| c.as_str()).unwrap_or("").to_string(),
             })
-            .collect();
-        posts.sort_unstable_by(|a, b| (&a.code, a.id).cmp(&(&b.code, b.id)));
-        posts
-    })
-    .unwrap_or_default()
+        })
+        .collect();
+    posts.sort_unstable_by(|a, b| (&a.code, a.id).cmp(&(&b.code, b.id)));
+    posts
 }
 
 /// The device's local calendar day.
@@ -105,4 +83,46 @@ pub fn entry_state(id: EventId) -> EntryState {
 pub fn clock_time(rfc3339: &str) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// Saves one user action (one or more records, one transaction) and asks for a sync; the
+/// error (if any) is for the page to show, and `then` runs only when it was saved.
+pub fn save(
+    app: crate::state::AppState,
+    drafts: Vec<guanjia_core::replica::Draft>,
+    error: leptos::prelude::RwSignal<Option<String>>,
+    then: impl FnOnce() + 'static,
+) {
+    use leptos::prelude::*;
+    let Some(e) = engine() else { return };
+    leptos::task::spawn_local(async move {
+        match e.record_all(drafts).await {
+            Ok(_) => {
+                error.set(None);
+                then();
+                crate::sync::refresh_counts(app);
+                crate::sync::request_sync();
+            }
+            Err(err) => error.set(Some(err.to_string())),
+        }
+        app.bump();
+    });
+}
+
+/// The live (not retired) reference records of a type: id, project, area, fields.
+pub fn references(
+    record_type: &str,
+) -> Vec<(RecordId, ProjectId, Option<guanjia_core::AreaId>, Reference)> {
+    let Some(e) = engine() else { return Vec::new() };
+    e.read(|r| {
+        crate::orders::by_record(r.events(), record_type)
+            .into_iter()
+            .filter_map(|(id, evs)| {
+                let (project, area) = (evs[0].project_id, evs[0].area_id);
+                let f: Folded<Reference> = fold(id, evs);
+                (!f.state.is_retired()).then_some((id, project, area, f.state))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }

@@ -139,4 +139,19 @@ impl Engine {
         self.commit().await?;
         Ok(ev)
     }
+
+    /// One user action that writes several records (a failed item and the finding it opens):
+    /// all of them are committed in one transaction, or none.
+    pub async fn record_all(&self, drafts: Vec<Draft>) -> Result<Vec<Event>, StoreError> {
+        let evs = self
+            .mutate(|r| {
+                drafts
+                    .into_iter()
+                    .map(|d| r.record(now_ms(), random_bytes(), d))
+                    .collect::<Vec<_>>()
+            })
+            .ok_or_else(|| StoreError::Unavailable("sign in first".into()))?;
+        self.commit().await?;
+        Ok(evs)
+    }
 }

@@ -12,7 +12,7 @@ use crate::i18n::{use_i18n, I18n, Key, Lang};
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::{CategoryLimits, Countdown, ServiceRules, Urgency, WorkCalendar};
 use guanjia_core::fold::{fold, Folded};
-use guanjia_core::records::{DeadlineState, OrderDeadlines, Reference, RepairOrder, RepairStatus};
+use guanjia_core::records::{DeadlineState, OrderDeadlines, RepairOrder, RepairStatus};
 use guanjia_core::replica::Draft;
 use guanjia_core::{AreaId, Event, Kind, ProjectId, RecordId, RecordType, Role, UserId};
 use serde_json::json;
@@ -84,7 +84,7 @@ pub fn local_now() -> chrono::NaiveDateTime {
     calendar().local_ms(now_ms() as i64).unwrap_or_default()
 }
 
-fn by_record<'a>(
+pub fn by_record<'a>(
     events: impl Iterator<Item = &'a Event>,
     record_type: &str,
 ) -> BTreeMap<RecordId, Vec<&'a Event>> {
@@ -97,34 +97,25 @@ fn by_record<'a>(
 
 /// The repair categories this device knows, by name.
 pub fn categories() -> Vec<Category> {
-    let Some(e) = engine() else { return Vec::new() };
-    e.read(|r| {
-        let mut out: Vec<Category> = by_record(r.events(), "repair_category")
-            .into_iter()
-            .filter_map(|(id, evs)| {
-                let f: Folded<Reference> = fold(id, evs);
-                if f.state.is_retired() {
-                    return None;
-                }
-                let num = |k: &str| f.state.get(k).and_then(|v| v.as_u64()).map(|v| v as u32);
-                Some(Category {
-                    id,
-                    name: f.state.name()?.to_string(),
-                    limits: CategoryLimits {
-                        arrival_minutes: num("arrival_minutes"),
-                        urgent_arrival_minutes: num("urgent_arrival_minutes"),
-                        completion: f
-                            .state
-                            .get("completion")
-                            .and_then(|c| serde_json::from_value(c.clone()).ok()),
-                    },
-                })
+    let mut out: Vec<Category> = crate::data::references("repair_category")
+        .into_iter()
+        .filter_map(|(id, _, _, r)| {
+            let num = |k: &str| r.get(k).and_then(|v| v.as_u64()).map(|v| v as u32);
+            Some(Category {
+                id,
+                name: r.name()?.to_string(),
+                limits: CategoryLimits {
+                    arrival_minutes: num("arrival_minutes"),
+                    urgent_arrival_minutes: num("urgent_arrival_minutes"),
+                    completion: r
+                        .get("completion")
+                        .and_then(|c| serde_json::from_value(c.clone()).ok()),
+                },
             })
-            .collect();
-        out.sort_unstable_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
-        out
-    })
-    .unwrap_or_default()
+        })
+        .collect();
+    out.sort_unstable_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
+    out
 }
 
 /// Every repair order on this device, most urgent first.
@@ -185,7 +176,7 @@ pub fn countdown_text(lang: Lang, c: &Countdown) -> String {
     }
 }
 
-fn urgency_class(c: &Countdown) -> &'static str {
+pub fn urgency_class(c: &Countdown) -> &'static str {
     match c.urgency() {
         Urgency::OnTime => "ok",
         Urgency::DueSoon => "soon",
@@ -222,7 +213,7 @@ fn status_code(s: Option<RepairStatus>) -> &'static str {
 }
 
 /// A minute clock for countdowns (re-renders every 30 s while the page is open).
-fn minute_clock() -> RwSignal<chrono::NaiveDateTime> {
+pub fn minute_clock() -> RwSignal<chrono::NaiveDateTime> {
     let now = RwSignal::new(local_now());
     if let Ok(handle) = set_interval_with_handle(
         move || now.set(local_now()),
@@ -240,19 +231,7 @@ fn record(
     error: RwSignal<Option<String>>,
     then: impl FnOnce() + 'static,
 ) {
-    let Some(e) = engine() else { return };
-    leptos::task::spawn_local(async move {
-        match e.record(draft).await {
-            Ok(_) => {
-                error.set(None);
-                then();
-                crate::sync::refresh_counts(app);
-                crate::sync::request_sync();
-            }
-            Err(err) => error.set(Some(err.to_string())),
-        }
-        app.bump();
-    });
+    crate::data::save(app, vec![draft], error, then)
 }
 
 fn order_draft(o: &OrderRow, kind: &str, payload: serde_json::Value) -> Draft {

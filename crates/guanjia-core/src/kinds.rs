@@ -131,6 +131,10 @@ impl RepairFields {
 pub struct RepairCreated {
     #[serde(flatten)]
     pub fields: RepairFields,
+    /// The patrol finding the order was started from (the finding links back by its
+    /// `finding.assigned` with this order's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<RecordId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

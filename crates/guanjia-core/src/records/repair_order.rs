@@ -78,6 +78,8 @@ pub struct RepairOrder {
     pub reporter_phone: Lww<String>,
     pub request_kind: Lww<RequestKind>,
     pub technician: Lww<UserId>,
+    /// The patrol finding this order fixes, if it was started from one.
+    pub finding_id: Option<RecordId>,
     pub completion: Option<RepairCompleted>,
     pub return_visit: Option<RepairReturnVisited>,
     pub cancel_reason: Option<String>,
@@ -260,6 +262,7 @@ impl Record for RepairOrder {
                 }
                 self.status = Some(RepairStatus::Created);
                 self.created_by = Some(ev.actor);
+                self.finding_id = p.finding_id;
                 self.set_fields(ev, p.fields);
                 self.history
                     .push(StatusChange::of(RepairStatus::Created, ev));
