@@ -22,7 +22,11 @@ pub fn guard_posts() -> Vec<Post> {
                 id,
                 project_id,
                 name: r.name()?.to_string(),
-                code: r.get("code").and_then(|c| c.as_str()).unwrap_or("").to_string(),
+                code: r
+                    .get("code")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_string(),
             })
         })
         .collect();

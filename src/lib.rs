@@ -7,10 +7,13 @@
 pub mod api;
 pub mod data;
 pub mod engine;
+pub mod findings;
 pub mod i18n;
 pub mod network;
 pub mod orders;
 pub mod pages;
+pub mod patrol;
+pub mod photos;
 pub mod platform;
 pub mod session;
 pub mod settings;
@@ -92,6 +95,7 @@ fn Shell() -> impl IntoView {
                 <A href="/" exact=true>
                     {i18n.text(Key::NavToday)}
                 </A>
+                <A href="/patrol">{i18n.text(Key::NavPatrol)}</A>
                 <A href="/duty">{i18n.text(Key::NavDuty)}</A>
                 <A href="/orders">{i18n.text(Key::NavOrders)}</A>
                 <A href="/inbox">
@@ -120,6 +124,13 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/orders") view=orders::OrdersPage />
                 <Route path=path!("/orders/new") view=orders::NewOrderPage />
                 <Route path=path!("/orders/:id") view=orders::OrderPage />
+                <Route path=path!("/patrol") view=patrol::PatrolPage />
+                <Route path=path!("/patrol/rounds/:id") view=patrol::RoundPage />
+                <Route path=path!("/patrol/compliance") view=findings::CompliancePage />
+                <Route path=path!("/patrol/checklist") view=findings::ChecklistPage />
+                <Route path=path!("/patrol/print") view=findings::PrintPage />
+                <Route path=path!("/findings") view=findings::FindingsPage />
+                <Route path=path!("/findings/:id") view=findings::FindingPage />
                 <Route path=path!("/inbox") view=InboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
             </Routes>

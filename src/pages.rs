@@ -145,10 +145,18 @@ pub fn HomePage() -> impl IntoView {
                     <h2>{i18n.text(Key::TodayDutyCard)}</h2>
                     <p>{i18n.text(Key::TodayDutyHint)}</p>
                 </A>
-                <div class="card">
+                <A href="/patrol" attr:class="card link-card" attr:data-testid="today-patrol">
                     <h2>{i18n.text(Key::TodayPatrolCard)}</h2>
-                    <p class="hint">{i18n.text(Key::EmptyFeature)}</p>
-                </div>
+                    <p>{move || {
+                        let _ = app.data_version.get();
+                        let (done, required) = crate::patrol::today_summary(app);
+                        let open = crate::findings::findings()
+                            .iter()
+                            .filter(|f| f.folded.state.status.is_some_and(|s| s != guanjia_core::records::FindingStatus::Closed))
+                            .count();
+                        format!("{} {done} / {required} · {} {open}", i18n.t(Key::PatrolToday), i18n.t(Key::TodayPatrolOpen))
+                    }}</p>
+                </A>
                 <A href="/orders" attr:class="card link-card" attr:data-testid="today-orders">
                     <h2>{i18n.text(Key::TodayRepairCard)}</h2>
                     <p>{move || {

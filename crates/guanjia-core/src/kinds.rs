@@ -493,7 +493,11 @@ pub fn check_clock(ev: &Event, server_now_ms: u64) -> Result<(), Rejection> {
 /// The technician a `repair_order.assigned` or `finding.assigned` event hands the record to;
 /// the server grants that technician access to the whole record from then on.
 pub fn assignee(ev: &Event) -> Option<UserId> {
-    if matches!(ev.kind.as_str(), "repair_order.assigned" | "finding.assigned") && ev.v == 1 {
+    if matches!(
+        ev.kind.as_str(),
+        "repair_order.assigned" | "finding.assigned"
+    ) && ev.v == 1
+    {
         ev.payload
             .get("technician_id")
             .and_then(|t| t.as_str())

@@ -278,7 +278,12 @@ mod tests {
             json!({"department": "工程部", "technician_id": UserId::from_parts(7, [7; 10])}),
         );
         assert_eq!(assignee(&assigned), Some(UserId::from_parts(7, [7; 10])));
-        let fix = m.make(2, 200, "finding.rectified", json!({"photo": "ab".repeat(32)}));
+        let fix = m.make(
+            2,
+            200,
+            "finding.rectified",
+            json!({"photo": "ab".repeat(32)}),
+        );
         let p = principal(Role::Technician, &fix, &[]);
         assert!(check_write(&p, &fix, None, true).is_ok());
         let recheck = m.make(2, 300, "finding.rechecked", json!({"passed": true}));

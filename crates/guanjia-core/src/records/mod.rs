@@ -56,7 +56,7 @@ pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
 pub use finding::{Finding, FindingStatus, Severity, DEFAULT_FINDING_LIMIT};
 pub use patrol::{
     Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, RoundStatus, RoundSummary,
-    ScanFlag, Verdict,
+    ScanFlag, ScanMethod, Verdict,
 };
 pub use reference::Reference;
 pub use repair_order::{
