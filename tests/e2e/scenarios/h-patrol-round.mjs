@@ -1,0 +1,246 @@
+// (h) The daily patrol with the server stopped for the whole round: butler1 starts a round
+// from Today (≤ 2 taps), checks in at every checkpoint of area A by typing its code, passes
+// items with one tap each, reloads mid-round (the round survives), fails two items with a
+// photo each (≤ 4 taps + typing per finding), finishes; back online the events and photos
+// upload. supervisor1 sees the round and the photos and assigns the findings; tech1
+// rectifies one on his phone, supervisor1 the other; butler1's re-check closes the first
+// and sends the second back. The compliance view shows what was done.
+
+import path from "node:path";
+import {
+  RUN,
+  TIMEOUT,
+  assertNoPageErrors,
+  check,
+  eventually,
+  freePort,
+  go,
+  pullAll,
+  restartServer,
+  signedInDevice,
+  startServer,
+  step,
+  stopServer,
+  syncBar,
+  tempDir,
+  tid,
+  waitForPendingZero,
+} from "../lib.mjs";
+
+export const title = "patrol: offline round with photos, closure loop across three devices, compliance";
+
+/// Counts the butler's taps: every tap of the scenario goes through here.
+function tapper(page) {
+  const t = {
+    count: 0,
+    async tap(locator) {
+      t.count += 1;
+      await locator.click();
+    },
+    /// A photo taken with the camera: one tap on the picker; a real PNG as the image.
+    async photo(testid) {
+      t.count += 1;
+      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
+      await page.locator(tid(testid)).setInputFiles({ name: `shot-${t.count}.png`, mimeType: "image/png", buffer: png });
+    },
+  };
+  return t;
+}
+
+async function findingStatus(page, status, timeout = TIMEOUT.action) {
+  await eventually(
+    `finding status ${status}`,
+    async () => {
+      const shown = await page.locator(tid("finding-status")).getAttribute("data-status");
+      check(shown === status, `finding status is ${shown}`);
+    },
+    { timeout },
+  );
+}
+
+/// Project-local (UTC+8) wall-clock minutes of a time.
+const localMinutes = (ms) => {
+  const d = new Date(ms + 8 * 3600_000);
+  return d.getUTCHours() * 60 + d.getUTCMinutes();
+};
+const localDate = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+
+export default async function () {
+  const dir = await tempDir("h");
+  let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
+  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
+  await eventually("first sync done", async () => {
+    const bar = await syncBar(pageA);
+    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
+  }, { timeout: TIMEOUT.sync });
+
+  await stopServer(server);
+  step("server stopped for the whole round");
+  const butler = tapper(pageA);
+  await go(pageA, "/");
+  await butler.tap(pageA.locator(tid("today-patrol")));
+  await butler.tap(pageA.locator(tid("round-start")));
+  await pageA.waitForURL((url) => /^\/patrol\/rounds\/[^/]+$/.test(url.pathname));
+  check(butler.count <= 2, `a round starts ${butler.count} taps from Today (limit 2)`);
+  const roundId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[3]);
+  step(`round ${roundId} started in ${butler.count} taps`);
+
+  const codes = await pageA.locator(tid("checkpoint")).evaluateAll((els) => els.map((e) => e.dataset.code));
+  check(codes.length === 6, `area A has 6 checkpoints: ${JSON.stringify(codes)}`);
+  const items = pageA.locator(tid("item"));
+  const itemIds = await items.evaluateAll((els) => els.map((e) => e.dataset.item));
+  check(itemIds.length >= 14, `the round asks the checklist: ${itemIds.length} items`);
+  const failed = [itemIds[1], itemIds[itemIds.length - 1]];
+  const passTaps = [];
+  let reloaded = false;
+  for (const [n, code] of codes.entries()) {
+    await pageA.locator(tid("checkpoint-code")).fill(code.toLowerCase());
+    await butler.tap(pageA.locator(tid("checkpoint-submit")));
+    await pageA.locator(`${tid("checkpoint")}[data-code="${code}"][data-scanned="true"]`).waitFor();
+    // The items are answered along the way: a share at each checkpoint.
+    const share = itemIds.slice(Math.floor((n * itemIds.length) / codes.length), Math.floor(((n + 1) * itemIds.length) / codes.length));
+    for (const id of share) {
+      const item = pageA.locator(`${tid("item")}[data-item="${id}"]`);
+      if (failed.includes(id)) {
+        const before = butler.count;
+        await butler.tap(item.locator('button[data-action="fail"]'));
+        await pageA.locator(tid("finding-note")).fill(`${id} 不合格：现场有问题 (e2e ${RUN})`);
+        await butler.photo("finding-photo");
+        await pageA.locator(`${tid("finding-form")} ${tid("photo")}`).waitFor();
+        await butler.tap(pageA.locator(tid("finding-save")));
+        await pageA.locator(`${tid("item")}[data-item="${id}"][data-verdict="fail"]`).waitFor();
+        const taps = butler.count - before;
+        check(taps <= 4, `a finding with a photo took ${taps} taps (limit 4 plus typing)`);
+      } else {
+        const before = butler.count;
+        await butler.tap(item.locator('button[data-action="pass"]'));
+        await pageA.locator(`${tid("item")}[data-item="${id}"][data-verdict="pass"]`).waitFor();
+        passTaps.push(butler.count - before);
+      }
+    }
+    if (n === 2 && !reloaded) {
+      reloaded = true;
+      const answered = await pageA.locator(`${tid("item")}:not([data-verdict="none"])`).count();
+      await pageA.reload();
+      await pageA.locator(`${tid("checkpoint")}[data-code="${codes[2]}"][data-scanned="true"]`).waitFor({ timeout: TIMEOUT.action });
+      const after = await pageA.locator(`${tid("item")}:not([data-verdict="none"])`).count();
+      check(after === answered, `after an offline reload mid-round ${after} answers shown, ${answered} given`);
+      step(`reloaded offline mid-round: ${after} answers kept`);
+    }
+  }
+  check(passTaps.every((t) => t === 1), `passing an item takes 1 tap: ${JSON.stringify(passTaps)}`);
+  await butler.tap(pageA.locator(tid("round-finish")));
+  await pageA.locator(`${tid("round-status")}[data-status="finished"]`).waitFor();
+  const finishedAt = Date.now();
+  const findingIds = await pageA.locator(tid("item-finding")).evaluateAll((els) => els.map((e) => e.getAttribute("href").split("/").pop()));
+  check(findingIds.length === 2, `two findings linked from the round: ${JSON.stringify(findingIds)}`);
+  step(`round finished offline: ${itemIds.length} items, 2 findings, ${butler.count} taps in all`);
+
+  server = await restartServer(server);
+  await waitForPendingZero(pageA);
+  for (const id of findingIds) {
+    await go(pageA, `/findings/${id}`);
+    await eventually(`photo of ${id} uploaded`, async () => {
+      const state = await pageA.locator(`${tid("finding-photos")} ${tid("photo")}`).first().getAttribute("data-upload");
+      check(state === "uploaded", `photo upload state ${state}`);
+    }, { timeout: TIMEOUT.sync });
+  }
+  step("events and photos uploaded after reconnecting");
+
+  // supervisor1: the round, the photos, and dispatch of both findings.
+  const { context: c, page: pageC } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
+  await go(pageC, `/patrol/rounds/${roundId}`);
+  await pageC.locator(`${tid("round-status")}[data-status="finished"]`).waitFor({ timeout: TIMEOUT.sync });
+  const failsSeen = await pageC.locator(`${tid("item")}[data-verdict="fail"]`).count();
+  check(failsSeen === 2, `the supervisor sees 2 failed items, not ${failsSeen}`);
+  for (const [n, id] of findingIds.entries()) {
+    await go(pageC, `/findings/${id}`);
+    const img = pageC.locator(`${tid("finding-photos")} ${tid("photo")} img`).first();
+    await img.waitFor({ timeout: TIMEOUT.sync });
+    await eventually("the photo shows", async () => {
+      const w = await img.evaluate((el) => el.complete && el.naturalWidth);
+      check(w > 0, `photo width ${w}`);
+    });
+    await pageC.locator(tid("finding-department")).fill(n === 0 ? "工程部" : "保洁部");
+    if (n === 0) {
+      await pageC.locator(tid("finding-technician")).selectOption({ label: "陈师傅" });
+    }
+    await pageC.locator('button[data-action="finding.assigned"]').click();
+    await findingStatus(pageC, "assigned");
+  }
+  await waitForPendingZero(pageC);
+  step("supervisor1 saw the round and photos, assigned both findings");
+
+  // tech1 rectifies the first on his phone; supervisor1 the second.
+  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server);
+  await go(pageB, "/findings");
+  const card = pageB.locator(`${tid("finding-card")}[data-finding-id="${findingIds[0]}"]`);
+  await card.waitFor({ timeout: TIMEOUT.sync });
+  check((await pageB.locator(tid("finding-card")).count()) === 1, "tech1 sees only the finding assigned to him");
+  await card.locator("a").click();
+  await findingStatus(pageB, "assigned");
+  await tapper(pageB).photo("finding-work-photo");
+  await pageB.locator(`${tid("photo")}`).last().waitFor();
+  await pageB.locator('button[data-action="finding.rectified"]').click();
+  await findingStatus(pageB, "rectified");
+  await waitForPendingZero(pageB);
+  await tapper(pageC).photo("finding-work-photo");
+  await pageC.locator('button[data-action="finding.rectified"]').click();
+  await findingStatus(pageC, "rectified");
+  await waitForPendingZero(pageC);
+  step("tech1 and supervisor1 each rectified one with a photo");
+
+  // butler1 re-checks: the first passes, the second goes back.
+  await pageA.locator(tid("sync-now")).click();
+  await go(pageA, `/findings/${findingIds[0]}`);
+  await findingStatus(pageA, "rectified", TIMEOUT.sync);
+  await pageA.locator('button[data-action="finding.recheck_pass"]').click();
+  await findingStatus(pageA, "closed");
+  await go(pageA, `/findings/${findingIds[1]}`);
+  await findingStatus(pageA, "rectified", TIMEOUT.sync);
+  await pageA.locator(tid("finding-text")).fill("仍有垃圾未清理");
+  await pageA.locator('button[data-action="finding.recheck_fail"]').click();
+  await findingStatus(pageA, "assigned");
+  await pageA.locator(tid("finding-fix-again")).waitFor();
+  await waitForPendingZero(pageA);
+  step("butler1 closed one and sent the other back");
+
+  // Compliance for today, on the supervisor's device.
+  await pageC.locator(tid("sync-now")).click();
+  await go(pageC, "/patrol/compliance");
+  const today = localDate(Date.now());
+  await pageC.locator(tid("compliance-from")).fill(today);
+  await pageC.locator(tid("compliance-to")).fill(today);
+  const now = localMinutes(Date.now());
+  const late = localMinutes(finishedAt) > 12 * 60 ? 1 : 0;
+  const expectA = { done: 1, late, missed: now > 18 * 60 ? 1 : 0 };
+  const expectB = { done: 0, late: 0, missed: (now > 12 * 60 ? 1 : 0) + (now > 18 * 60 ? 1 : 0) };
+  const row = async (kind, name) => {
+    const r = pageC.locator(`${tid("compliance-row")}[data-kind="${kind}"][data-name="${name}"]`);
+    const get = async (f) => Number(await r.locator(`[data-field="${f}"]`).textContent());
+    return { done: await get("done"), late: await get("late"), missed: await get("missed") };
+  };
+  await eventually("compliance numbers", async () => {
+    const got = {
+      areaA: await row("area", "A区（1–3幢）"),
+      areaB: await row("area", "B区（4–6幢）"),
+      butler1: await row("butler", "张管家"),
+    };
+    const want = { areaA: expectA, areaB: expectB, butler1: expectA };
+    check(JSON.stringify(got) === JSON.stringify(want), `compliance ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  }, { timeout: TIMEOUT.sync });
+  step(`compliance today: area A ${JSON.stringify(expectA)}, area B ${JSON.stringify(expectB)}`);
+
+  // The server holds the round once: 1 start, 6 check-ins, every answer, 1 finish.
+  const events = await pullAll(server, "supervisor1");
+  const round = events.filter((e) => e.record_id === roundId).map((e) => e.kind);
+  const count = (k) => round.filter((x) => x === k).length;
+  check(count("patrol_round.started") === 1 && count("patrol_round.finished") === 1, `round events ${JSON.stringify(round)}`);
+  check(count("patrol_round.checkpoint_scanned") === 6, `6 check-ins stored, not ${count("patrol_round.checkpoint_scanned")}`);
+  check(count("patrol_round.item_answered") === itemIds.length, `${itemIds.length} answers stored, not ${count("patrol_round.item_answered")}`);
+  const photos = events.filter((e) => findingIds.includes(e.record_id) && e.kind === "finding.reported").map((e) => e.payload.photos.length);
+  check(JSON.stringify(photos) === "[1,1]", `each finding holds its photo: ${JSON.stringify(photos)}`);
+  assertNoPageErrors(a);
+  assertNoPageErrors(b);
+  assertNoPageErrors(c);
+}
