@@ -17,6 +17,7 @@ on_both_backends!(
     photos_upload_idempotently_by_hash_and_events_may_come_first,
     a_user_of_area_a_can_neither_read_nor_write_area_b,
     a_technician_sees_and_works_only_orders_assigned_to_them,
+    a_technician_named_on_a_finding_gets_it_and_may_rectify_but_not_recheck_it,
     bad_input_gets_clear_json_errors_and_changes_nothing,
     every_api_call_without_a_valid_token_is_401,
     the_app_is_served_with_deep_links_and_cache_headers,
@@ -685,6 +686,51 @@ async fn a_technician_sees_and_works_only_orders_assigned_to_them(s: TestServer)
         json!({"reason": "x"}),
     );
     assert_eq!(s.push_ok(&tech, &[cancel]).await[0]["code"], "forbidden");
+}
+
+async fn a_technician_named_on_a_finding_gets_it_and_may_rectify_but_not_recheck_it(s: TestServer) {
+    let b1 = s.login("butler1").await;
+    let tech = s.login("tech1").await;
+    let finding = new_id();
+    let photo = "ab".repeat(32);
+    let at = |who: &User, kind: &str, p: Value| {
+        event(who, &s.project, Some(&s.area_a), &finding, kind, p)
+    };
+    s.push_ok(
+        &b1,
+        &[at(
+            &b1,
+            "finding.reported",
+            json!({"note": "3 幢单元门禁损坏", "severity": "major", "photos": [photo]}),
+        )],
+    )
+    .await;
+    let fix = at(&tech, "finding.rectified", json!({"photo": photo}));
+    assert_eq!(
+        s.push_ok(&tech, std::slice::from_ref(&fix)).await[0]["code"],
+        "forbidden",
+        "not before it is assigned to them"
+    );
+    s.push_ok(
+        &b1,
+        &[at(
+            &b1,
+            "finding.assigned",
+            json!({"department": "工程部", "technician_id": tech.id}),
+        )],
+    )
+    .await;
+    let kinds: Vec<String> = s
+        .pull_all(&tech, 0, 1000)
+        .await
+        .iter()
+        .filter(|e| e["record_id"] == finding.as_str())
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["finding.reported", "finding.assigned"]);
+    assert_eq!(status(&s.push_ok(&tech, &[fix]).await[0]), "accepted");
+    let recheck = at(&tech, "finding.rechecked", json!({"passed": true}));
+    assert_eq!(s.push_ok(&tech, &[recheck]).await[0]["code"], "forbidden");
 }
 
 async fn bad_input_gets_clear_json_errors_and_changes_nothing(s: TestServer) {
