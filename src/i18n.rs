@@ -267,11 +267,13 @@ pub enum Key {
     PrintTitle,
     PrintNow,
     TodayPatrolOpen,
+    PatrolRecent,
+    PatrolFlagged,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 218] = [
+    pub const ALL: [Key; 220] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -490,6 +492,8 @@ impl Key {
         Key::PrintTitle,
         Key::PrintNow,
         Key::TodayPatrolOpen,
+        Key::PatrolRecent,
+        Key::PatrolFlagged,
     ];
 }
 
@@ -729,6 +733,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::PrintTitle => ("打印点位二维码", "Print checkpoint QR codes"),
         Key::PrintNow => ("打印", "Print"),
         Key::TodayPatrolOpen => ("巡查问题待处理", "Open findings"),
+        Key::PatrolRecent => ("近 7 天的巡查", "Rounds of the last 7 days"),
+        Key::PatrolFlagged => ("异常打卡", "Flagged scans"),
     }
 }
 

@@ -305,7 +305,63 @@ pub fn PatrolPage() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
+            <h2>{i18n.text(Key::PatrolRecent)}</h2>
+            <ul class="list">
+                {move || recent(&rounds.get()).into_iter().map(|r| round_card(i18n, app, r)).collect_view()}
+            </ul>
         </section>
+    }
+}
+
+/// Rounds of the last week, newest first (at most 50).
+fn recent(rounds: &[Row<PatrolRound>]) -> Vec<Row<PatrolRound>> {
+    let since = (local_now() - chrono::Duration::days(7)).date();
+    let cal = calendar();
+    let mut out: Vec<_> = rounds
+        .iter()
+        .filter(|r| {
+            r.folded
+                .state
+                .started_at
+                .as_deref()
+                .and_then(|t| cal.local(t))
+                .is_some_and(|t| t.date() >= since)
+        })
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| b.folded.state.started_at.cmp(&a.folded.state.started_at));
+    out.truncate(50);
+    out
+}
+
+fn round_card(i18n: I18n, app: AppState, r: Row<PatrolRound>) -> impl IntoView {
+    let s = &r.folded.state;
+    let sess = app.session.get_untracked();
+    let status = s.status;
+    let fails = s.failures().len();
+    let flags = s.scan_flags().len();
+    let visited = s.checkpoints_visited().len();
+    let who = s
+        .butler
+        .map(|b| person_name(sess.as_ref(), b))
+        .unwrap_or_default();
+    let when = s
+        .started_at
+        .as_deref()
+        .and_then(|t| calendar().local(t))
+        .map(|t| t.format("%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    view! {
+        <li class="card" data-testid="round-card" data-round-id=r.id.to_string() data-status=round_status_code(status)>
+            <A href=format!("/patrol/rounds/{}", r.id) attr:class="list-link">
+                <span class="badge">{i18n.text(round_status_key(status))}</span>
+                " " {area_name(app, r.area_id)} " · " {who} " · " {when}
+            </A>
+            <p class="hint">
+                {i18n.text(Key::PatrolCheckpoints)} " " {visited} " · " {i18n.text(Key::PatrolFail)} " " {fails}
+                {(flags > 0).then(|| view! { " · " <span class="badge warn">{i18n.text(Key::PatrolFlagged)} " " {flags}</span> })}
+            </p>
+        </li>
     }
 }
 
