@@ -444,6 +444,8 @@ pub fn RoundPage() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let failing = RwSignal::new(None::<ChecklistItem>);
+    // Owned here, not by the form: a sync that re-renders the list must not lose the text.
+    let draft_finding = FindingDraft::new();
     let abandon_reason = RwSignal::new(String::new());
     let in_progress = move || {
         round.with(|r| r.as_ref().and_then(|r| r.folded.state.status))
@@ -594,12 +596,15 @@ pub fn RoundPage() -> impl IntoView {
                                     {finding.map(|f| view! {
                                         <A href=format!("/findings/{f}") attr:class="hint" attr:data-testid="item-finding">{i18n.text(Key::PatrolFindingOpened)}</A>
                                     })}
+                                    {(failing.with(|f| f.as_ref().map(|f| f.id.clone())) == Some(item.id.clone())).then(|| view! {
+                                        <FindingForm round=round item=item.clone() values=draft_finding current=Signal::derive(current_checkpoint)
+                                            on_done=Callback::new(move |_| { draft_finding.clear(); failing.set(None) }) />
+                                    })}
                                 </li>
                             }
                         }).collect_view()
                     }}
                 </ul>
-                {move || failing.get().map(|item| view! { <FindingForm round=round item=item current=Signal::derive(current_checkpoint) on_done=Callback::new(move |_| failing.set(None)) /> })}
                 <Show when=in_progress>
                     <div class="card form">
                         <button type="button" class="primary" data-testid="round-finish"
@@ -652,22 +657,55 @@ fn round_status_code(s: Option<RoundStatus>) -> &'static str {
     }
 }
 
+/// What the butler has typed into a finding form so far.
+#[derive(Clone, Copy)]
+struct FindingDraft {
+    note: RwSignal<String>,
+    severity: RwSignal<String>,
+    building: RwSignal<String>,
+    unit: RwSignal<String>,
+    photos: RwSignal<Vec<String>>,
+}
+
+impl FindingDraft {
+    fn new() -> Self {
+        FindingDraft {
+            note: RwSignal::new(String::new()),
+            severity: RwSignal::new("major".into()),
+            building: RwSignal::new(String::new()),
+            unit: RwSignal::new(String::new()),
+            photos: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn clear(&self) {
+        self.note.set(String::new());
+        self.severity.set("major".into());
+        self.building.set(String::new());
+        self.unit.set(String::new());
+        self.photos.set(Vec::new());
+    }
+}
+
 /// The form a failed item opens: note, severity, photos; saving writes the finding and the
 /// failed answer together.
 #[component]
 fn FindingForm(
     round: Memo<Option<Row<PatrolRound>>>,
     item: ChecklistItem,
+    values: FindingDraft,
     current: Signal<Option<RecordId>>,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let note = RwSignal::new(String::new());
-    let severity = RwSignal::new("major".to_string());
-    let building = RwSignal::new(String::new());
-    let unit = RwSignal::new(String::new());
-    let photos = RwSignal::new(Vec::<String>::new());
+    let FindingDraft {
+        note,
+        severity,
+        building,
+        unit,
+        photos,
+    } = values;
     let error = RwSignal::new(None::<String>);
     let photo_required = item.photo_on_fail;
     Effect::new(move |_| {
@@ -729,9 +767,9 @@ fn FindingForm(
             <label>
                 <span>{i18n.text(Key::FindingSeverity)}</span>
                 <select data-testid="finding-severity" on:change=move |ev| severity.set(event_target_value(&ev))>
-                    <option value="major" selected>{i18n.text(Key::SeverityMajor)}</option>
-                    <option value="minor">{i18n.text(Key::SeverityMinor)}</option>
-                    <option value="critical">{i18n.text(Key::SeverityCritical)}</option>
+                    <option value="major" selected=move || severity.get() == "major">{i18n.text(Key::SeverityMajor)}</option>
+                    <option value="minor" selected=move || severity.get() == "minor">{i18n.text(Key::SeverityMinor)}</option>
+                    <option value="critical" selected=move || severity.get() == "critical">{i18n.text(Key::SeverityCritical)}</option>
                 </select>
             </label>
             <div class="row">
