@@ -269,11 +269,22 @@ pub enum Key {
     TodayPatrolOpen,
     PatrolRecent,
     PatrolFlagged,
+    OrderHousehold,
+    OrderHouseholdHint,
+    OrderRequestKind,
+    KindRepair,
+    KindEmergencyMedical,
+    KindComplaint,
+    KindEnquiry,
+    KindSecurity,
+    KindDisaster,
+    KindOther,
+    OrderAppointment,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 220] = [
+    pub const ALL: [Key; 231] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -494,6 +505,17 @@ impl Key {
         Key::TodayPatrolOpen,
         Key::PatrolRecent,
         Key::PatrolFlagged,
+        Key::OrderHousehold,
+        Key::OrderHouseholdHint,
+        Key::OrderRequestKind,
+        Key::KindRepair,
+        Key::KindEmergencyMedical,
+        Key::KindComplaint,
+        Key::KindEnquiry,
+        Key::KindSecurity,
+        Key::KindDisaster,
+        Key::KindOther,
+        Key::OrderAppointment,
     ];
 }
 
@@ -735,6 +757,17 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::TodayPatrolOpen => ("巡查问题待处理", "Open findings"),
         Key::PatrolRecent => ("近 7 天的巡查", "Rounds of the last 7 days"),
         Key::PatrolFlagged => ("异常打卡", "Flagged scans"),
+        Key::OrderHousehold => ("住户", "Household"),
+        Key::OrderHouseholdHint => ("楼栋-单元-房号（如 3-1-1201）、业主姓名或电话", "Building-unit-room (e.g. 3-1-1201), owner name or phone"),
+        Key::OrderRequestKind => ("求助类型", "Kind of request"),
+        Key::KindRepair => ("报修", "Repair"),
+        Key::KindEmergencyMedical => ("紧急医疗", "Medical emergency"),
+        Key::KindComplaint => ("投诉", "Complaint"),
+        Key::KindEnquiry => ("咨询", "Enquiry"),
+        Key::KindSecurity => ("治安事件", "Security incident"),
+        Key::KindDisaster => ("灾情", "Disaster"),
+        Key::KindOther => ("其他", "Other"),
+        Key::OrderAppointment => ("预约上门时间", "Appointment"),
     }
 }
 

@@ -37,6 +37,67 @@ pub struct OrderRow {
     pub deadlines: OrderDeadlines,
 }
 
+/// A household of the registry, as intake searches it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Household {
+    pub id: RecordId,
+    pub area_id: Option<AreaId>,
+    /// "3幢1单元1201"
+    pub name: String,
+    pub owner: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Household {
+    /// Building/unit/room as written ("3幢1单元12") or as numbers ("3-1-1201", "3 1 12"),
+    /// owner name or phone.
+    pub fn matches(&self, q: &str) -> bool {
+        let q = q.trim();
+        if q.is_empty() {
+            return false;
+        }
+        let text = |f: &Option<String>| f.as_deref().is_some_and(|v| v.contains(q));
+        if self.name.contains(q) || text(&self.owner) || text(&self.phone) {
+            return true;
+        }
+        let parts: Vec<&str> = q.split(['-', ' ', '/']).filter(|p| !p.is_empty()).collect();
+        if parts.len() < 2 || !parts.iter().all(|p| p.bytes().all(|c| c.is_ascii_digit())) {
+            return false;
+        }
+        let mine: Vec<&str> = self
+            .name
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let last = parts.len() - 1;
+        parts.len() <= mine.len()
+            && parts
+                .iter()
+                .zip(&mine)
+                .enumerate()
+                .all(|(i, (a, b))| a == b || (i == last && b.starts_with(a)))
+    }
+}
+
+/// The registry of households this device holds (the user's areas).
+pub fn households() -> Vec<Household> {
+    let text = |r: &guanjia_core::records::Reference, k: &str| {
+        r.get(k).and_then(|v| v.as_str()).map(str::to_string)
+    };
+    crate::data::references("household")
+        .into_iter()
+        .filter_map(|(id, _, area_id, r)| {
+            Some(Household {
+                id,
+                area_id,
+                name: r.name()?.to_string(),
+                owner: text(&r, "owner_name"),
+                phone: text(&r, "phone"),
+            })
+        })
+        .collect()
+}
+
 /// A list never renders more cards than this; search narrows it down.
 const LIST_LIMIT: usize = 100;
 
@@ -393,6 +454,34 @@ pub fn NewOrderPage() -> impl IntoView {
     let location = RwSignal::new(String::new());
     let reporter = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
+    let request_kind = RwSignal::new("repair".to_string());
+    let appointment = RwSignal::new(String::new());
+    let household = RwSignal::new(None::<Household>);
+    let lookup = RwSignal::new(String::new());
+    let registry = Memo::new(move |_| {
+        app.data_version.track();
+        households()
+    });
+    let found = move || {
+        let q = lookup.get();
+        registry.with(|all| {
+            all.iter()
+                .filter(|h| h.matches(&q))
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let pick = move |h: Household| {
+        location.set(h.name.clone());
+        reporter.set(h.owner.clone().unwrap_or_default());
+        phone.set(h.phone.clone().unwrap_or_default());
+        if let Some(a) = h.area_id {
+            area.set(a.to_string());
+        }
+        lookup.set(String::new());
+        household.set(Some(h));
+    };
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| app.form_dirty.set(!description.get().trim().is_empty()));
     on_cleanup(move || app.form_dirty.set(false));
@@ -414,7 +503,22 @@ pub fn NewOrderPage() -> impl IntoView {
             error.set(Some(i18n.t(Key::OrderNoArea).to_string()));
             return;
         };
-        let mut payload = json!({"description": text.trim(), "urgent": urgent.get_untracked(), "request_kind": "repair"});
+        let mut payload = json!({"description": text.trim(), "urgent": urgent.get_untracked(), "request_kind": request_kind.get_untracked()});
+        if let Some(h) = household.get_untracked() {
+            payload["household_id"] = json!(h.id);
+        }
+        // datetime-local gives project-local "2026-11-23T09:30"; stored with the calendar's offset.
+        let when = appointment.get_untracked();
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&when, "%Y-%m-%dT%H:%M") {
+            let m = calendar().utc_offset_minutes;
+            let sign = if m < 0 { '-' } else { '+' };
+            payload["appointment"] = json!(format!(
+                "{}{sign}{:02}:{:02}",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                m.abs() / 60,
+                m.abs() % 60
+            ));
+        }
         let optional = [
             ("category_id", category.get_untracked()),
             ("location", location.get_untracked()),
@@ -458,6 +562,31 @@ pub fn NewOrderPage() -> impl IntoView {
             <h1>{i18n.text(Key::OrderNew)}</h1>
             <form class="card form" on:submit=submit>
                 <label>
+                    <span>{i18n.text(Key::OrderHousehold)}</span>
+                    <input type="search" data-testid="order-household-search" placeholder=i18n.text(Key::OrderHouseholdHint)
+                        prop:value=move || lookup.get() on:input=move |ev| lookup.set(event_target_value(&ev)) />
+                </label>
+                <ul class="list suggestions">
+                    {move || found().into_iter().map(|h| {
+                        let label = format!("{} · {}", h.name, h.owner.clone().unwrap_or_default());
+                        view! {
+                            <li><button type="button" class="small" data-testid="order-household" data-household-id=h.id.to_string()
+                                on:click=move |_| pick(h.clone())>{label}</button></li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {move || household.get().map(|h| view! { <p class="hint" data-testid="order-household-picked">{h.name}</p> })}
+                <label>
+                    <span>{i18n.text(Key::OrderRequestKind)}</span>
+                    <select data-testid="order-request-kind" on:change=move |ev| request_kind.set(event_target_value(&ev))>
+                        {[("repair", Key::KindRepair), ("emergency_medical", Key::KindEmergencyMedical), ("complaint", Key::KindComplaint),
+                          ("enquiry", Key::KindEnquiry), ("security_incident", Key::KindSecurity), ("disaster", Key::KindDisaster), ("other", Key::KindOther)]
+                            .into_iter()
+                            .map(|(v, k)| view! { <option value=v selected=move || request_kind.get() == v>{i18n.text(k)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
                     <span>{i18n.text(Key::OrderDescription)}</span>
                     <textarea data-testid="order-description" rows="3" required
                         prop:value=move || description.get()
@@ -484,6 +613,7 @@ pub fn NewOrderPage() -> impl IntoView {
                 {text_input(Key::OrderLocation, location, "order-location", "text")}
                 {text_input(Key::OrderReporter, reporter, "order-reporter", "text")}
                 {text_input(Key::OrderPhone, phone, "order-phone", "tel")}
+                {text_input(Key::OrderAppointment, appointment, "order-appointment", "datetime-local")}
                 <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty()>
                     {i18n.text(Key::OrderSubmit)}
                 </button>
@@ -700,5 +830,31 @@ pub fn OrderPage() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat() -> Household {
+        Household {
+            id: RecordId::from_parts(1, [1; 10]),
+            area_id: None,
+            name: "3幢1单元1201".into(),
+            owner: Some("王秀英".into()),
+            phone: Some("13800001234".into()),
+        }
+    }
+
+    #[test]
+    fn a_household_is_found_by_its_name_owner_phone_or_numbers() {
+        let h = flat();
+        for q in ["3幢1单元", "王秀", "0001234", "3-1-1201", "3 1 12", "3/1"] {
+            assert!(h.matches(q), "{q} should find it");
+        }
+        for q in ["", "  ", "4-1-1201", "3-2", "3-1-1202", "李", "7"] {
+            assert!(!h.matches(q), "{q} should not find it");
+        }
     }
 }
