@@ -280,11 +280,18 @@ pub enum Key {
     KindDisaster,
     KindOther,
     OrderAppointment,
+    WorkLabour,
+    WorkLabourInvalid,
+    WorkNeedsConsent,
+    WorkPickItem,
+    WorkAddItem,
+    WorkCharge,
+    WorkConsent,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 231] = [
+    pub const ALL: [Key; 238] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -516,6 +523,13 @@ impl Key {
         Key::KindDisaster,
         Key::KindOther,
         Key::OrderAppointment,
+        Key::WorkLabour,
+        Key::WorkLabourInvalid,
+        Key::WorkNeedsConsent,
+        Key::WorkPickItem,
+        Key::WorkAddItem,
+        Key::WorkCharge,
+        Key::WorkConsent,
     ];
 }
 
@@ -768,6 +782,13 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::KindDisaster => ("灾情", "Disaster"),
         Key::KindOther => ("其他", "Other"),
         Key::OrderAppointment => ("预约上门时间", "Appointment"),
+        Key::WorkLabour => ("工时（分钟）", "Labour (minutes)"),
+        Key::WorkLabourInvalid => ("工时请填整数分钟，如 45。", "Labour is whole minutes, e.g. 45."),
+        Key::WorkNeedsConsent => ("有偿服务需先向业主说明价格并征得同意，请勾选“业主已同意”。", "Chargeable work needs the owner's consent to the price first: tick \"owner agreed\"."),
+        Key::WorkPickItem => ("选择收费项目（价目表）", "Pick from the price list"),
+        Key::WorkAddItem => ("添加", "Add"),
+        Key::WorkCharge => ("应收费用", "Charge"),
+        Key::WorkConsent => ("已按价目表告知价格，业主同意收费", "Price stated from the price list; the owner agreed"),
     }
 }
 

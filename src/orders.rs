@@ -625,6 +625,131 @@ pub fn NewOrderPage() -> impl IntoView {
     }
 }
 
+/// A priced item of the project's price list (有偿服务).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriceItem {
+    pub name: String,
+    pub unit: String,
+    pub price_cents: i64,
+}
+
+pub fn price_list() -> Vec<PriceItem> {
+    let mut out: Vec<PriceItem> = crate::data::references("price_item")
+        .into_iter()
+        .filter_map(|(_, _, _, r)| {
+            Some(PriceItem {
+                name: r.name()?.to_string(),
+                unit: r
+                    .get("unit")
+                    .and_then(|u| u.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                price_cents: r.get("price_cents")?.as_i64()?,
+            })
+        })
+        .collect();
+    out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// "¥15.00" from fen, without float formatting.
+pub fn yuan(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}¥{}.{:02}", c / 100, c % 100)
+}
+
+/// What the technician enters on completion: labour, materials from the price list, the
+/// owner's consent to the charge.
+#[derive(Clone, Copy)]
+struct WorkEntry {
+    labour: RwSignal<String>,
+    materials: RwSignal<Vec<(PriceItem, u32)>>,
+    pick: RwSignal<String>,
+    quantity: RwSignal<u32>,
+    consent: RwSignal<bool>,
+}
+
+impl WorkEntry {
+    fn new() -> Self {
+        WorkEntry {
+            labour: RwSignal::new(String::new()),
+            materials: RwSignal::new(Vec::new()),
+            pick: RwSignal::new(String::new()),
+            quantity: RwSignal::new(1),
+            consent: RwSignal::new(false),
+        }
+    }
+
+    fn charge_cents(&self) -> i64 {
+        self.materials
+            .with(|m| m.iter().map(|(p, q)| p.price_cents * *q as i64).sum())
+    }
+
+    fn payload(&self, note: Option<String>) -> Result<serde_json::Value, Key> {
+        let labour = self.labour.get_untracked();
+        let labour: Option<u32> = match labour.trim() {
+            "" => None,
+            t => Some(t.parse().map_err(|_| Key::WorkLabourInvalid)?),
+        };
+        let charge = self.charge_cents();
+        if charge > 0 && !self.consent.get_untracked() {
+            return Err(Key::WorkNeedsConsent);
+        }
+        let materials: Vec<serde_json::Value> = self.materials.with_untracked(|m| {
+            m.iter()
+                .map(|(p, q)| json!({"name": p.name, "quantity": q, "unit_price_cents": p.price_cents}))
+                .collect()
+        });
+        Ok(json!({
+            "result_note": note, "labour_minutes": labour, "materials": materials,
+            "charge_cents": (charge > 0).then_some(charge),
+            "owner_consented": (charge > 0).then_some(true),
+        }))
+    }
+}
+
+fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
+    let prices = price_list();
+    let prices2 = prices.clone();
+    let add = move |_| {
+        let name = w.pick.get_untracked();
+        if let Some(p) = prices2.iter().find(|p| p.name == name) {
+            let q = w.quantity.get_untracked().max(1);
+            w.materials.update(|m| m.push((p.clone(), q)));
+        }
+    };
+    view! {
+        <label>
+            <span>{i18n.text(Key::WorkLabour)}</span>
+            <input type="number" min="0" inputmode="numeric" data-testid="work-labour"
+                prop:value=move || w.labour.get() on:input=move |ev| w.labour.set(event_target_value(&ev)) />
+        </label>
+        <div class="row">
+            <select data-testid="work-price-item" on:change=move |ev| w.pick.set(event_target_value(&ev))>
+                <option value="">{i18n.text(Key::WorkPickItem)}</option>
+                {prices.into_iter().map(|p| view! { <option value=p.name.clone()>{format!("{} {}/{}", p.name, yuan(p.price_cents), p.unit)}</option> }).collect_view()}
+            </select>
+            <input type="number" min="1" class="qty" data-testid="work-quantity"
+                prop:value=move || w.quantity.get().to_string() on:input=move |ev| w.quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
+            <button type="button" class="small" data-testid="work-add-item" on:click=add>{i18n.text(Key::WorkAddItem)}</button>
+        </div>
+        <ul class="list">
+            {move || w.materials.get().into_iter().enumerate().map(|(i, (p, q))| view! {
+                <li data-testid="work-item">{format!("{} × {q} = {}", p.name, yuan(p.price_cents * q as i64))}
+                    " " <button type="button" class="small" on:click=move |_| w.materials.update(|m| { m.remove(i); })>"×"</button></li>
+            }).collect_view()}
+        </ul>
+        <Show when=move || { w.charge_cents() > 0 }>
+            <p data-testid="work-charge">{i18n.text(Key::WorkCharge)} " " {move || yuan(w.charge_cents())}</p>
+            <label class="check">
+                <input type="checkbox" data-testid="work-consent" prop:checked=move || w.consent.get() on:change=move |ev| w.consent.set(event_target_checked(&ev)) />
+                <span>{i18n.text(Key::WorkConsent)}</span>
+            </label>
+        </Show>
+    }
+}
+
 /// `/orders/:id`: one order, its deadlines, history, and the next steps.
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -646,6 +771,7 @@ pub fn OrderPage() -> impl IntoView {
     let note = RwSignal::new(String::new());
     let technician = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
+    let work = WorkEntry::new();
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
@@ -683,6 +809,7 @@ pub fn OrderPage() -> impl IntoView {
                     {i18n.text(key)}
                 </button>
             }
+            .into_any()
         };
     let actions = move || {
         let (Some(o), Some(role)) = (order.get(), role()) else {
@@ -719,9 +846,18 @@ pub fn OrderPage() -> impl IntoView {
                 _ => {}
             }
             if matches!(status, Some(Accepted | OnTheWay | Arrived)) {
-                out.push(button("repair_order.completed", Key::ActComplete, |n, _, _| {
-                    Some(json!({"result_note": (!n.trim().is_empty()).then(|| n.trim().to_string())}))
-                }));
+                let complete = move |_| {
+                    let n = note.get_untracked();
+                    match work.payload((!n.trim().is_empty()).then(|| n.trim().to_string())) {
+                        Ok(p) => act("repair_order.completed", p),
+                        Err(k) => error.set(Some(i18n.t(k).to_string())),
+                    }
+                };
+                out.push(view! {
+                    <div class="card form" data-testid="order-work">{work_form(i18n, work)}
+                        <button type="button" class="primary" data-action="repair_order.completed" on:click=complete>{i18n.text(Key::ActComplete)}</button>
+                    </div>
+                }.into_any());
             }
         }
         if dispatcher {
@@ -783,6 +919,17 @@ pub fn OrderPage() -> impl IntoView {
                             {deadline_row(Key::OrderCompletion, o.deadlines.completion)}
                             {deadline_row(Key::OrderReturnVisit, o.deadlines.return_visit)}
                         </ul>
+                        {s.completion.clone().map(|c| {
+                            let items = c.materials.iter().map(|m| format!("{} × {}", m.name, m.quantity)).collect::<Vec<_>>().join("，");
+                            view! {
+                                <p class="hint" data-testid="order-completion">
+                                    {i18n.text(Key::WorkLabour)} " " {c.labour_minutes.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}
+                                    " · " {items}
+                                    {c.charge_cents.map(|ch| view! { " · " {i18n.text(Key::WorkCharge)} " " <span data-testid="order-charge">{yuan(ch)}</span> })}
+                                    " " {c.result_note.clone().unwrap_or_default()}
+                                </p>
+                            }
+                        })}
                         <ol class="history">
                             {s.history.iter().map(|h| view! {
                                 <li>{crate::data::clock_time(&h.device_time)} " " {i18n.t(status_key(Some(h.status)))} " · " {person_name(sess.as_ref(), h.actor)}</li>

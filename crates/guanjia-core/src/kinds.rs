@@ -54,6 +54,7 @@ pub const REFERENCE_RECORD_TYPES: &[&str] = &[
     "checkpoint",
     "checklist_template",
     "repair_category",
+    "price_item",
 ];
 
 pub fn is_reference(record_type: &str) -> bool {
@@ -165,6 +166,10 @@ pub struct RepairCompleted {
     pub charge_cents: Option<i64>,
     #[serde(default)]
     pub result_note: Option<String>,
+    /// The owner agreed to the price (from the posted price list) before the work; a charge
+    /// without it is refused (domain.md §2: 有偿服务 needs consent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_consented: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -374,6 +379,11 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
                 ev,
                 "the charge cannot be negative",
             )?;
+            need(
+                p.charge_cents.unwrap_or(0) == 0 || p.owner_consented == Some(true),
+                ev,
+                "a charge needs the owner's consent to the price; ask the owner and record it",
+            )?;
         }
         "repair_order.return_visited" => {
             let p: RepairReturnVisited = parse(ev)?;
@@ -519,6 +529,25 @@ mod tests {
         j["kind"] = json!(kind);
         j["payload"] = payload;
         Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn a_charge_is_refused_without_the_owners_consent() {
+        let material = json!([{"name": "存水弯密封圈", "quantity": 1, "unit_price_cents": 1500}]);
+        let r = check_payload(&ev(
+            "repair_order.completed",
+            json!({"materials": material, "charge_cents": 1500}),
+        ))
+        .unwrap_err();
+        assert!(r.message.contains("consent"), "{}", r.message);
+        assert!(check_payload(&ev(
+            "repair_order.completed",
+            json!({"materials": material, "charge_cents": 1500, "owner_consented": true}),
+        ))
+        .is_ok());
+        assert!(
+            check_payload(&ev("repair_order.completed", json!({"labour_minutes": 30}))).is_ok()
+        );
     }
 
     #[test]

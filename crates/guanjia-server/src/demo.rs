@@ -347,6 +347,20 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
     for c in repair_categories() {
         s.add("repair_category", None, c);
     }
+    // The posted price list for chargeable work (有偿服务, domain.md §2); prices in fen.
+    for (name, unit, cents) in [
+        ("更换水龙头（含工）", "个", 8_000),
+        ("更换存水弯密封圈", "个", 1_500),
+        ("疏通下水道", "次", 5_000),
+        ("更换灯泡（含工）", "个", 2_000),
+        ("更换门锁锁芯", "个", 12_000),
+    ] {
+        s.add(
+            "price_item",
+            None,
+            json!({"name": name, "unit": unit, "price_cents": cents}),
+        );
+    }
 
     let admin_p = Principal {
         user_id: admin,
