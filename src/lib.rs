@@ -5,6 +5,7 @@
 //! server answers → screens fold the events they show ([`data`]).
 
 pub mod api;
+pub mod complaints;
 pub mod data;
 pub mod engine;
 pub mod findings;
@@ -131,6 +132,9 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/patrol/print") view=findings::PrintPage />
                 <Route path=path!("/findings") view=findings::FindingsPage />
                 <Route path=path!("/findings/:id") view=findings::FindingPage />
+                <Route path=path!("/complaints") view=complaints::ComplaintsPage />
+                <Route path=path!("/complaints/new") view=complaints::NewComplaintPage />
+                <Route path=path!("/complaints/:id") view=complaints::ComplaintPage />
                 <Route path=path!("/inbox") view=InboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
             </Routes>

@@ -369,9 +369,14 @@ pub fn OrdersPage() -> impl IntoView {
     view! {
         <section class="page orders">
             <h1>{i18n.text(Key::OrdersTitle)}</h1>
-            <A href="/orders/new" attr:class="button primary" attr:data-testid="order-new">
-                {i18n.text(Key::OrderNew)}
-            </A>
+            <div class="row">
+                <A href="/orders/new" attr:class="button primary" attr:data-testid="order-new">
+                    {i18n.text(Key::OrderNew)}
+                </A>
+                <A href="/complaints" attr:class="button" attr:data-testid="complaints-link">
+                    {i18n.text(Key::ComplaintsTitle)}
+                </A>
+            </div>
             <div class="segmented" role="group">
                 {tab("open", Key::FilterOpen)}
                 {tab("mine", Key::FilterMine)}
@@ -929,6 +934,12 @@ pub fn OrderPage() -> impl IntoView {
                                     " " {c.result_note.clone().unwrap_or_default()}
                                 </p>
                             }
+                        })}
+                        {s.return_visit.as_ref().filter(|v| v.satisfaction <= 2 && status == Some(RepairStatus::ReturnVisited)).map(|v| view! {
+                            <p class="error" role="alert" data-testid="order-dissatisfied">
+                                {i18n.text(Key::OrderDissatisfied)} " (" {v.satisfaction} "/5) "
+                                <A href=format!("/complaints/new?order={}", o.id) attr:class="button" attr:data-testid="order-to-complaint">{i18n.text(Key::ComplaintNew)}</A>
+                            </p>
                         })}
                         <ol class="history">
                             {s.history.iter().map(|h| view! {
