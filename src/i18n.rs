@@ -307,11 +307,12 @@ pub enum Key {
     ComplaintMarkEffective,
     ComplaintMarkNotEffective,
     OrderDissatisfied,
+    OrderFirstAnswer,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 258] = [
+    pub const ALL: [Key; 259] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -570,6 +571,7 @@ impl Key {
         Key::ComplaintMarkEffective,
         Key::ComplaintMarkNotEffective,
         Key::OrderDissatisfied,
+        Key::OrderFirstAnswer,
     ];
 }
 
@@ -849,6 +851,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ComplaintMarkEffective => ("认定为有效投诉", "Mark as effective"),
         Key::ComplaintMarkNotEffective => ("认定为非有效投诉", "Mark as not effective"),
         Key::OrderDissatisfied => ("业主不满意：请重新维修或登记投诉。", "The owner is dissatisfied: fix again or register a complaint."),
+        Key::OrderFirstAnswer => ("首次响应", "First answer"),
     }
 }
 

@@ -124,6 +124,7 @@ impl OrderRow {
     pub fn next_deadline(&self, now: chrono::NaiveDateTime) -> Option<(Key, Countdown)> {
         let d = &self.deadlines;
         [
+            (Key::OrderFirstAnswer, d.first_answer),
             (Key::OrderArrival, d.arrival),
             (Key::OrderCompletion, d.completion),
             (Key::OrderReturnVisit, d.return_visit),
@@ -920,6 +921,7 @@ pub fn OrderPage() -> impl IntoView {
                             <p class="error" role="alert" data-testid="order-conflict">{i18n.text(Key::OrderHasConflict)}</p>
                         </Show>
                         <ul class="deadlines">
+                            {deadline_row(Key::OrderFirstAnswer, o.deadlines.first_answer)}
                             {deadline_row(Key::OrderArrival, o.deadlines.arrival)}
                             {deadline_row(Key::OrderCompletion, o.deadlines.completion)}
                             {deadline_row(Key::OrderReturnVisit, o.deadlines.return_visit)}

@@ -45,7 +45,7 @@ export default async function () {
 
   await stopServer(server);
   const orderId = await fileOrder(pageA, { description: fault, category: "下水道堵塞", urgent: true });
-  const arrival = (await pageA.locator(tid("order-deadline")).first().textContent()).trim();
+  const arrival = (await pageA.locator(tid("order-deadline")).filter({ hasText: "到场" }).textContent()).trim();
   check(/到场/.test(arrival) && /剩 1[0-5] 分/.test(arrival), `urgent arrival countdown: "${arrival}"`);
   step(`offline intake: order ${orderId}, ${arrival}`);
 

@@ -185,9 +185,12 @@ impl Deadline {
     }
 }
 
-/// An order's three time limits (domain.md §2), in project-local time.
+/// An order's time limits (domain.md §2), in project-local time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OrderDeadlines {
+    /// The first answer to the help request (5 min): met by the first step after intake
+    /// (dispatch, acceptance…) or the first note.
+    pub first_answer: Option<Deadline>,
     pub arrival: Option<Deadline>,
     pub completion: Option<Deadline>,
     pub return_visit: Option<Deadline>,
@@ -198,6 +201,24 @@ impl RepairOrder {
     fn last_time(&self, status: RepairStatus, cal: &WorkCalendar) -> Option<NaiveDateTime> {
         let h = self.history.iter().rev().find(|h| h.status == status)?;
         cal.local(&h.device_time)
+    }
+
+    fn first_answer(&self, rules: &ServiceRules, cal: &WorkCalendar) -> Option<Deadline> {
+        let asked = cal.local(&self.history.first()?.device_time)?;
+        let step = self.history.get(1).and_then(|h| cal.local(&h.device_time));
+        let note = self
+            .notes
+            .items()
+            .first()
+            .and_then(|n| cal.local(&n.device_time));
+        let done = match (step, note) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Some(Deadline {
+            due: rules.first_answer_due(asked, cal)?,
+            done,
+        })
     }
 
     /// The order's deadlines. Arrival runs from creation (or the agreed appointment), the
@@ -236,7 +257,9 @@ impl RepairOrder {
                     done: self.last_time(RepairStatus::ReturnVisited, cal),
                 })
             });
+        let first_answer = self.first_answer(rules, cal).and_then(keep);
         OrderDeadlines {
+            first_answer,
             arrival,
             completion,
             return_visit,
@@ -531,6 +554,12 @@ mod tests {
         // 10:15 + 4 working hours, across the noon rest.
         assert_eq!(d.completion.unwrap().due, local("2026-11-18 16:15"));
         assert_eq!(d.return_visit, None);
+        let first = d.first_answer.unwrap();
+        assert_eq!(first.due, local("2026-11-18 10:05"));
+        assert!(matches!(
+            first.state(local("2026-11-18 10:03")),
+            DeadlineState::Running(_)
+        ));
 
         evs.push(m.make(
             1,
@@ -554,6 +583,11 @@ mod tests {
         let d = fold::<RepairOrder>(m.record, &evs)
             .state
             .deadlines(&rules, Some(&drain), &cal);
+        // Dispatched a minute after the call: the first answer was in time.
+        assert_eq!(
+            d.first_answer.unwrap().state(local("2026-11-18 16:00")),
+            DeadlineState::Met
+        );
         assert_eq!(
             d.arrival.unwrap().state(local("2026-11-18 16:00")),
             DeadlineState::Late
@@ -603,6 +637,12 @@ mod tests {
         let d = fold::<RepairOrder>(m.record, &evs)
             .state
             .deadlines(&rules, None, &cal);
-        assert_eq!(d, OrderDeadlines::default());
+        // No clock runs any more; only what already happened is kept (the cancellation was
+        // the first answer to the call, an hour after it).
+        assert_eq!(d.arrival, None);
+        assert_eq!(
+            d.first_answer.unwrap().state(local("2026-11-18 12:00")),
+            DeadlineState::Late
+        );
     }
 }
