@@ -308,11 +308,13 @@ pub enum Key {
     ComplaintMarkNotEffective,
     OrderDissatisfied,
     OrderFirstAnswer,
+    FilterAwaitingVisit,
+    OrderVisitInPerson,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 259] = [
+    pub const ALL: [Key; 261] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -572,6 +574,8 @@ impl Key {
         Key::ComplaintMarkNotEffective,
         Key::OrderDissatisfied,
         Key::OrderFirstAnswer,
+        Key::FilterAwaitingVisit,
+        Key::OrderVisitInPerson,
     ];
 }
 
@@ -852,6 +856,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ComplaintMarkNotEffective => ("认定为非有效投诉", "Mark as not effective"),
         Key::OrderDissatisfied => ("业主不满意：请重新维修或登记投诉。", "The owner is dissatisfied: fix again or register a complaint."),
         Key::OrderFirstAnswer => ("首次响应", "First answer"),
+        Key::FilterAwaitingVisit => ("待回访", "Awaiting return visit"),
+        Key::OrderVisitInPerson => ("上门回访（不勾选为电话回访）", "In person (unticked: by phone)"),
     }
 }
 

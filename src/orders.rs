@@ -344,6 +344,8 @@ pub fn OrdersPage() -> impl IntoView {
                             .next_deadline(now)
                             .is_some_and(|(_, c)| c.urgency() != Urgency::OnTime)
                     }
+                    // Completed, the owner still to be called back (48 h).
+                    "visit" => o.status() == Some(RepairStatus::Completed),
                     "all" => true,
                     _ => open,
                 };
@@ -383,6 +385,7 @@ pub fn OrdersPage() -> impl IntoView {
                 {tab("mine", Key::FilterMine)}
                 {tab("overdue", Key::FilterOverdue)}
                 {tab("escalate", Key::FilterEscalate)}
+                {tab("visit", Key::FilterAwaitingVisit)}
                 {tab("all", Key::FilterAll)}
             </div>
             <input
@@ -777,6 +780,7 @@ pub fn OrderPage() -> impl IntoView {
     let note = RwSignal::new(String::new());
     let technician = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
+    let in_person = RwSignal::new(false);
     let work = WorkEntry::new();
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
@@ -869,9 +873,23 @@ pub fn OrderPage() -> impl IntoView {
         if dispatcher {
             match status {
                 Some(Completed) => {
-                    out.push(button("repair_order.return_visited", Key::ActReturnVisit, |n, s, _| {
-                        Some(json!({"satisfaction": s, "comment": (!n.trim().is_empty()).then(|| n.trim().to_string()), "method": "phone"}))
-                    }));
+                    let visit = move |_| {
+                        let n = note.get_untracked();
+                        let method = if in_person.get_untracked() {
+                            "in_person"
+                        } else {
+                            "phone"
+                        };
+                        act(
+                            "repair_order.return_visited",
+                            json!({"satisfaction": satisfaction.get_untracked(), "comment": (!n.trim().is_empty()).then(|| n.trim().to_string()), "method": method}),
+                        );
+                    };
+                    out.push(view! {
+                        <label class="check"><input type="checkbox" data-testid="order-visit-in-person" prop:checked=move || in_person.get()
+                            on:change=move |ev| in_person.set(event_target_checked(&ev)) /><span>{i18n.text(Key::OrderVisitInPerson)}</span></label>
+                        <button type="button" class="secondary" data-action="repair_order.return_visited" on:click=visit>{i18n.text(Key::ActReturnVisit)}</button>
+                    }.into_any());
                     out.push(button("repair_order.fix_again", Key::ActFixAgain, reason));
                 }
                 Some(ReturnVisited) => {
@@ -913,6 +931,9 @@ pub fn OrderPage() -> impl IntoView {
                             {s.urgent.get().copied().unwrap_or(false).then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
                             " " {o.category.clone().unwrap_or_default()}
                         </p>
+                        {s.appointment.get().and_then(|a| calendar().local(a)).map(|a| view! {
+                            <p class="hint" data-testid="order-appointment-shown">{i18n.text(Key::OrderAppointment)} ": " {a.format("%m-%d %H:%M").to_string()}</p>
+                        })}
                         <p class="hint">
                             {i18n.text(Key::OrderTechnician)} ": "
                             <span data-testid="order-technician">{tech.map(|t| person_name(sess.as_ref(), t)).unwrap_or_else(|| "—".into())}</span>
