@@ -310,11 +310,15 @@ pub enum Key {
     OrderFirstAnswer,
     FilterAwaitingVisit,
     OrderVisitInPerson,
+    SignatureEmpty,
+    SignatureFailed,
+    SignatureClear,
+    SignatureConfirm,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 261] = [
+    pub const ALL: [Key; 265] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -576,6 +580,10 @@ impl Key {
         Key::OrderFirstAnswer,
         Key::FilterAwaitingVisit,
         Key::OrderVisitInPerson,
+        Key::SignatureEmpty,
+        Key::SignatureFailed,
+        Key::SignatureClear,
+        Key::SignatureConfirm,
     ];
 }
 
@@ -858,6 +866,10 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::OrderFirstAnswer => ("首次响应", "First answer"),
         Key::FilterAwaitingVisit => ("待回访", "Awaiting return visit"),
         Key::OrderVisitInPerson => ("上门回访（不勾选为电话回访）", "In person (unticked: by phone)"),
+        Key::SignatureEmpty => ("请业主先在框内签名。", "Ask the owner to sign in the box first."),
+        Key::SignatureFailed => ("签名保存失败：", "Could not keep the signature:"),
+        Key::SignatureClear => ("重签", "Clear"),
+        Key::SignatureConfirm => ("确认签名", "Confirm signature"),
     }
 }
 

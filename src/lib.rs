@@ -18,6 +18,7 @@ pub mod photos;
 pub mod platform;
 pub mod session;
 pub mod settings;
+pub mod signature;
 pub mod state;
 pub mod store;
 pub mod sync;
