@@ -25,6 +25,9 @@ import path from "node:path";
 import {
   CHROMIUM,
   DEMO_PASSWORD,
+  api,
+  apiLogin,
+  uuidv7,
   DIST,
   ROOT,
   SERVER_BIN,
@@ -300,26 +303,6 @@ function armTimer({ start, done, timeout }) {
 // ---------------------------------------------------------------------------------------------
 // The API (node side)
 
-async function api(server, method, route, { token, body } = {}) {
-  const res = await fetch(`${server.url}${route}`, {
-    method,
-    headers: {
-      ...(body ? { "content-type": "application/json" } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  check(res.ok, `${method} ${route}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function apiLogin(server, username) {
-  return api(server, "POST", "/api/v1/auth/login", {
-    body: { username, password: DEMO_PASSWORD },
-  });
-}
-
 /// Pushes `count` events made by `make(n, common)` in batches of 500 as supervisor1 from one
 /// new device; `common` holds the envelope fields and the project's ids.
 async function seedEvents(server, count, make) {
@@ -405,19 +388,6 @@ async function pullCount(server, username) {
     }
     after = page.next_cursor;
   }
-}
-
-/// A UUIDv7: 48-bit Unix milliseconds, version 7, RFC 4122 variant, random rest.
-function uuidv7(ms = Date.now()) {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  for (let i = 0; i < 6; i++) {
-    b[i] = Math.floor(ms / 2 ** (8 * (5 - i))) & 0xff;
-  }
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  const parts = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
-  return `${parts.join("-")}-${hex.slice(20)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -649,27 +649,50 @@ export async function actOnOrder(page, kind) {
 
 /// Every event `username` may read on `server` (all pull pages, in seq order).
 export async function pullAll(server, username, password = DEMO_PASSWORD) {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password }),
-  });
-  check(login.ok, `API login as ${username}: HTTP ${login.status}`);
-  const { token } = await login.json();
+  const { token } = await apiLogin(server, username, password);
   const events = [];
   let after = 0;
   for (;;) {
-    const res = await fetch(`${server.url}/api/v1/sync/pull?after=${after}&limit=1000`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    check(res.ok, `pull after ${after}: HTTP ${res.status}`);
-    const page = await res.json();
+    const page = await api(server, "GET", `/api/v1/sync/pull?after=${after}&limit=1000`, { token });
     events.push(...page.events);
     if (!page.has_more) {
       return events;
     }
     after = page.next_cursor;
   }
+}
+
+/// One API call (node side); fails on any non-2xx with the start of the answer.
+export async function api(server, method, route, { token, body } = {}) {
+  const res = await fetch(`${server.url}${route}`, {
+    method,
+    headers: {
+      ...(body ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  check(res.ok, `${method} ${route}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/// `{ token, user }` of a demo user.
+export async function apiLogin(server, username, password = DEMO_PASSWORD) {
+  return api(server, "POST", "/api/v1/auth/login", { body: { username, password } });
+}
+
+/// A UUIDv7: 48-bit Unix milliseconds, version 7, RFC 4122 variant, random rest.
+export function uuidv7(ms = Date.now()) {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  for (let i = 0; i < 6; i++) {
+    b[i] = Math.floor(ms / 2 ** (8 * (5 - i))) & 0xff;
+  }
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  const parts = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
+  return `${parts.join("-")}-${hex.slice(20)}`;
 }
 
 /// Checks that the server stored each text as exactly one `duty_log.entry_added`, and
