@@ -1,0 +1,177 @@
+// (i) An owner's call to a signed completion and a return visit across three devices, each
+// offline part of the time: butler1 takes the call offline (household found by 1-1-101,
+// appointment), dispatches once back; tech1 accepts and arrives, then completes with the
+// server down (labour, a priced item with the owner's consent, the owner's signature);
+// butler1 sees the charge, calls back (dissatisfied) and registers a complaint linked to the
+// order. supervisor1's escalation view lists an order whose arrival is already overdue and
+// dispatches it. The server holds every step once.
+
+import path from "node:path";
+import {
+  RUN,
+  TIMEOUT,
+  actOnOrder,
+  api,
+  apiLogin,
+  assertNoPageErrors,
+  assignOrder,
+  check,
+  eventually,
+  freePort,
+  go,
+  pullAll,
+  restartServer,
+  signedInDevice,
+  startServer,
+  step,
+  stopServer,
+  syncBar,
+  tempDir,
+  tid,
+  uuidv7,
+  waitForOrderStatus,
+  waitForPendingZero,
+} from "../lib.mjs";
+
+export const title = "repair order across three devices: household intake, signed completion offline, dissatisfied visit → complaint, escalation";
+
+/// An order butler1 took 2 hours ago (pushed straight to the API with that time), never
+/// dispatched: its arrival is overdue.
+async function seedOverdueOrder(server, text) {
+  const { token, user } = await apiLogin(server, "butler1");
+  const me = await api(server, "GET", "/api/v1/me", { token });
+  const project = me.projects[0];
+  const ms = Date.now() - 2 * 3600_000;
+  const deviceId = crypto.randomUUID();
+  const id = uuidv7(ms);
+  const out = await api(server, "POST", "/api/v1/sync/push", {
+    token,
+    body: {
+      device_id: deviceId,
+      events: [{
+        id: uuidv7(ms), v: 1, project_id: project.id, area_id: project.areas[0].id, actor: user.id,
+        device_id: deviceId, hlc: { ms, c: 0 }, device_time: new Date(ms).toISOString(), base_seq: 0,
+        record_id: id, record_type: "repair_order", kind: "repair_order.created",
+        payload: { description: text, request_kind: "repair", urgent: false },
+      }],
+    },
+  });
+  check(out.results[0].status === "accepted", `overdue order seeded: ${JSON.stringify(out.results[0])}`);
+  return id;
+}
+
+export default async function () {
+  const dir = await tempDir("i");
+  let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
+  const fault = `厨房水龙头漏水 (e2e ${RUN})`;
+
+  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
+  await eventually("first sync done", async () => {
+    const bar = await syncBar(pageA);
+    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
+  }, { timeout: TIMEOUT.sync });
+
+  // The call, taken offline: the household by building-unit-room.
+  await stopServer(server);
+  await go(pageA, "/orders/new");
+  await pageA.locator(tid("order-household-search")).fill("1-1-101");
+  await pageA.locator(tid("order-household")).first().click();
+  const picked = (await pageA.locator(tid("order-household-picked")).textContent()).trim();
+  check(picked === "1幢1单元101", `household picked: ${picked}`);
+  const reporter = await pageA.locator(tid("order-reporter")).inputValue();
+  check(reporter.length > 0, "the owner's name is filled in from the registry");
+  await pageA.locator(tid("order-description")).fill(fault);
+  await pageA.locator(tid("order-category")).selectOption({ index: 1 });
+  await pageA.locator(tid("order-submit")).click();
+  await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
+  const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
+  await waitForOrderStatus(pageA, "created", TIMEOUT.action);
+  const first = (await pageA.locator(tid("order-deadline")).filter({ hasText: "首次响应" }).textContent()).trim();
+  check(/剩 [0-5] 分/.test(first), `the 5-minute first answer runs: "${first}"`);
+  step(`offline intake for ${picked}: ${first}`);
+
+  server = await restartServer(server);
+  await waitForPendingZero(pageA);
+  await assignOrder(pageA, "陈师傅");
+  await waitForPendingZero(pageA);
+  const overdueId = await seedOverdueOrder(server, `2 小时前的报修，未派单 (e2e ${RUN})`);
+  step("dispatched to tech1; an undispatched order from 2 hours ago pushed by API");
+
+  // tech1: accept and arrive online, complete with the server down.
+  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server);
+  await go(pageB, `/orders/${orderId}`);
+  await waitForOrderStatus(pageB, "assigned");
+  await actOnOrder(pageB, "repair_order.accepted");
+  await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
+  await actOnOrder(pageB, "repair_order.arrived");
+  await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
+  await waitForPendingZero(pageB);
+  await stopServer(server);
+  await pageB.locator(tid("work-labour")).fill("45");
+  await pageB.locator(tid("work-price-item")).selectOption({ index: 1 });
+  await pageB.locator(tid("work-add-item")).click();
+  const charge = (await pageB.locator(tid("work-charge")).textContent()).trim();
+  await actOnOrder(pageB, "repair_order.completed");
+  await pageB.locator('[role="alert"]').filter({ hasText: "同意" }).waitFor();
+  await pageB.locator(tid("work-consent")).check();
+  await pageB.locator(tid("order-note")).fill("更换水龙头阀芯");
+  await actOnOrder(pageB, "repair_order.completed");
+  await waitForOrderStatus(pageB, "completed", TIMEOUT.action);
+  step(`tech1 completed offline: 45 min, ${charge} with consent (refused without it first)`);
+
+  server = await restartServer(server);
+  await waitForPendingZero(pageB);
+
+  // butler1: the charge, the return visit (dissatisfied) and a complaint from it.
+  await pageA.locator(tid("sync-now")).click();
+  await waitForOrderStatus(pageA, "completed");
+  const shown = (await pageA.locator(tid("order-charge")).textContent()).trim();
+  check(charge.endsWith(shown), `the butler sees the charge ${shown} (${charge})`);
+  await pageA.locator(tid("order-satisfaction")).selectOption("2");
+  await pageA.locator(tid("order-note")).fill("业主认为仍有渗水");
+  await actOnOrder(pageA, "repair_order.return_visited");
+  await waitForOrderStatus(pageA, "return_visited", TIMEOUT.action);
+  await pageA.locator(tid("order-to-complaint")).click();
+  await pageA.locator(tid("complaint-order")).waitFor();
+  await pageA.locator(tid("complaint-description")).fill(`维修后仍渗水 (e2e ${RUN})`);
+  await pageA.locator(tid("complaint-submit")).click();
+  await pageA.locator(`${tid("complaint-status")}[data-status="registered"]`).waitFor();
+  const complaintId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
+  const due = (await pageA.locator(tid("complaint-due")).textContent()).trim();
+  check(/答复期限/.test(due) && /剩 [1-9]/.test(due), `the 4-working-day reply deadline runs: "${due}"`);
+  await waitForPendingZero(pageA);
+  step(`dissatisfied return visit → complaint ${complaintId} (${due})`);
+
+  // supervisor1: the escalation view lists the overdue order; dispatch it from there.
+  const { context: c, page: pageC } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
+  await go(pageC, "/orders");
+  await pageC.locator('button[data-filter="escalate"]').click();
+  const late = pageC.locator(`${tid("order-card")}[data-order-id="${overdueId}"]`);
+  await late.waitFor({ timeout: TIMEOUT.sync });
+  const urgency = await late.locator(tid("order-countdown")).getAttribute("data-urgency");
+  check(urgency === "overdue", `the 2-hour-old order is shown overdue, not ${urgency}`);
+  await late.locator("a").click();
+  await assignOrder(pageC, "陈师傅");
+  await waitForPendingZero(pageC);
+  step("supervisor1 escalated and dispatched the overdue order");
+
+  const events = await pullAll(server, "supervisor1");
+  const kinds = events.filter((e) => e.record_id === orderId).map((e) => e.kind);
+  const expected = [
+    "repair_order.created",
+    "repair_order.assigned",
+    "repair_order.accepted",
+    "repair_order.arrived",
+    "repair_order.completed",
+    "repair_order.return_visited",
+  ];
+  check(JSON.stringify(kinds) === JSON.stringify(expected), `the order's steps, once each: ${JSON.stringify(kinds)}`);
+  const done = events.find((e) => e.record_id === orderId && e.kind === "repair_order.completed");
+  check(done.payload.labour_minutes === 45 && done.payload.owner_consented === true && done.payload.charge_cents > 0,
+    `completion stored with labour, charge and consent: ${JSON.stringify(done.payload)}`);
+  const complaint = events.find((e) => e.record_id === complaintId && e.kind === "complaint.registered");
+  check(complaint?.payload.repair_order_id === orderId, "the complaint links the order");
+  assertNoPageErrors(a);
+  assertNoPageErrors(b);
+  assertNoPageErrors(c);
+}
