@@ -964,6 +964,14 @@ pub fn OrderPage() -> impl IntoView {
                                 <A href=format!("/complaints/new?order={}", o.id) attr:class="button" attr:data-testid="order-to-complaint">{i18n.text(Key::ComplaintNew)}</A>
                             </p>
                         })}
+                        {crate::complaints::complaints().into_iter()
+                            .filter(|c| c.folded.state.repair_order_id.get() == Some(&o.id))
+                            .map(|c| view! {
+                                <p><A href=format!("/complaints/{}", c.id) attr:data-testid="order-complaint-link">
+                                    {i18n.text(Key::ComplaintsTitle)} ": " {c.folded.state.description.get().cloned().unwrap_or_default()}
+                                </A></p>
+                            })
+                            .collect_view()}
                         <ol class="history">
                             {s.history.iter().map(|h| view! {
                                 <li>{crate::data::clock_time(&h.device_time)} " " {i18n.t(status_key(Some(h.status)))} " · " {person_name(sess.as_ref(), h.actor)}</li>

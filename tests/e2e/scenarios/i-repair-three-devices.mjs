@@ -140,7 +140,9 @@ export default async function () {
   const due = (await pageA.locator(tid("complaint-due")).textContent()).trim();
   check(/答复期限/.test(due) && /剩 [1-9]/.test(due), `the 4-working-day reply deadline runs: "${due}"`);
   await waitForPendingZero(pageA);
-  step(`dissatisfied return visit → complaint ${complaintId} (${due})`);
+  await go(pageA, `/orders/${orderId}`);
+  await pageA.locator(`${tid("order-complaint-link")}[href="/complaints/${complaintId}"]`).waitFor();
+  step(`dissatisfied return visit → complaint ${complaintId} (${due}), linked both ways`);
 
   // supervisor1: the escalation view lists the overdue order; dispatch it from there.
   const { context: c, page: pageC } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
