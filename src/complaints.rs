@@ -13,7 +13,7 @@ use crate::i18n::{use_i18n, I18n, Key};
 use crate::orders::{countdown_text, local_now, minute_clock, urgency_class, Household};
 use crate::patrol::{draft, my_areas, rows, Row};
 use crate::state::{person_name, use_app};
-use guanjia_core::deadline::{Countdown, ServiceRules, WorkCalendar};
+use guanjia_core::deadline::Countdown;
 use guanjia_core::records::{Complaint, ComplaintStatus};
 use guanjia_core::{RecordId, Role};
 use serde_json::json;
@@ -44,8 +44,10 @@ fn reply_countdown(c: &Row<Complaint>, now: chrono::NaiveDateTime) -> Option<Cou
     if !s.status?.awaits_reply() {
         return None;
     }
-    let cal = WorkCalendar::default();
-    let due = ServiceRules::default()
+    let rules = crate::data::rules();
+    let cal = rules.calendar;
+    let due = rules
+        .service
         .complaint_reply_due(cal.local(s.registered_at.as_deref()?)?, &cal)?;
     Some(Countdown::new(due, now))
 }

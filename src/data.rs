@@ -130,3 +130,20 @@ pub fn references(
     })
     .unwrap_or_default()
 }
+
+/// The project's rules (calendar, time limits, quiet hours, patrol, finding limit) from its
+/// `project_settings` record, or domain.md's defaults. Settings the core refuses to read
+/// were refused on push too, so a default here only means "not set".
+pub fn rules() -> guanjia_core::rules::ProjectRules {
+    references("project_settings")
+        .into_iter()
+        .find_map(|(_, _, _, r)| {
+            let fields: serde_json::Map<String, serde_json::Value> = r
+                .fields
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.get()?.clone())))
+                .collect();
+            guanjia_core::rules::ProjectRules::parse(&fields.into()).ok()
+        })
+        .unwrap_or_default()
+}

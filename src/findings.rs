@@ -11,11 +11,8 @@ use crate::i18n::{use_i18n, I18n, Key};
 use crate::orders::{countdown_text, local_now, minute_clock, urgency_class};
 use crate::patrol::{checkpoints, draft, my_areas, rounds, rows, summaries, template, Row};
 use crate::state::{person_name, use_app, AppState};
-use guanjia_core::deadline::{Countdown, WorkCalendar};
-use guanjia_core::records::{
-    ChecklistItem, DayCompliance, Finding, FindingStatus, PatrolRules, Severity,
-    DEFAULT_FINDING_LIMIT,
-};
+use guanjia_core::deadline::Countdown;
+use guanjia_core::records::{ChecklistItem, DayCompliance, Finding, FindingStatus, Severity};
 use guanjia_core::{RecordId, Role, UserId};
 use serde_json::json;
 
@@ -57,10 +54,8 @@ fn countdown(f: &Row<Finding>, now: chrono::NaiveDateTime) -> Option<Countdown> 
     if !is_open(f) {
         return None;
     }
-    let due = f
-        .folded
-        .state
-        .due(DEFAULT_FINDING_LIMIT, &WorkCalendar::default())?;
+    let r = crate::data::rules();
+    let due = f.folded.state.due(r.finding_limit, &r.calendar)?;
     Some(Countdown::new(due, now))
 }
 
@@ -293,13 +288,12 @@ pub fn FindingPage() -> impl IntoView {
             && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer != me()))
     };
     let needs_explanation = move || {
+        let rules = crate::data::rules();
         finding.with(|f| {
             f.as_ref().is_some_and(|f| {
-                f.folded.state.needs_explanation(
-                    now.get(),
-                    DEFAULT_FINDING_LIMIT,
-                    &WorkCalendar::default(),
-                )
+                f.folded
+                    .state
+                    .needs_explanation(now.get(), rules.finding_limit, &rules.calendar)
             })
         })
     };
@@ -464,7 +458,12 @@ pub fn CompliancePage() -> impl IntoView {
         summaries(&rounds())
     });
     let table = move || {
-        let (from, to, now, rules) = (from.get(), to.get(), local_now(), PatrolRules::default());
+        let (from, to, now, rules) = (
+            from.get(),
+            to.get(),
+            local_now(),
+            crate::data::rules().patrol,
+        );
         let sums = data.get();
         let areas = my_areas(app);
         let area_ids: Vec<_> = areas.iter().map(|(_, a, _)| *a).collect();
@@ -505,7 +504,10 @@ pub fn CompliancePage() -> impl IntoView {
     view! {
         <section class="page compliance">
             <h1>{i18n.text(Key::ComplianceTitle)}</h1>
-            <p class="hint">{i18n.text(Key::ComplianceHint)}</p>
+            <p class="hint">
+                {i18n.text(Key::ComplianceHint)} " "
+                {crate::data::rules().patrol.round_deadlines.iter().map(|t| t.format("%H:%M").to_string()).collect::<Vec<_>>().join(" / ")}
+            </p>
             <div class="row">
                 {date_input(from, "compliance-from")} " – " {date_input(to, "compliance-to")}
             </div>

@@ -807,7 +807,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::FindingDue => ("限期", "Due"),
         Key::FindingOrderLink => ("查看报修单", "Open the repair order"),
         Key::ComplianceTitle => ("巡查达标", "Patrol compliance"),
-        Key::ComplianceHint => ("每个区域每天需巡查 2 次（12:00、18:00 前各一次）。", "Each area needs 2 rounds a day (one by 12:00, one by 18:00)."),
+        Key::ComplianceHint => ("每个区域每天的巡查次数与各次截止时间：", "Rounds each area needs a day, each finished by:"),
         Key::ComplianceDone => ("已完成", "Done"),
         Key::ComplianceLate => ("超时", "Late"),
         Key::ComplianceMissed => ("漏巡", "Missed"),

@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::engine::{engine, now_ms, random_bytes};
 use crate::i18n::{use_i18n, I18n, Key, Lang};
 use crate::state::{person_name, use_app, AppState};
-use guanjia_core::deadline::{CategoryLimits, Countdown, ServiceRules, Urgency, WorkCalendar};
+use guanjia_core::deadline::{CategoryLimits, Countdown, Urgency, WorkCalendar};
 use guanjia_core::fold::{fold, Folded};
 use guanjia_core::records::{DeadlineState, OrderDeadlines, RepairOrder, RepairStatus};
 use guanjia_core::replica::Draft;
@@ -138,7 +138,7 @@ impl OrderRow {
 }
 
 fn calendar() -> WorkCalendar {
-    WorkCalendar::default()
+    crate::data::rules().calendar
 }
 
 /// Project-local now.
@@ -184,7 +184,8 @@ pub fn categories() -> Vec<Category> {
 pub fn orders() -> Vec<OrderRow> {
     let Some(e) = engine() else { return Vec::new() };
     let cats: BTreeMap<RecordId, Category> = categories().into_iter().map(|c| (c.id, c)).collect();
-    let (rules, cal) = (ServiceRules::default(), calendar());
+    let r = crate::data::rules();
+    let (rules, cal) = (r.service, r.calendar);
     let now = local_now();
     let mut rows = e
         .read(|r| {
@@ -997,11 +998,11 @@ pub fn OrderPage() -> impl IntoView {
                     </Show>
                     <Show when=move || {
                         let awaiting_visit = order.get().is_some_and(|o| o.status() == Some(RepairStatus::Completed));
-                        awaiting_visit && ServiceRules::default().quiet_hours.is_quiet(now.get().time())
+                        awaiting_visit && crate::data::rules().service.quiet_hours.is_quiet(now.get().time())
                     }>
                         <p class="error" role="alert" data-testid="quiet-hours">
                             {i18n.text(Key::QuietHoursWarning)} " "
-                            {move || ServiceRules::default()
+                            {move || crate::data::rules().service
                                 .quiet_hours
                                 .next_call_time(now.get())
                                 .map(|t| t.format("%H:%M").to_string())

@@ -15,8 +15,7 @@ use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::WorkCalendar;
 use guanjia_core::fold::{fold, Folded, Record};
 use guanjia_core::records::{
-    Checklist, ChecklistItem, PatrolRound, PatrolRules, RoundStatus, RoundSummary, ScanFlag,
-    ScanMethod, Verdict,
+    Checklist, ChecklistItem, PatrolRound, RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
 use guanjia_core::replica::Draft;
 use guanjia_core::{AreaId, Kind, ProjectId, RecordId, RecordType, Role};
@@ -162,7 +161,7 @@ pub fn rounds() -> Vec<Row<PatrolRound>> {
 }
 
 fn calendar() -> WorkCalendar {
-    WorkCalendar::default()
+    crate::data::rules().calendar
 }
 
 /// What compliance needs of the rounds on this device.
@@ -213,7 +212,7 @@ pub fn today_count(rounds: &[Row<PatrolRound>], area: AreaId) -> (usize, u32) {
         .iter()
         .filter(|s| s.area_id == area && s.started.date() == today && s.finished.is_some())
         .count();
-    (done, PatrolRules::default().rounds_per_day())
+    (done, crate::data::rules().patrol.rounds_per_day())
 }
 
 fn is_supervisor(app: AppState) -> bool {

@@ -55,6 +55,7 @@ pub const REFERENCE_RECORD_TYPES: &[&str] = &[
     "checklist_template",
     "repair_category",
     "price_item",
+    "project_settings",
 ];
 
 pub fn is_reference(record_type: &str) -> bool {
@@ -302,6 +303,11 @@ fn check_reference(ev: &Event) -> Result<KindStatus, Rejection> {
                 .and_then(|n| n.as_str())
                 .is_some_and(text_ok);
             need(name_ok, ev, "payload needs a non-empty `name`")?;
+            if ev.record_type.as_str() == "project_settings" {
+                if let Err(why) = crate::rules::ProjectRules::parse(&ev.payload) {
+                    return Err(Rejection::new(RejectCode::Invalid, why));
+                }
+            }
             Ok(KindStatus::Known)
         }
         "retired" => Ok(KindStatus::Known),

@@ -18,6 +18,7 @@ pub mod merge;
 pub mod protocol;
 pub mod records;
 pub mod replica;
+pub mod rules;
 pub mod scope;
 
 pub use event::{DeviceTime, Event, Kind, OrderKey, RecordType};

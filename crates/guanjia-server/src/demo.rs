@@ -347,6 +347,13 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
     for c in repair_categories() {
         s.add("repair_category", None, c);
     }
+    // The project's rules: domain.md's defaults (calendar 08–12/14–18 Mon–Fri UTC+8, two
+    // rounds a day by 12:00 and 18:00…); admins add the year's holidays and make-up days.
+    s.add(
+        "project_settings",
+        None,
+        json!({"name": "翠湖花园 规则", "calendar": {"holidays": [], "extra_workdays": []}}),
+    );
     // The posted price list for chargeable work (有偿服务, domain.md §2); prices in fen.
     for (name, unit, cents) in [
         ("更换水龙头（含工）", "个", 8_000),
