@@ -240,6 +240,34 @@ export default async function () {
   check(count("patrol_round.item_answered") === itemIds.length, `${itemIds.length} answers stored, not ${count("patrol_round.item_answered")}`);
   const photos = events.filter((e) => findingIds.includes(e.record_id) && e.kind === "finding.reported").map((e) => e.payload.photos.length);
   check(JSON.stringify(photos) === "[1,1]", `each finding holds its photo: ${JSON.stringify(photos)}`);
+
+  // The supervisor edits the checklist: the next round asks the new version.
+  await go(pageC, "/patrol/checklist");
+  await pageC.locator(tid("checklist-item")).first().waitFor();
+  const before = await pageC.locator(tid("checklist-item")).count();
+  await pageC.locator(tid("checklist-group")).fill("其他");
+  await pageC.locator(tid("checklist-text")).fill(`消防通道畅通 (e2e ${RUN})`);
+  await pageC.locator(tid("checklist-add")).click();
+  await pageC.locator(`${tid("checklist-item")}:last-child button[data-action="up"]`).click();
+  await pageC.locator(tid("checklist-save")).click();
+  await pageC.locator(tid("checklist-saved")).waitFor();
+  check((await pageC.locator(tid("checklist-version")).textContent()).trim() === "v2", "the checklist is at v2");
+  check((await pageC.locator(tid("checklist-item")).count()) === before + 1, "one item more");
+  await waitForPendingZero(pageC);
+  await pageA.locator(tid("sync-now")).click();
+  await eventually("butler1 has v2", async () => {
+    await go(pageA, "/patrol");
+    await pageA.locator(tid("round-start")).first().click();
+    await pageA.waitForURL((url) => /^\/patrol\/rounds\/[^/]+$/.test(url.pathname));
+    const texts = await pageA.locator(tid("item")).allTextContents();
+    const has = texts.some((t) => t.includes(`消防通道畅通 (e2e ${RUN})`));
+    await pageA.locator(tid("round-abandon-reason")).fill(has ? "演示新版本" : "还没有新版本");
+    await pageA.locator(tid("round-abandon")).click();
+    await pageA.locator(`${tid("round-status")}[data-status="abandoned"]`).waitFor();
+    check(has, "the new round asks the new item");
+  }, { timeout: TIMEOUT.sync });
+  step("checklist v2 saved by supervisor1; butler1's next round asks the new item");
+
   assertNoPageErrors(a);
   assertNoPageErrors(b);
   assertNoPageErrors(c);
