@@ -130,3 +130,62 @@ pub async fn pull(token: &str, after: u64, limit: u32) -> Result<PullResponse, A
     )
     .await
 }
+
+/// Maps a bodyless answer like `decode` does: 2xx = Ok(status), 401 = sign in again,
+/// gateway errors = offline, anything else = the server's refusal.
+async fn checked(res: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
+    let res = res.map_err(|e| ApiError::Network(e.to_string()))?;
+    let status = res.status();
+    if (200..300).contains(&status) || status == 404 {
+        return Ok(res);
+    }
+    decode::<serde_json::Value>(Ok(res)).await.map(|_| unreachable!("not 2xx"))
+}
+
+fn blob_url(sha256: &str) -> String {
+    format!("/api/v1/blobs/{sha256}")
+}
+
+/// Whether the server already holds the photo.
+pub async fn head_blob(token: &str, sha256: &str) -> Result<bool, ApiError> {
+    let res = gloo_net::http::RequestBuilder::new(&blob_url(sha256))
+        .method(gloo_net::http::Method::HEAD)
+        .header("Authorization", &bearer(token))
+        .send()
+        .await;
+    Ok(checked(res).await?.status() != 404)
+}
+
+/// Uploads a photo by its hash (idempotent; the server checks the hash).
+pub async fn put_blob(token: &str, sha256: &str, bytes: &[u8]) -> Result<(), ApiError> {
+    let req = Request::put(&blob_url(sha256))
+        .header("Authorization", &bearer(token))
+        .header("Content-Type", "application/octet-stream")
+        .body(js_sys::Uint8Array::from(bytes))
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let res = checked(req.send().await).await?;
+    if res.status() == 404 {
+        return Err(ApiError::Server {
+            status: 404,
+            code: "not_found".into(),
+            message: "the server has no photo upload here; update the server".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A photo from the server; `None` when the server does not have it (yet).
+pub async fn get_blob(token: &str, sha256: &str) -> Result<Option<Vec<u8>>, ApiError> {
+    let res = Request::get(&blob_url(sha256))
+        .header("Authorization", &bearer(token))
+        .send()
+        .await;
+    let res = checked(res).await?;
+    if res.status() == 404 {
+        return Ok(None);
+    }
+    res.binary()
+        .await
+        .map(Some)
+        .map_err(|e| ApiError::Network(format!("unreadable photo: {e}")))
+}

@@ -314,11 +314,17 @@ pub enum Key {
     SignatureFailed,
     SignatureClear,
     SignatureConfirm,
+    PhotoNotHere,
+    PhotoPending,
+    PhotoFailed,
+    PhotoUploaded,
+    PhotoSaving,
+    PhotoTake,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 265] = [
+    pub const ALL: [Key; 271] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -584,6 +590,12 @@ impl Key {
         Key::SignatureFailed,
         Key::SignatureClear,
         Key::SignatureConfirm,
+        Key::PhotoNotHere,
+        Key::PhotoPending,
+        Key::PhotoFailed,
+        Key::PhotoUploaded,
+        Key::PhotoSaving,
+        Key::PhotoTake,
     ];
 }
 
@@ -870,6 +882,12 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::SignatureFailed => ("签名保存失败：", "Could not keep the signature:"),
         Key::SignatureClear => ("重签", "Clear"),
         Key::SignatureConfirm => ("确认签名", "Confirm signature"),
+        Key::PhotoNotHere => ("照片还未同步到本设备", "Photo not on this device yet"),
+        Key::PhotoPending => ("待上传", "Waiting to upload"),
+        Key::PhotoFailed => ("上传被拒：", "Upload refused:"),
+        Key::PhotoUploaded => ("已上传", "Uploaded"),
+        Key::PhotoSaving => ("正在保存照片…", "Saving the photo…"),
+        Key::PhotoTake => ("拍照", "Take a photo"),
     }
 }
 

@@ -24,6 +24,7 @@
 //! | `outbox` | event id | the event id |
 //! | `rejected` | event id | `{code,message}` as a JSON string |
 //! | `meta` | `"device_id"`, `"replica"`, `"setting:<key>"` | JSON strings |
+//! | `meta` | `"upload:<sha256>"` | `"pending"` or why the server refused the photo |
 //! | `views` | record id | the folded record as a JSON string |
 //! | `blobs` | sha256 (hex) | `Uint8Array` |
 //!
@@ -64,7 +65,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DomException, IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
+    DomException, IdbDatabase, IdbFactory, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
     IdbTransaction, IdbVersionChangeEvent,
 };
 
@@ -84,6 +85,8 @@ const REPLICA_KEY: &str = "replica";
 /// Settings live in `meta` under this prefix so no setting can clobber the device id or the
 /// replica row.
 const SETTING_PREFIX: &str = "setting:";
+/// A photo waiting for upload (one row per photo: concurrent adds cannot lose each other).
+const UPLOAD_PREFIX: &str = "upload:";
 
 #[wasm_bindgen]
 extern "C" {
@@ -389,6 +392,61 @@ impl Store {
             .dyn_into::<Uint8Array>()
             .map(|a| Some(a.to_vec()))
             .map_err(|_| StoreError::Corrupt(format!("blob {sha256} is not a byte array")))
+    }
+
+    /// Stores a photo taken on this device and queues it for upload, in one transaction:
+    /// a photo is never kept without its upload, nor queued without its bytes.
+    pub async fn put_photo(&self, sha256: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let key = JsValue::from_str(sha256);
+        let value = Uint8Array::from(bytes);
+        let queued = JsValue::from_str(&format!("{UPLOAD_PREFIX}{sha256}"));
+        self.run(&[BLOBS, META], Mode::Write, |tx| {
+            tx.object_store(BLOBS)?.put_with_key(&value, &key)?;
+            tx.object_store(META)?
+                .put_with_key(&JsValue::from_str("pending"), &queued)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Photos waiting for upload: (sha256, `"pending"` or why the server refused it).
+    pub async fn upload_queue(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let range = IdbKeyRange::bound(
+            &JsValue::from_str(UPLOAD_PREFIX),
+            &JsValue::from_str(&format!("{UPLOAD_PREFIX}\u{ffff}")),
+        )
+        .map_err(|e| store_error(&e))?;
+        let (keys, values) = self
+            .run(&[META], Mode::Read, |tx| {
+                let s = tx.object_store(META)?;
+                Ok((s.get_all_keys_with_key(&range)?, s.get_all_with_key(&range)?))
+            })
+            .await?;
+        let (keys, values) = (Array::from(&result(&keys)?), Array::from(&result(&values)?));
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(k, v)| {
+                let k = k.as_string()?;
+                Some((k.strip_prefix(UPLOAD_PREFIX)?.to_string(), v.as_string()?))
+            })
+            .collect())
+    }
+
+    /// Marks a queued photo: `None` = the server has it (leaves the queue), `Some(why)` =
+    /// refused (kept, shown, not retried until the photo is added again).
+    pub async fn set_upload(&self, sha256: &str, refused: Option<&str>) -> Result<(), StoreError> {
+        let key = JsValue::from_str(&format!("{UPLOAD_PREFIX}{sha256}"));
+        let why = refused.map(JsValue::from_str);
+        self.run(&[META], Mode::Write, |tx| {
+            let s = tx.object_store(META)?;
+            match &why {
+                Some(w) => s.put_with_key(w, &key)?,
+                None => s.delete(&key)?,
+            };
+            Ok(())
+        })
+        .await
     }
 
     /// Deletes a blob; only after the server confirmed it has it (sync-protocol §3).

@@ -119,6 +119,10 @@ pub async fn sync_once(app: AppState) -> Result<(), ApiError> {
             break;
         }
     }
+    // Photos after the events that name them: an event may arrive before its photo.
+    if crate::photos::upload_pending(&session.token).await? > 0 {
+        app.bump();
+    }
     let mut pulled = 0usize;
     loop {
         let cursor = e.read(|r| r.cursor()).unwrap_or(0);
