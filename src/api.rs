@@ -139,7 +139,9 @@ async fn checked(res: Result<Response, gloo_net::Error>) -> Result<Response, Api
     if (200..300).contains(&status) || status == 404 {
         return Ok(res);
     }
-    decode::<serde_json::Value>(Ok(res)).await.map(|_| unreachable!("not 2xx"))
+    decode::<serde_json::Value>(Ok(res))
+        .await
+        .map(|_| unreachable!("not 2xx"))
 }
 
 fn blob_url(sha256: &str) -> String {

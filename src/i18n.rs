@@ -320,11 +320,14 @@ pub enum Key {
     PhotoUploaded,
     PhotoSaving,
     PhotoTake,
+    SignatureTitle,
+    SignatureRefused,
+    SignatureRefusedNeedsReason,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 271] = [
+    pub const ALL: [Key; 274] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -596,6 +599,9 @@ impl Key {
         Key::PhotoUploaded,
         Key::PhotoSaving,
         Key::PhotoTake,
+        Key::SignatureTitle,
+        Key::SignatureRefused,
+        Key::SignatureRefusedNeedsReason,
     ];
 }
 
@@ -888,6 +894,9 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::PhotoUploaded => ("已上传", "Uploaded"),
         Key::PhotoSaving => ("正在保存照片…", "Saving the photo…"),
         Key::PhotoTake => ("拍照", "Take a photo"),
+        Key::SignatureTitle => ("业主签名", "Owner's signature"),
+        Key::SignatureRefused => ("业主拒签", "Owner refused to sign"),
+        Key::SignatureRefusedNeedsReason => ("请在备注里写明业主拒签的原因。", "Write why the owner refused to sign in the note."),
     }
 }
 

@@ -822,6 +822,26 @@ pub fn OrderPage() -> impl IntoView {
             }
             .into_any()
         };
+    let can_work = move || {
+        order.with(|o| {
+            o.as_ref().is_some_and(|o| {
+                o.folded.state.technician.get().copied() == me()
+                    && matches!(
+                        o.status(),
+                        Some(
+                            RepairStatus::Accepted | RepairStatus::OnTheWay | RepairStatus::Arrived
+                        )
+                    )
+            })
+        })
+    };
+    let complete = move |_| {
+        let n = note.get_untracked();
+        match work.payload((!n.trim().is_empty()).then(|| n.trim().to_string())) {
+            Ok(p) => act("repair_order.completed", p),
+            Err(k) => error.set(Some(i18n.t(k).to_string())),
+        }
+    };
     let actions = move || {
         let (Some(o), Some(role)) = (order.get(), role()) else {
             return Vec::new();
@@ -855,20 +875,6 @@ pub fn OrderPage() -> impl IntoView {
                 }
                 Some(OnTheWay) => out.push(button("repair_order.arrived", Key::ActArrived, empty)),
                 _ => {}
-            }
-            if matches!(status, Some(Accepted | OnTheWay | Arrived)) {
-                let complete = move |_| {
-                    let n = note.get_untracked();
-                    match work.payload((!n.trim().is_empty()).then(|| n.trim().to_string())) {
-                        Ok(p) => act("repair_order.completed", p),
-                        Err(k) => error.set(Some(i18n.t(k).to_string())),
-                    }
-                };
-                out.push(view! {
-                    <div class="card form" data-testid="order-work">{work_form(i18n, work)}
-                        <button type="button" class="primary" data-action="repair_order.completed" on:click=complete>{i18n.text(Key::ActComplete)}</button>
-                    </div>
-                }.into_any());
             }
         }
         if dispatcher {
@@ -965,6 +971,13 @@ pub fn OrderPage() -> impl IntoView {
                                 <A href=format!("/complaints/new?order={}", o.id) attr:class="button" attr:data-testid="order-to-complaint">{i18n.text(Key::ComplaintNew)}</A>
                             </p>
                         })}
+                        <div class="photos" data-testid="order-photos">
+                            {s.photos.items().iter().map(|p| view! { <crate::photos::Photo hash=p.value.sha256.clone() /> }).collect_view()}
+                        </div>
+                        {s.signatures.items().iter().map(|x| match (&x.value.sha256, &x.value.refused_reason) {
+                            (Some(h), _) => view! { <div data-testid="order-signature"><p class="hint">{i18n.text(Key::SignatureTitle)}</p><crate::photos::Photo hash=h.clone() /></div> }.into_any(),
+                            (None, why) => view! { <p class="hint" data-testid="order-signature-refused">{i18n.text(Key::SignatureRefused)} ": " {why.clone().unwrap_or_default()}</p> }.into_any(),
+                        }).collect_view()}
                         {crate::complaints::complaints().into_iter()
                             .filter(|c| c.folded.state.repair_order_id.get() == Some(&o.id))
                             .map(|c| view! {
@@ -1014,6 +1027,33 @@ pub fn OrderPage() -> impl IntoView {
                         <input data-testid="order-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     </label>
                     <div class="row actions">{actions}</div>
+                    <Show when=can_work>
+                        <div class="card form" data-testid="order-work">
+                            {work_form(i18n, work)}
+                            <div class="row">
+                                <crate::photos::PhotoPicker testid="order-photo-before" on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "before"})))/>
+                                <crate::photos::PhotoPicker testid="order-photo-after" on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "after"})))/>
+                            </div>
+                            <h3>{i18n.text(Key::SignatureTitle)}</h3>
+                            <crate::signature::SignaturePad on_signed=Callback::new(move |png: Vec<u8>| {
+                                leptos::task::spawn_local(async move {
+                                    match crate::photos::keep(&png).await {
+                                        Ok(h) => act("repair_order.signature_added", json!({"sha256": h})),
+                                        Err(e) => error.set(Some(e.to_string())),
+                                    }
+                                });
+                            }) />
+                            <button type="button" data-action="repair_order.signature_refused" on:click=move |_| {
+                                let why = note.get_untracked();
+                                if why.trim().is_empty() {
+                                    error.set(Some(i18n.t(Key::SignatureRefusedNeedsReason).to_string()));
+                                } else {
+                                    act("repair_order.signature_added", json!({"refused_reason": why.trim()}));
+                                }
+                            }>{i18n.text(Key::SignatureRefused)}</button>
+                            <button type="button" class="primary" data-action="repair_order.completed" on:click=complete>{i18n.text(Key::ActComplete)}</button>
+                        </div>
+                    </Show>
                     <Show when=move || error.get().is_some()>
                         <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                     </Show>

@@ -28,7 +28,9 @@ pub enum PhotoError {
     Compress(String),
     #[error("this browser cannot compute photo fingerprints here; open the app over https (or on localhost)")]
     NoCrypto,
-    #[error("the photo could not be saved on this device ({0}); free some space and take it again")]
+    #[error(
+        "the photo could not be saved on this device ({0}); free some space and take it again"
+    )]
     Store(String),
     #[error("sign in first")]
     NotReady,
@@ -49,7 +51,8 @@ pub fn fitted(width: u32, height: u32) -> (u32, u32) {
     if long <= MAX_SIDE || long == 0 {
         return (width.max(1), height.max(1));
     }
-    let scale = |v: u32| ((v as u64 * MAX_SIDE as u64 + long as u64 / 2) / long as u64).max(1) as u32;
+    let scale =
+        |v: u32| ((v as u64 * MAX_SIDE as u64 + long as u64 / 2) / long as u64).max(1) as u32;
     (scale(width), scale(height))
 }
 

@@ -65,8 +65,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DomException, IdbDatabase, IdbFactory, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
-    IdbTransaction, IdbVersionChangeEvent,
+    DomException, IdbDatabase, IdbFactory, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest,
+    IdbRequest, IdbTransaction, IdbVersionChangeEvent,
 };
 
 /// The schema this code creates and expects.
@@ -419,7 +419,10 @@ impl Store {
         let (keys, values) = self
             .run(&[META], Mode::Read, |tx| {
                 let s = tx.object_store(META)?;
-                Ok((s.get_all_keys_with_key(&range)?, s.get_all_with_key(&range)?))
+                Ok((
+                    s.get_all_keys_with_key(&range)?,
+                    s.get_all_with_key(&range)?,
+                ))
             })
             .await?;
         let (keys, values) = (Array::from(&result(&keys)?), Array::from(&result(&values)?));

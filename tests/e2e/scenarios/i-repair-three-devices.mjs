@@ -1,7 +1,7 @@
 // (i) An owner's call to a signed completion and a return visit across three devices, each
 // offline part of the time: butler1 takes the call offline (household found by 1-1-101,
 // appointment), dispatches once back; tech1 accepts and arrives, then completes with the
-// server down (labour, a priced item with the owner's consent, the owner's signature);
+// server down (labour, a priced item with the owner's consent, the owner's signature on the pad);
 // butler1 sees the charge, calls back (dissatisfied) and registers a complaint linked to the
 // order. supervisor1's escalation view lists an order whose arrival is already overdue and
 // dispatches it. The server holds every step once.
@@ -111,6 +111,16 @@ export default async function () {
   await pageB.locator(tid("work-price-item")).selectOption({ index: 1 });
   await pageB.locator(tid("work-add-item")).click();
   const charge = (await pageB.locator(tid("work-charge")).textContent()).trim();
+  // The owner signs on the phone.
+  const pad = await pageB.locator(tid("signature-canvas")).boundingBox();
+  await pageB.mouse.move(pad.x + 20, pad.y + pad.height / 2);
+  await pageB.mouse.down();
+  for (let i = 1; i <= 10; i++) {
+    await pageB.mouse.move(pad.x + 20 + i * 25, pad.y + pad.height / 2 + (i % 2 ? -20 : 20));
+  }
+  await pageB.mouse.up();
+  await pageB.locator(tid("signature-confirm")).click();
+  await pageB.locator(`${tid("order-signature")} ${tid("photo")}[data-upload="pending"] img`).waitFor();
   await actOnOrder(pageB, "repair_order.completed");
   await pageB.locator('[role="alert"]').filter({ hasText: "同意" }).waitFor();
   await pageB.locator(tid("work-consent")).check();
@@ -126,6 +136,11 @@ export default async function () {
   await pageA.locator(tid("sync-now")).click();
   await waitForOrderStatus(pageA, "completed");
   const shown = (await pageA.locator(tid("order-charge")).textContent()).trim();
+  const signature = pageA.locator(`${tid("order-signature")} ${tid("photo")} img`);
+  await signature.waitFor({ timeout: TIMEOUT.sync });
+  await eventually("the signature shows on the butler's device", async () => {
+    check(await signature.evaluate((el) => el.complete && el.naturalWidth > 0), "signature image not loaded");
+  });
   check(charge.endsWith(shown), `the butler sees the charge ${shown} (${charge})`);
   await pageA.locator(tid("order-satisfaction")).selectOption("2");
   await pageA.locator(tid("order-note")).fill("业主认为仍有渗水");
@@ -164,6 +179,7 @@ export default async function () {
     "repair_order.assigned",
     "repair_order.accepted",
     "repair_order.arrived",
+    "repair_order.signature_added",
     "repair_order.completed",
     "repair_order.return_visited",
   ];
@@ -173,6 +189,11 @@ export default async function () {
     `completion stored with labour, charge and consent: ${JSON.stringify(done.payload)}`);
   const complaint = events.find((e) => e.record_id === complaintId && e.kind === "complaint.registered");
   check(complaint?.payload.repair_order_id === orderId, "the complaint links the order");
+  const signed = events.find((e) => e.record_id === orderId && e.kind === "repair_order.signature_added");
+  const blob = await fetch(`${server.url}/api/v1/blobs/${signed.payload.sha256}`, {
+    headers: { authorization: `Bearer ${(await apiLogin(server, "supervisor1")).token}` },
+  });
+  check(blob.ok, `the signature image is on the server: HTTP ${blob.status}`);
   assertNoPageErrors(a);
   assertNoPageErrors(b);
   assertNoPageErrors(c);
