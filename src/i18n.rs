@@ -323,11 +323,13 @@ pub enum Key {
     SignatureTitle,
     SignatureRefused,
     SignatureRefusedNeedsReason,
+    PhotoBefore,
+    PhotoAfter,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 274] = [
+    pub const ALL: [Key; 276] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -602,6 +604,8 @@ impl Key {
         Key::SignatureTitle,
         Key::SignatureRefused,
         Key::SignatureRefusedNeedsReason,
+        Key::PhotoBefore,
+        Key::PhotoAfter,
     ];
 }
 
@@ -897,6 +901,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::SignatureTitle => ("业主签名", "Owner's signature"),
         Key::SignatureRefused => ("业主拒签", "Owner refused to sign"),
         Key::SignatureRefusedNeedsReason => ("请在备注里写明业主拒签的原因。", "Write why the owner refused to sign in the note."),
+        Key::PhotoBefore => ("拍维修前照片", "Photo before"),
+        Key::PhotoAfter => ("拍维修后照片", "Photo after"),
     }
 }
 

@@ -1031,8 +1031,8 @@ pub fn OrderPage() -> impl IntoView {
                         <div class="card form" data-testid="order-work">
                             {work_form(i18n, work)}
                             <div class="row">
-                                <crate::photos::PhotoPicker testid="order-photo-before" on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "before"})))/>
-                                <crate::photos::PhotoPicker testid="order-photo-after" on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "after"})))/>
+                                <crate::photos::PhotoPicker testid="order-photo-before" label=Key::PhotoBefore on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "before"})))/>
+                                <crate::photos::PhotoPicker testid="order-photo-after" label=Key::PhotoAfter on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "after"})))/>
                             </div>
                             <h3>{i18n.text(Key::SignatureTitle)}</h3>
                             <crate::signature::SignaturePad on_signed=Callback::new(move |png: Vec<u8>| {

@@ -572,33 +572,37 @@ pub fn RoundPage() -> impl IntoView {
                                 group = item.group.clone();
                                 view! { <li class="group"><h3>{item.group.clone()}</h3></li> }
                             });
-                            let answer = round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&item.id).cloned()));
-                            let verdict = match answer.as_ref().map(|a| a.verdict) {
+                            // Each row follows its own answer: answering one item re-renders one row,
+                            // and the list itself only changes with the checklist.
+                            let id = item.id.clone();
+                            let answer = Memo::new(move |_| round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned())));
+                            let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
                                 Some(Verdict::Pass) => "pass",
                                 Some(Verdict::Fail) => "fail",
                                 None => "none",
                             };
-                            let finding = answer.and_then(|a| a.finding_id);
-                            let (id1, it2) = (item.id.clone(), item.clone());
+                            let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
+                            let form_item = item.clone();
+                            let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
                             view! {
                                 {heading}
                                 <li class="card item" data-testid="item" data-item=item.id.clone() data-verdict=verdict>
                                     <span class="item-text">{item.text.clone()}</span>
                                     <Show when=in_progress>
                                         <div class="row">
-                                            <button type="button" class="small" data-action="pass" aria-pressed=(verdict == "pass").to_string()
+                                            <button type="button" class="small" data-action="pass" aria-pressed=move || (verdict() == "pass").to_string()
                                                 on:click={let id1 = id1.clone(); move |_| pass(id1.clone())}>{i18n.text(Key::PatrolPass)}</button>
-                                            <button type="button" class="small" data-action="fail" aria-pressed=(verdict == "fail").to_string()
+                                            <button type="button" class="small" data-action="fail" aria-pressed=move || (verdict() == "fail").to_string()
                                                 on:click={let it2 = it2.clone(); move |_| failing.set(Some(it2.clone()))}>{i18n.text(Key::PatrolFail)}</button>
                                         </div>
                                     </Show>
-                                    {finding.map(|f| view! {
+                                    {move || answer.get().and_then(|a| a.finding_id).map(|f| view! {
                                         <A href=format!("/findings/{f}") attr:class="hint" attr:data-testid="item-finding">{i18n.text(Key::PatrolFindingOpened)}</A>
                                     })}
-                                    {(failing.with(|f| f.as_ref().map(|f| f.id.clone())) == Some(item.id.clone())).then(|| view! {
-                                        <FindingForm round=round item=item.clone() values=draft_finding current=Signal::derive(current_checkpoint)
+                                    <Show when=open_here.clone()>
+                                        <FindingForm round=round item=form_item.clone() values=draft_finding current=Signal::derive(current_checkpoint)
                                             on_done=Callback::new(move |_| { draft_finding.clear(); failing.set(None) }) />
-                                    })}
+                                    </Show>
                                 </li>
                             }
                         }).collect_view()

@@ -305,7 +305,13 @@ pub fn Photo(#[prop(into)] hash: String) -> impl IntoView {
 /// "Take a photo": opens the camera on phones (a file picker elsewhere); every picture is
 /// compressed, stored and queued before `on_added` gets its hash.
 #[component]
-pub fn PhotoPicker(on_added: Callback<String>, #[prop(into)] testid: String) -> impl IntoView {
+pub fn PhotoPicker(
+    on_added: Callback<String>,
+    #[prop(into)] testid: String,
+    /// What the photo is of ("before", "after"); plain "take a photo" without it.
+    #[prop(optional)]
+    label: Option<Key>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -341,7 +347,7 @@ pub fn PhotoPicker(on_added: Callback<String>, #[prop(into)] testid: String) -> 
     view! {
         <div class="photo-picker">
             <label class="button">
-                <span>{move || if busy.get() { i18n.t(Key::PhotoSaving) } else { i18n.t(Key::PhotoTake) }}</span>
+                <span>{move || if busy.get() { i18n.t(Key::PhotoSaving) } else { i18n.t(label.unwrap_or(Key::PhotoTake)) }}</span>
                 <input type="file" accept="image/*" capture="environment" class="visually-hidden"
                     data-testid=testid on:change=changed />
             </label>

@@ -112,6 +112,7 @@ export default async function () {
   await pageB.locator(tid("work-add-item")).click();
   const charge = (await pageB.locator(tid("work-charge")).textContent()).trim();
   // The owner signs on the phone.
+  await pageB.locator(tid("signature-canvas")).scrollIntoViewIfNeeded();
   const pad = await pageB.locator(tid("signature-canvas")).boundingBox();
   await pageB.mouse.move(pad.x + 20, pad.y + pad.height / 2);
   await pageB.mouse.down();
