@@ -654,6 +654,7 @@ pub fn PrintPage() -> impl IntoView {
             <div class="labels">
                 {move || points.get().into_iter().map(|c| view! {
                     <div class="label" data-testid="print-label" data-code=c.code.clone()>
+                        <crate::qr::QrCode text=c.code.clone() />
                         <strong>{area_label(app, &c)}{c.name.clone()}</strong>
                         <span>{c.code.clone()}</span>
                     </div>

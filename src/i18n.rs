@@ -325,11 +325,13 @@ pub enum Key {
     SignatureRefusedNeedsReason,
     PhotoBefore,
     PhotoAfter,
+    ScanStart,
+    ScanNoCamera,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 276] = [
+    pub const ALL: [Key; 278] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -606,6 +608,8 @@ impl Key {
         Key::SignatureRefusedNeedsReason,
         Key::PhotoBefore,
         Key::PhotoAfter,
+        Key::ScanStart,
+        Key::ScanNoCamera,
     ];
 }
 
@@ -903,6 +907,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::SignatureRefusedNeedsReason => ("请在备注里写明业主拒签的原因。", "Write why the owner refused to sign in the note."),
         Key::PhotoBefore => ("拍维修前照片", "Photo before"),
         Key::PhotoAfter => ("拍维修后照片", "Photo after"),
+        Key::ScanStart => ("扫码打卡", "Scan the QR code"),
+        Key::ScanNoCamera => ("无法打开摄像头：请允许使用摄像头，或直接输入点位编码。", "Cannot open the camera: allow camera access, or type the checkpoint code."),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod patrol;
 pub mod photos;
 pub mod platform;
+pub mod qr;
 pub mod session;
 pub mod settings;
 pub mod signature;

@@ -555,6 +555,7 @@ pub fn RoundPage() -> impl IntoView {
                             prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
                         <button type="submit" class="primary" data-testid="checkpoint-submit">{i18n.text(Key::PatrolCheckIn)}</button>
                     </form>
+                    <crate::qr::QrScanner on_code=Callback::new(move |c: String| scan(c, ScanMethod::Qr)) />
                 </Show>
                 <h2>
                     {i18n.text(Key::PatrolItems)} " "

@@ -1,0 +1,278 @@
+//! QR codes for patrol checkpoints: drawn as SVG for the printed labels, read from the
+//! camera at each checkpoint — by the browser's `BarcodeDetector` where it exists (Android
+//! Chrome), by a pure-Rust decoder (`rqrr`) on camera frames elsewhere. Typing the code is
+//! always possible (a damaged label, no camera).
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::i18n::{use_i18n, Key};
+
+/// Modules of white border around the code (the QR standard's quiet zone).
+const QUIET: usize = 4;
+/// Frames are scaled down to this before decoding: enough for a label at arm's length.
+const FRAME_SIDE: u32 = 640;
+
+/// The code's dark modules as one SVG path, and the side of the whole picture in modules.
+pub fn qr_path(text: &str) -> Option<(usize, String)> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
+    let w = code.width();
+    let colors = code.to_colors();
+    let mut d = String::new();
+    for y in 0..w {
+        for x in 0..w {
+            if colors[y * w + x] == qrcode::Color::Dark {
+                d.push_str(&format!("M{} {}h1v1h-1z", x + QUIET, y + QUIET));
+            }
+        }
+    }
+    Some((w + 2 * QUIET, d))
+}
+
+/// A QR code as crisp SVG (scales to any print size).
+#[component]
+pub fn QrCode(#[prop(into)] text: String) -> impl IntoView {
+    let (side, d) = qr_path(&text).unwrap_or((1, String::new()));
+    view! {
+        <svg data-testid="qr" data-text=text xmlns="http://www.w3.org/2000/svg" viewBox=format!("0 0 {side} {side}")
+            shape-rendering="crispEdges" role="img">
+            <rect width=side height=side fill="#fff"></rect>
+            <path d=d fill="#000"></path>
+        </svg>
+    }
+}
+
+/// Reads a QR code from a greyscale picture (0 = black); None when there is none.
+pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Option<String> {
+    if width == 0 || height == 0 || luma.len() < width * height {
+        return None;
+    }
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
+    img.detect_grids()
+        .into_iter()
+        .find_map(|g| g.decode().ok().map(|(_, text)| text))
+}
+
+/// RGBA → luma (integer Rec. 601 weights).
+pub fn rgba_to_luma(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+        .collect()
+}
+
+/// The browser's BarcodeDetector for QR codes, when it has one.
+fn barcode_detector() -> Option<JsValue> {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"BarcodeDetector".into()).ok()?;
+    let ctor: js_sys::Function = ctor.dyn_into().ok()?;
+    let opts = js_sys::Object::new();
+    let formats = js_sys::Array::of1(&"qr_code".into());
+    js_sys::Reflect::set(&opts, &"formats".into(), &formats).ok()?;
+    js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(&opts)).ok()
+}
+
+async fn detect_with(detector: &JsValue, video: &web_sys::HtmlVideoElement) -> Option<String> {
+    let detect: js_sys::Function = js_sys::Reflect::get(detector, &"detect".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = detect.call1(detector, video).ok()?.dyn_into().ok()?;
+    let found = js_sys::Array::from(&JsFuture::from(promise).await.ok()?);
+    found.iter().find_map(|b| {
+        js_sys::Reflect::get(&b, &"rawValue".into())
+            .ok()?
+            .as_string()
+    })
+}
+
+/// One frame through the pure-Rust decoder.
+fn decode_frame(
+    video: &web_sys::HtmlVideoElement,
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Option<String> {
+    let (vw, vh) = (video.video_width(), video.video_height());
+    if vw == 0 || vh == 0 {
+        return None;
+    }
+    let scale = (FRAME_SIDE as f64 / vw.max(vh) as f64).min(1.0);
+    let (w, h) = (((vw as f64) * scale) as u32, ((vh as f64) * scale) as u32);
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let cx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    cx.draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, w as f64, h as f64)
+        .ok()?;
+    let data = cx.get_image_data(0.0, 0.0, w as f64, h as f64).ok()?;
+    decode_luma(w as usize, h as usize, &rgba_to_luma(&data.data()))
+}
+
+fn stop(stream: &Option<web_sys::MediaStream>) {
+    if let Some(s) = stream {
+        for t in s.get_tracks().iter() {
+            if let Ok(t) = t.dyn_into::<web_sys::MediaStreamTrack>() {
+                t.stop();
+            }
+        }
+    }
+}
+
+/// "Scan": the rear camera full screen until a QR code is read (then `on_code`) or the
+/// person cancels. No camera, or permission refused → a message to type the code instead.
+#[component]
+pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let stream = StoredValue::new_local(None::<web_sys::MediaStream>);
+    let session = RwSignal::new(0u32);
+    let close = move || {
+        session.update(|s| *s += 1);
+        stream.update_value(|s| {
+            stop(s);
+            *s = None;
+        });
+        open.set(false);
+    };
+    on_cleanup(move || {
+        stream.try_update_value(|s| stop(s));
+    });
+    let start = move |_| {
+        error.set(None);
+        let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok())
+        else {
+            return error.set(Some(i18n.t(Key::ScanNoCamera).to_string()));
+        };
+        let constraints = web_sys::MediaStreamConstraints::new();
+        let video_opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&video_opts, &"facingMode".into(), &"environment".into());
+        constraints.set_video(&video_opts);
+        let Ok(promise) = devices.get_user_media_with_constraints(&constraints) else {
+            return error.set(Some(i18n.t(Key::ScanNoCamera).to_string()));
+        };
+        open.set(true);
+        session.update(|s| *s += 1);
+        let mine = session.get_untracked();
+        leptos::task::spawn_local(async move {
+            let media = match JsFuture::from(promise).await {
+                Ok(m) => m.unchecked_into::<web_sys::MediaStream>(),
+                Err(_) => {
+                    let _ = open.try_set(false);
+                    let _ = error.try_set(Some(i18n.t(Key::ScanNoCamera).to_string()));
+                    return;
+                }
+            };
+            let Some(v) = video.get_untracked() else {
+                stop(&Some(media));
+                return;
+            };
+            v.set_src_object(Some(&media));
+            let _ = v.play();
+            stream.set_value(Some(media));
+            let detector = barcode_detector();
+            let canvas: Option<web_sys::HtmlCanvasElement> = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|c| c.dyn_into().ok());
+            // A few frames a second: enough to catch a label, light on a phone's battery.
+            while session.try_get_untracked() == Some(mine) {
+                gloo_timers_sleep(250).await;
+                let code = match &detector {
+                    Some(d) => detect_with(d, &v).await,
+                    None => canvas.as_ref().and_then(|c| decode_frame(&v, c)),
+                };
+                if let Some(code) = code {
+                    if session.try_get_untracked() == Some(mine) {
+                        close();
+                        on_code.run(code);
+                    }
+                    break;
+                }
+            }
+        });
+    };
+    view! {
+        <button type="button" class="secondary" data-testid="qr-scan" on:click=start>{i18n.text(Key::ScanStart)}</button>
+        <Show when=move || open.get()>
+            <div class="scanner" data-testid="qr-scanner">
+                <video node_ref=video autoplay=true muted=true playsinline=true></video>
+                <button type="button" class="primary" data-testid="qr-cancel" on:click=move |_| close()>{i18n.text(Key::Cancel)}</button>
+            </div>
+        </Show>
+        <Show when=move || error.get().is_some()>
+            <p class="error" role="alert" data-testid="qr-error">{move || error.get().unwrap_or_default()}</p>
+        </Show>
+    }
+}
+
+/// Waits `ms` milliseconds (a timer promise; no extra crate).
+async fn gloo_timers_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rasterises a code the way a camera would see a printed label: `px` pixels a module.
+    fn picture(text: &str, px: usize) -> (usize, Vec<u8>) {
+        let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).unwrap();
+        let w = code.width();
+        let colors = code.to_colors();
+        let side = (w + 2 * QUIET) * px;
+        let mut luma = vec![255u8; side * side];
+        for y in 0..side {
+            for x in 0..side {
+                let (mx, my) = (x / px, y / px);
+                let inside = (QUIET..QUIET + w).contains(&mx) && (QUIET..QUIET + w).contains(&my);
+                if inside && colors[(my - QUIET) * w + (mx - QUIET)] == qrcode::Color::Dark {
+                    luma[y * side + x] = 20;
+                }
+            }
+        }
+        (side, luma)
+    }
+
+    #[test]
+    fn a_printed_checkpoint_code_reads_back() {
+        for text in ["CP-A-01", "CP-B-06", "GATE-E"] {
+            let (side, luma) = picture(text, 4);
+            assert_eq!(decode_luma(side, side, &luma).as_deref(), Some(text));
+        }
+    }
+
+    #[test]
+    fn a_picture_without_a_code_reads_nothing() {
+        assert_eq!(decode_luma(64, 64, &vec![255; 64 * 64]), None);
+        assert_eq!(decode_luma(0, 0, &[]), None);
+        assert_eq!(decode_luma(10, 10, &[0; 5]), None);
+    }
+
+    #[test]
+    fn the_svg_path_draws_every_dark_module_inside_the_quiet_zone() {
+        let (side, d) = qr_path("CP-A-01").unwrap();
+        let code =
+            qrcode::QrCode::with_error_correction_level("CP-A-01", qrcode::EcLevel::M).unwrap();
+        let dark = code
+            .to_colors()
+            .iter()
+            .filter(|c| **c == qrcode::Color::Dark)
+            .count();
+        assert_eq!(d.matches('M').count(), dark);
+        assert_eq!(side, code.width() + 8);
+    }
+
+    #[test]
+    fn colour_frames_turn_into_luma() {
+        assert_eq!(
+            rgba_to_luma(&[255, 255, 255, 255, 0, 0, 0, 255]),
+            vec![255, 0]
+        );
+    }
+}
