@@ -8,10 +8,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::data::save;
+use crate::data::{draft, rows, Row};
 use crate::engine::{now_ms, random_bytes};
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::orders::{countdown_text, local_now, minute_clock, urgency_class, Household};
-use crate::patrol::{draft, my_areas, rows, Row};
+use crate::patrol::my_areas;
 use crate::state::{person_name, use_app};
 use guanjia_core::deadline::Countdown;
 use guanjia_core::records::{Complaint, ComplaintStatus};

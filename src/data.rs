@@ -1,9 +1,11 @@
 //! Read models for the screens, folded from the replica's events.
 
 use crate::engine::engine;
+use guanjia_core::fold::Record;
 use guanjia_core::fold::{fold, Folded};
 use guanjia_core::records::{duty_log_id, DutyLog, Reference};
-use guanjia_core::{EventId, ProjectId, RecordId};
+use guanjia_core::replica::Draft;
+use guanjia_core::{AreaId, EventId, Kind, ProjectId, RecordId, RecordType};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Post {
@@ -117,18 +119,68 @@ pub fn save(
 pub fn references(
     record_type: &str,
 ) -> Vec<(RecordId, ProjectId, Option<guanjia_core::AreaId>, Reference)> {
+    rows::<Reference>(record_type)
+        .into_iter()
+        .filter(|r| !r.folded.state.is_retired())
+        .map(|r| (r.id, r.project_id, r.area_id, r.folded.state))
+        .collect()
+}
+
+/// A replica's events grouped by record, for one record type.
+pub fn by_record<'a>(
+    events: impl Iterator<Item = &'a guanjia_core::Event>,
+    record_type: &str,
+) -> std::collections::BTreeMap<RecordId, Vec<&'a guanjia_core::Event>> {
+    let mut map: std::collections::BTreeMap<RecordId, Vec<&guanjia_core::Event>> =
+        std::collections::BTreeMap::new();
+    for ev in events.filter(|ev| ev.record_type.as_str() == record_type) {
+        map.entry(ev.record_id).or_default().push(ev);
+    }
+    map
+}
+
+/// A record of some type folded, with where it lives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row<R> {
+    pub id: RecordId,
+    pub project_id: ProjectId,
+    pub area_id: Option<AreaId>,
+    pub folded: Folded<R>,
+}
+
+/// Every record of `record_type` on this device, folded.
+pub fn rows<R: Record + Default>(record_type: &str) -> Vec<Row<R>> {
     let Some(e) = engine() else { return Vec::new() };
     e.read(|r| {
-        crate::orders::by_record(r.events(), record_type)
+        by_record(r.events(), record_type)
             .into_iter()
-            .filter_map(|(id, evs)| {
-                let (project, area) = (evs[0].project_id, evs[0].area_id);
-                let f: Folded<Reference> = fold(id, evs);
-                (!f.state.is_retired()).then_some((id, project, area, f.state))
+            .map(|(id, evs)| Row {
+                id,
+                project_id: evs[0].project_id,
+                area_id: evs[0].area_id,
+                folded: fold(id, evs),
             })
             .collect()
     })
     .unwrap_or_default()
+}
+
+pub fn draft(
+    record_type: &str,
+    record_id: RecordId,
+    kind: &str,
+    project_id: ProjectId,
+    area_id: Option<AreaId>,
+    payload: serde_json::Value,
+) -> Draft {
+    Draft {
+        record_id,
+        record_type: RecordType::parse(record_type).expect("record type"),
+        kind: Kind::parse(kind).expect("kind"),
+        project_id,
+        area_id,
+        payload,
+    }
 }
 
 /// The project's rules (calendar, time limits, quiet hours, patrol, finding limit) from its

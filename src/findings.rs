@@ -6,10 +6,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::data::save;
+use crate::data::{draft, rows, Row};
 use crate::engine::{now_ms, random_bytes};
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::orders::{countdown_text, local_now, minute_clock, urgency_class};
-use crate::patrol::{checkpoints, draft, my_areas, rounds, rows, summaries, template, Row};
+use crate::patrol::{checkpoints, my_areas, rounds, summaries, template};
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::Countdown;
 use guanjia_core::records::{ChecklistItem, DayCompliance, Finding, FindingStatus, Severity};
@@ -180,18 +181,7 @@ pub fn FindingPage() -> impl IntoView {
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
-    let technicians = move || {
-        session()
-            .map(|s| {
-                s.me.projects
-                    .iter()
-                    .flat_map(|p| p.people.iter())
-                    .filter(|p| p.role == Role::Technician)
-                    .map(|p| (p.id, p.display_name.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+    let technicians = move || crate::state::people_with_role(session().as_ref(), Role::Technician);
     let act = move |kind: &'static str, payload: serde_json::Value| {
         let Some(f) = finding.get_untracked() else {
             return;
@@ -478,18 +468,7 @@ pub fn CompliancePage() -> impl IntoView {
                 ("area", name.clone(), total)
             })
             .collect();
-        let butlers: Vec<(UserId, String)> = app
-            .session
-            .get()
-            .map(|s| {
-                s.me.projects
-                    .iter()
-                    .flat_map(|p| p.people.iter())
-                    .filter(|p| p.role == Role::Butler)
-                    .map(|p| (p.id, p.display_name.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let butlers = crate::state::people_with_role(app.session.get().as_ref(), Role::Butler);
         let ids: Vec<_> = butlers.iter().map(|(id, _)| *id).collect();
         let by_butler = rules.by_butler(&sums, &ids, from, to, now);
         out.extend(butlers.iter().map(|(id, name)| {

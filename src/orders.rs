@@ -7,14 +7,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::engine::{engine, now_ms, random_bytes};
+use crate::engine::{now_ms, random_bytes};
 use crate::i18n::{use_i18n, I18n, Key, Lang};
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::{CategoryLimits, Countdown, Urgency, WorkCalendar};
-use guanjia_core::fold::{fold, Folded};
+use guanjia_core::fold::Folded;
 use guanjia_core::records::{DeadlineState, OrderDeadlines, RepairOrder, RepairStatus};
 use guanjia_core::replica::Draft;
-use guanjia_core::{AreaId, Event, Kind, ProjectId, RecordId, RecordType, Role, UserId};
+use guanjia_core::{AreaId, ProjectId, RecordId, Role, UserId};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -146,17 +146,6 @@ pub fn local_now() -> chrono::NaiveDateTime {
     calendar().local_ms(now_ms() as i64).unwrap_or_default()
 }
 
-pub fn by_record<'a>(
-    events: impl Iterator<Item = &'a Event>,
-    record_type: &str,
-) -> BTreeMap<RecordId, Vec<&'a Event>> {
-    let mut map: BTreeMap<RecordId, Vec<&Event>> = BTreeMap::new();
-    for ev in events.filter(|ev| ev.record_type.as_str() == record_type) {
-        map.entry(ev.record_id).or_default().push(ev);
-    }
-    map
-}
-
 /// The repair categories this device knows, by name.
 pub fn categories() -> Vec<Category> {
     let mut out: Vec<Category> = crate::data::references("repair_category")
@@ -182,32 +171,28 @@ pub fn categories() -> Vec<Category> {
 
 /// Every repair order on this device, most urgent first.
 pub fn orders() -> Vec<OrderRow> {
-    let Some(e) = engine() else { return Vec::new() };
     let cats: BTreeMap<RecordId, Category> = categories().into_iter().map(|c| (c.id, c)).collect();
     let r = crate::data::rules();
     let (rules, cal) = (r.service, r.calendar);
     let now = local_now();
-    let mut rows = e
-        .read(|r| {
-            by_record(r.events(), "repair_order")
-                .into_iter()
-                .map(|(id, evs)| {
-                    let (project_id, area_id) = (evs[0].project_id, evs[0].area_id);
-                    let folded: Folded<RepairOrder> = fold(id, evs);
-                    let cat = folded.state.category_id.get().and_then(|c| cats.get(c));
-                    let deadlines = folded.state.deadlines(&rules, cat.map(|c| &c.limits), &cal);
-                    OrderRow {
-                        id,
-                        project_id,
-                        area_id,
-                        category: cat.map(|c| c.name.clone()),
-                        folded,
-                        deadlines,
-                    }
-                })
-                .collect::<Vec<_>>()
+    let mut rows: Vec<OrderRow> = crate::data::rows::<RepairOrder>("repair_order")
+        .into_iter()
+        .map(|row| {
+            let cat = row.folded.state.category_id.get().and_then(|c| cats.get(c));
+            let deadlines = row
+                .folded
+                .state
+                .deadlines(&rules, cat.map(|c| &c.limits), &cal);
+            OrderRow {
+                id: row.id,
+                project_id: row.project_id,
+                area_id: row.area_id,
+                category: cat.map(|c| c.name.clone()),
+                folded: row.folded,
+                deadlines,
+            }
         })
-        .unwrap_or_default();
+        .collect();
     rows.sort_by_cached_key(|o| {
         let open = o.status().is_some_and(|s| s.is_open());
         let left = o
@@ -298,14 +283,7 @@ fn record(
 }
 
 fn order_draft(o: &OrderRow, kind: &str, payload: serde_json::Value) -> Draft {
-    Draft {
-        record_id: o.id,
-        record_type: RecordType::parse("repair_order").expect("record type"),
-        kind: Kind::parse(kind).expect("kind"),
-        project_id: o.project_id,
-        area_id: o.area_id,
-        payload,
-    }
+    crate::data::draft("repair_order", o.id, kind, o.project_id, o.area_id, payload)
 }
 
 /// `/orders`: open orders first, most urgent first; filters for mine and overdue.
@@ -541,14 +519,14 @@ pub fn NewOrderPage() -> impl IntoView {
             }
         }
         let id = RecordId::from_parts(now_ms(), random_bytes());
-        let draft = Draft {
-            record_id: id,
-            record_type: RecordType::parse("repair_order").expect("record type"),
-            kind: Kind::parse("repair_order.created").expect("kind"),
+        let draft = crate::data::draft(
+            "repair_order",
+            id,
+            "repair_order.created",
             project_id,
-            area_id: Some(area_id),
+            Some(area_id),
             payload,
-        };
+        );
         let navigate = navigate.clone();
         record(app, draft, error, move || {
             description.set(String::new());
@@ -786,18 +764,7 @@ pub fn OrderPage() -> impl IntoView {
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
-    let technicians = move || {
-        session()
-            .map(|s| {
-                s.me.projects
-                    .iter()
-                    .flat_map(|p| p.people.iter())
-                    .filter(|p| p.role == Role::Technician)
-                    .map(|p| (p.id, p.display_name.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+    let technicians = move || crate::state::people_with_role(session().as_ref(), Role::Technician);
     let act = move |kind: &'static str, payload: serde_json::Value| {
         let Some(o) = order.get_untracked() else {
             return;

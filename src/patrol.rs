@@ -7,64 +7,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::data::{references, save};
+use crate::data::{draft, references, rows, save, Row};
 use crate::engine::{engine, now_ms, random_bytes};
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::orders::{by_record, local_now};
+use crate::orders::local_now;
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::WorkCalendar;
-use guanjia_core::fold::{fold, Folded, Record};
 use guanjia_core::records::{
     Checklist, ChecklistItem, PatrolRound, RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
-use guanjia_core::replica::Draft;
-use guanjia_core::{AreaId, Kind, ProjectId, RecordId, RecordType, Role};
+use guanjia_core::{AreaId, ProjectId, RecordId, Role};
 use serde_json::json;
 use std::collections::BTreeSet;
-
-/// A record of some type folded, with where it lives.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row<R> {
-    pub id: RecordId,
-    pub project_id: ProjectId,
-    pub area_id: Option<AreaId>,
-    pub folded: Folded<R>,
-}
-
-/// Every record of `record_type` on this device, folded.
-pub fn rows<R: Record + Default>(record_type: &str) -> Vec<Row<R>> {
-    let Some(e) = engine() else { return Vec::new() };
-    e.read(|r| {
-        by_record(r.events(), record_type)
-            .into_iter()
-            .map(|(id, evs)| Row {
-                id,
-                project_id: evs[0].project_id,
-                area_id: evs[0].area_id,
-                folded: fold(id, evs),
-            })
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
-pub fn draft(
-    record_type: &str,
-    record_id: RecordId,
-    kind: &str,
-    project_id: ProjectId,
-    area_id: Option<AreaId>,
-    payload: serde_json::Value,
-) -> Draft {
-    Draft {
-        record_id,
-        record_type: RecordType::parse(record_type).expect("record type"),
-        kind: Kind::parse(kind).expect("kind"),
-        project_id,
-        area_id,
-        payload,
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoint {

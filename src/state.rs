@@ -25,6 +25,21 @@ pub fn person_name(session: Option<&Session>, id: UserId) -> String {
         .unwrap_or_else(|| id.to_string()[..8].to_string())
 }
 
+/// The people of the signed-in person's projects with `role`, as (id, display name): the
+/// technicians to dispatch to, the butlers of the compliance view.
+pub fn people_with_role(
+    session: Option<&Session>,
+    role: guanjia_core::Role,
+) -> Vec<(UserId, String)> {
+    session
+        .into_iter()
+        .flat_map(|s| &s.me.projects)
+        .flat_map(|p| &p.people)
+        .filter(|p| p.role == role)
+        .map(|p| (p.id, p.display_name.clone()))
+        .collect()
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SyncState {
     /// The last request reached the server.

@@ -603,6 +603,15 @@ export async function signedInDevice(dir, label, username, server) {
   return { context, page };
 }
 
+/// Waits until the device has synced once (the reference data an offline round or intake
+/// needs is on it).
+export async function waitForFirstSync(page) {
+  await eventually("first sync done", async () => {
+    const bar = await syncBar(page);
+    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
+  }, { timeout: TIMEOUT.sync });
+}
+
 /// Files a repair order through /orders/new (works offline); returns its record id.
 export async function fileOrder(page, { description, category = null, urgent = false }) {
   await go(page, "/orders/new");

@@ -22,9 +22,9 @@ import {
   startServer,
   step,
   stopServer,
-  syncBar,
   tempDir,
   tid,
+  waitForFirstSync,
   waitForOrderStatus,
   waitForPendingZero,
 } from "../lib.mjs";
@@ -38,10 +38,7 @@ export default async function () {
 
   const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
   // The first sync brings the reference data (categories) the offline intake offers.
-  await eventually("first sync done", async () => {
-    const bar = await syncBar(pageA);
-    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
-  }, { timeout: TIMEOUT.sync });
+  await waitForFirstSync(pageA);
 
   await stopServer(server);
   const orderId = await fileOrder(pageA, { description: fault, category: "下水道堵塞", urgent: true });

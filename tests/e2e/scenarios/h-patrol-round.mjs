@@ -21,9 +21,9 @@ import {
   startServer,
   step,
   stopServer,
-  syncBar,
   tempDir,
   tid,
+  waitForFirstSync,
   waitForPendingZero,
 } from "../lib.mjs";
 
@@ -69,10 +69,7 @@ export default async function () {
   const dir = await tempDir("h");
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
   const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
-  await eventually("first sync done", async () => {
-    const bar = await syncBar(pageA);
-    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
-  }, { timeout: TIMEOUT.sync });
+  await waitForFirstSync(pageA);
 
   await stopServer(server);
   step("server stopped for the whole round");

@@ -25,9 +25,9 @@ import {
   startServer,
   step,
   stopServer,
-  syncBar,
   tempDir,
   tid,
+  waitForFirstSync,
   uuidv7,
   waitForOrderStatus,
   waitForPendingZero,
@@ -66,10 +66,7 @@ export default async function () {
   const fault = `厨房水龙头漏水 (e2e ${RUN})`;
 
   const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
-  await eventually("first sync done", async () => {
-    const bar = await syncBar(pageA);
-    check(bar.last !== "" && bar.last !== "—", `sync bar is ${JSON.stringify(bar)}`);
-  }, { timeout: TIMEOUT.sync });
+  await waitForFirstSync(pageA);
 
   // The call, taken offline: the household by building-unit-room.
   await stopServer(server);
