@@ -29,16 +29,6 @@ fn status_key(s: Option<ComplaintStatus>) -> Key {
     }
 }
 
-fn status_code(s: Option<ComplaintStatus>) -> &'static str {
-    match s {
-        None | Some(ComplaintStatus::Registered) => "registered",
-        Some(ComplaintStatus::Investigating) => "investigating",
-        Some(ComplaintStatus::Replied) => "replied",
-        Some(ComplaintStatus::ReturnVisited) => "return_visited",
-        Some(ComplaintStatus::Closed) => "closed",
-    }
-}
-
 /// Time left to reply, while a reply is owed.
 fn reply_countdown(c: &Row<Complaint>, now: chrono::NaiveDateTime) -> Option<Countdown> {
     let s = &c.folded.state;
@@ -118,7 +108,7 @@ fn card(i18n: I18n, c: Row<Complaint>, now: chrono::NaiveDateTime) -> impl IntoV
         .unwrap_or_default();
     let due = reply_countdown(&c, now);
     view! {
-        <li class="card" data-testid="complaint-card" data-complaint-id=c.id.to_string() data-status=status_code(status)>
+        <li class="card" data-testid="complaint-card" data-complaint-id=c.id.to_string() data-status=crate::data::status_code(status, "registered")>
             <A href=format!("/complaints/{}", c.id) attr:class="list-link">
                 <span class="badge">{i18n.text(status_key(status))}</span> " " {text}
             </A>
@@ -303,7 +293,7 @@ pub fn ComplaintPage() -> impl IntoView {
                     view! {
                         <h1 data-testid="complaint-title">{s.description.get().cloned().unwrap_or_default()}</h1>
                         <p>
-                            <span class="badge" data-testid="complaint-status" data-status=status_code(s.status)>{i18n.text(status_key(s.status))}</span>
+                            <span class="badge" data-testid="complaint-status" data-status=crate::data::status_code(s.status, "registered")>{i18n.text(status_key(s.status))}</span>
                             {effective.map(|e| view! { " " <span class="badge warn" data-testid="complaint-effective" data-effective=e.to_string()>
                                 {i18n.text(if e { Key::ComplaintEffective } else { Key::ComplaintNotEffective })}</span> })}
                         </p>

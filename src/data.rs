@@ -199,3 +199,24 @@ pub fn rules() -> guanjia_core::rules::ProjectRules {
         })
         .unwrap_or_default()
 }
+
+/// A lifecycle status as its wire code (`on_the_way`, `return_visited`…), for `data-status`
+/// attributes and CSS; `initial` stands for a record whose first event is not here yet.
+pub fn status_code<S: serde::Serialize>(s: Option<S>, initial: &'static str) -> String {
+    s.and_then(|s| serde_json::to_value(s).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| initial.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use guanjia_core::records::{FindingStatus, RepairStatus, RoundStatus};
+
+    #[test]
+    fn a_status_shows_as_its_wire_code() {
+        assert_eq!(status_code(Some(RepairStatus::OnTheWay), "created"), "on_the_way");
+        assert_eq!(status_code(Some(RoundStatus::InProgress), "x"), "in_progress");
+        assert_eq!(status_code(None::<FindingStatus>, "reported"), "reported");
+    }
+}

@@ -26,15 +26,6 @@ fn status_key(s: Option<FindingStatus>) -> Key {
     }
 }
 
-fn status_code(s: Option<FindingStatus>) -> &'static str {
-    match s {
-        None | Some(FindingStatus::Reported) => "reported",
-        Some(FindingStatus::Assigned) => "assigned",
-        Some(FindingStatus::Rectified) => "rectified",
-        Some(FindingStatus::Closed) => "closed",
-    }
-}
-
 fn severity_key(s: Option<Severity>) -> Key {
     match s {
         Some(Severity::Minor) => Key::SeverityMinor,
@@ -142,7 +133,7 @@ fn finding_card(i18n: I18n, f: Row<Finding>, now: chrono::NaiveDateTime) -> impl
     let severity = s.reported.as_ref().map(|r| r.severity);
     let status = s.status;
     view! {
-        <li class="card" data-testid="finding-card" data-finding-id=f.id.to_string() data-status=status_code(status)>
+        <li class="card" data-testid="finding-card" data-finding-id=f.id.to_string() data-status=crate::data::status_code(status, "reported")>
             <A href=format!("/findings/{}", f.id) attr:class="list-link">
                 <span class="badge">{i18n.text(status_key(status))}</span>
                 <span class="badge warn">{i18n.text(severity_key(severity))}</span>
@@ -381,7 +372,7 @@ fn detail(
     view! {
         <h1 data-testid="finding-title">{r.as_ref().map(|r| r.note.clone()).unwrap_or_default()}</h1>
         <p>
-            <span class="badge" data-testid="finding-status" data-status=status_code(s.status)>{i18n.text(status_key(s.status))}</span>
+            <span class="badge" data-testid="finding-status" data-status=crate::data::status_code(s.status, "reported")>{i18n.text(status_key(s.status))}</span>
             <span class="badge warn">{i18n.text(severity_key(r.as_ref().map(|r| r.severity)))}</span>
             " " {place}
         </p>

@@ -246,20 +246,6 @@ pub fn status_key(s: Option<RepairStatus>) -> Key {
     }
 }
 
-fn status_code(s: Option<RepairStatus>) -> &'static str {
-    match s {
-        None | Some(RepairStatus::Created) => "created",
-        Some(RepairStatus::Assigned) => "assigned",
-        Some(RepairStatus::Accepted) => "accepted",
-        Some(RepairStatus::OnTheWay) => "on_the_way",
-        Some(RepairStatus::Arrived) => "arrived",
-        Some(RepairStatus::Completed) => "completed",
-        Some(RepairStatus::ReturnVisited) => "return_visited",
-        Some(RepairStatus::Closed) => "closed",
-        Some(RepairStatus::Cancelled) => "cancelled",
-    }
-}
-
 /// A minute clock for countdowns (re-renders every 30 s while the page is open).
 pub fn minute_clock() -> RwSignal<chrono::NaiveDateTime> {
     let now = RwSignal::new(local_now());
@@ -393,7 +379,7 @@ fn order_card(i18n: I18n, o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoV
     let status = o.status();
     let urgent = o.folded.state.urgent.get().copied().unwrap_or(false);
     view! {
-        <li class="card order" data-testid="order-card" data-order-id=o.id.to_string() data-status=status_code(status)>
+        <li class="card order" data-testid="order-card" data-order-id=o.id.to_string() data-status=crate::data::status_code(status, "created")>
             <A href=format!("/orders/{}", o.id) attr:class="list-link">
                 <span class="badge">{i18n.text(status_key(status))}</span>
                 {urgent.then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
@@ -901,7 +887,7 @@ pub fn OrderPage() -> impl IntoView {
                     view! {
                         <h1 data-testid="order-title">{s.description.get().cloned().unwrap_or_default()}</h1>
                         <p>
-                            <span class="badge" data-testid="order-status" data-status=status_code(status)>{i18n.text(status_key(status))}</span>
+                            <span class="badge" data-testid="order-status" data-status=crate::data::status_code(status, "created")>{i18n.text(status_key(status))}</span>
                             {s.urgent.get().copied().unwrap_or(false).then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
                             " " {o.category.clone().unwrap_or_default()}
                         </p>

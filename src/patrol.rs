@@ -305,7 +305,7 @@ fn round_card(i18n: I18n, app: AppState, r: Row<PatrolRound>) -> impl IntoView {
         .map(|t| t.format("%m-%d %H:%M").to_string())
         .unwrap_or_default();
     view! {
-        <li class="card" data-testid="round-card" data-round-id=r.id.to_string() data-status=round_status_code(status)>
+        <li class="card" data-testid="round-card" data-round-id=r.id.to_string() data-status=crate::data::status_code(status, "in_progress")>
             <A href=format!("/patrol/rounds/{}", r.id) attr:class="list-link">
                 <span class="badge">{i18n.text(round_status_key(status))}</span>
                 " " {area_name(app, r.area_id)} " · " {who} " · " {when}
@@ -473,7 +473,7 @@ pub fn RoundPage() -> impl IntoView {
                     view! {
                         <h1>{i18n.text(Key::PatrolTitle)} " · " {area_name(app, r.area_id)}</h1>
                         <p>
-                            <span class="badge" data-testid="round-status" data-status=round_status_code(status)>{i18n.text(round_status_key(status))}</span>
+                            <span class="badge" data-testid="round-status" data-status=crate::data::status_code(status, "in_progress")>{i18n.text(round_status_key(status))}</span>
                             " " {s.butler.map(|b| person_name(sess.as_ref(), b)).unwrap_or_default()}
                             " " {s.started_at.as_deref().map(crate::data::clock_time).unwrap_or_default()}
                         </p>
@@ -604,14 +604,6 @@ pub fn round_status_key(s: Option<RoundStatus>) -> Key {
         None | Some(RoundStatus::InProgress) => Key::RoundInProgress,
         Some(RoundStatus::Finished) => Key::RoundFinished,
         Some(RoundStatus::Abandoned) => Key::RoundAbandoned,
-    }
-}
-
-fn round_status_code(s: Option<RoundStatus>) -> &'static str {
-    match s {
-        None | Some(RoundStatus::InProgress) => "in_progress",
-        Some(RoundStatus::Finished) => "finished",
-        Some(RoundStatus::Abandoned) => "abandoned",
     }
 }
 
