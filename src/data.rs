@@ -215,8 +215,14 @@ mod tests {
 
     #[test]
     fn a_status_shows_as_its_wire_code() {
-        assert_eq!(status_code(Some(RepairStatus::OnTheWay), "created"), "on_the_way");
-        assert_eq!(status_code(Some(RoundStatus::InProgress), "x"), "in_progress");
+        assert_eq!(
+            status_code(Some(RepairStatus::OnTheWay), "created"),
+            "on_the_way"
+        );
+        assert_eq!(
+            status_code(Some(RoundStatus::InProgress), "x"),
+            "in_progress"
+        );
         assert_eq!(status_code(None::<FindingStatus>, "reported"), "reported");
     }
 }

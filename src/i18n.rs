@@ -327,11 +327,12 @@ pub enum Key {
     PhotoAfter,
     ScanStart,
     ScanNoCamera,
+    OrderFromFinding,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 278] = [
+    pub const ALL: [Key; 279] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -610,6 +611,7 @@ impl Key {
         Key::PhotoAfter,
         Key::ScanStart,
         Key::ScanNoCamera,
+        Key::OrderFromFinding,
     ];
 }
 
@@ -909,6 +911,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::PhotoAfter => ("拍维修后照片", "Photo after"),
         Key::ScanStart => ("扫码打卡", "Scan the QR code"),
         Key::ScanNoCamera => ("无法打开摄像头：请允许使用摄像头，或直接输入点位编码。", "Cannot open the camera: allow camera access, or type the checkpoint code."),
+        Key::OrderFromFinding => ("来自巡查问题 →", "From a patrol finding →"),
     }
 }
 

@@ -431,6 +431,7 @@ pub fn NewOrderPage() -> impl IntoView {
     let request_kind = RwSignal::new("repair".to_string());
     let appointment = RwSignal::new(String::new());
     let household = RwSignal::new(None::<Household>);
+    let photos = RwSignal::new(Vec::<String>::new());
     let lookup = RwSignal::new(String::new());
     let registry = Memo::new(move |_| {
         app.data_version.track();
@@ -513,9 +514,22 @@ pub fn NewOrderPage() -> impl IntoView {
             Some(area_id),
             payload,
         );
+        // The order and its photos: one action, one transaction.
+        let mut drafts = vec![draft];
+        for h in photos.get_untracked() {
+            drafts.push(crate::data::draft(
+                "repair_order",
+                id,
+                "repair_order.photo_added",
+                project_id,
+                Some(area_id),
+                json!({"sha256": h}),
+            ));
+        }
         let navigate = navigate.clone();
-        record(app, draft, error, move || {
+        crate::data::save(app, drafts, error, move || {
             description.set(String::new());
+            photos.set(Vec::new());
             app.form_dirty.set(false);
             navigate(&format!("/orders/{id}"), Default::default());
         });
@@ -588,6 +602,8 @@ pub fn NewOrderPage() -> impl IntoView {
                 {text_input(Key::OrderReporter, reporter, "order-reporter", "text")}
                 {text_input(Key::OrderPhone, phone, "order-phone", "tel")}
                 {text_input(Key::OrderAppointment, appointment, "order-appointment", "datetime-local")}
+                <crate::photos::PhotoPicker testid="order-intake-photo" on_added=Callback::new(move |h: String| photos.update(|p| if !p.contains(&h) { p.push(h) }))/>
+                <div class="photos">{move || photos.get().into_iter().map(|h| view! { <crate::photos::Photo hash=h /> }).collect_view()}</div>
                 <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty()>
                     {i18n.text(Key::OrderSubmit)}
                 </button>
@@ -907,6 +923,9 @@ pub fn OrderPage() -> impl IntoView {
                             {deadline_row(Key::OrderCompletion, o.deadlines.completion)}
                             {deadline_row(Key::OrderReturnVisit, o.deadlines.return_visit)}
                         </ul>
+                        {s.finding_id.map(|f| view! {
+                            <p><A href=format!("/findings/{f}") attr:data-testid="order-finding-link">{i18n.text(Key::OrderFromFinding)}</A></p>
+                        })}
                         {s.completion.clone().map(|c| {
                             let items = c.materials.iter().map(|m| format!("{} × {}", m.name, m.quantity)).collect::<Vec<_>>().join("，");
                             view! {

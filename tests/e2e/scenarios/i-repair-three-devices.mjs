@@ -79,6 +79,9 @@ export default async function () {
   check(reporter.length > 0, "the owner's name is filled in from the registry");
   await pageA.locator(tid("order-description")).fill(fault);
   await pageA.locator(tid("order-category")).selectOption({ index: 1 });
+  const shot = await pageA.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
+  await pageA.locator(tid("order-intake-photo")).setInputFiles({ name: "leak.png", mimeType: "image/png", buffer: shot });
+  await pageA.locator(`form ${tid("photo")} img`).waitFor();
   await pageA.locator(tid("order-submit")).click();
   await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
   const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
@@ -174,6 +177,7 @@ export default async function () {
   const kinds = events.filter((e) => e.record_id === orderId).map((e) => e.kind);
   const expected = [
     "repair_order.created",
+    "repair_order.photo_added",
     "repair_order.assigned",
     "repair_order.accepted",
     "repair_order.arrived",
