@@ -762,6 +762,11 @@ pub fn OrderPage() -> impl IntoView {
     let technician = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
     let in_person = RwSignal::new(false);
+    // Technicians' arrivals carry their position when the phone allows it.
+    let position = match app.session.get_untracked().map(|s| s.user.role) {
+        Some(Role::Technician) => crate::patrol::watch_position(),
+        _ => RwSignal::new(None),
+    };
     let work = WorkEntry::new();
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
@@ -838,11 +843,21 @@ pub fn OrderPage() -> impl IntoView {
         if assigned_to_me {
             match status {
                 Some(Assigned) => out.push(button("repair_order.accepted", Key::ActAccept, empty)),
-                Some(Accepted) => {
-                    out.push(button("repair_order.on_the_way", Key::ActOnTheWay, empty));
-                    out.push(button("repair_order.arrived", Key::ActArrived, empty));
+                Some(Accepted | OnTheWay) => {
+                    if status == Some(Accepted) {
+                        out.push(button("repair_order.on_the_way", Key::ActOnTheWay, empty));
+                    }
+                    let arrived = move |_| {
+                        let p = position.get_untracked();
+                        act(
+                            "repair_order.arrived",
+                            p.map_or_else(|| json!({}), |p| json!({"position": p})),
+                        );
+                    };
+                    out.push(view! {
+                        <button type="button" class="secondary" data-action="repair_order.arrived" on:click=arrived>{i18n.text(Key::ActArrived)}</button>
+                    }.into_any());
                 }
-                Some(OnTheWay) => out.push(button("repair_order.arrived", Key::ActArrived, empty)),
                 _ => {}
             }
         }

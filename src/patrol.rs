@@ -319,7 +319,7 @@ fn round_card(i18n: I18n, app: AppState, r: Row<PatrolRound>) -> impl IntoView {
 }
 
 /// The latest position fix while a round page is open (only when the person allowed it).
-fn watch_position() -> RwSignal<Option<serde_json::Value>> {
+pub fn watch_position() -> RwSignal<Option<serde_json::Value>> {
     let fix = RwSignal::new(None::<serde_json::Value>);
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
         return fix;

@@ -592,9 +592,10 @@ const show = (all) => JSON.stringify(all.map((e) => [e.state, e.corrects ? "↳"
 
 /// A new browser profile (`label`, e.g. "A butler1") with the app installed (service worker
 /// in control, so it works offline) and `username` signed in.
-export async function signedInDevice(dir, label, username, server) {
+export async function signedInDevice(dir, label, username, server, options = {}) {
   const context = await launch(path.join(dir, `profile-${label.split(" ")[0].toLowerCase()}`), {
     name: label,
+    ...options,
   });
   const page = await firstPage(context);
   await go(page, "/", server.url);

@@ -214,6 +214,14 @@ pub struct Signature {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Empty {}
 
+/// The technician's arrival; the position when the phone allowed it (domain.md §2: the
+/// arrival time is what the limit checks, the position backs it up).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairArrived {
+    #[serde(default)]
+    pub position: Option<crate::records::Position>,
+}
+
 /// The editable fields of a complaint (`complaint.registered` and `complaint.updated`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ComplaintFields {
@@ -365,11 +373,15 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
         "repair_order.assigned" => {
             parse::<RepairAssigned>(ev)?;
         }
-        "repair_order.accepted"
-        | "repair_order.on_the_way"
-        | "repair_order.arrived"
-        | "repair_order.closed" => {
+        "repair_order.accepted" | "repair_order.on_the_way" | "repair_order.closed" => {
             parse::<Empty>(ev)?;
+        }
+        "repair_order.arrived" => {
+            let p: RepairArrived = parse(ev)?;
+            if let Some(pos) = p.position {
+                pos.check()
+                    .map_err(|m| Rejection::new(RejectCode::Invalid, m))?;
+            }
         }
         "repair_order.completed" => {
             let p: RepairCompleted = parse(ev)?;
@@ -535,6 +547,17 @@ mod tests {
         j["kind"] = json!(kind);
         j["payload"] = payload;
         Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn an_arrival_may_carry_a_position_that_makes_sense() {
+        let at = |p| ev("repair_order.arrived", p);
+        assert!(check_payload(&at(json!({}))).is_ok());
+        let here = json!({"position": {"lat": 31.2, "lon": 121.5, "accuracy_m": 12.0}});
+        assert!(check_payload(&at(here)).is_ok());
+        let bad = json!({"position": {"lat": 131.2, "lon": 121.5, "accuracy_m": 12.0}});
+        let r = check_payload(&at(bad)).unwrap_err();
+        assert!(r.message.contains("lat"), "{}", r.message);
     }
 
     #[test]

@@ -98,7 +98,11 @@ export default async function () {
   step("dispatched to tech1; an undispatched order from 2 hours ago pushed by API");
 
   // tech1: accept and arrive online, complete with the server down.
-  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server);
+  // tech1's phone allows its position: the arrival carries it.
+  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server, {
+    geolocation: { latitude: 31.2304, longitude: 121.4737, accuracy: 15 },
+    permissions: ["geolocation"],
+  });
   await go(pageB, `/orders/${orderId}`);
   await waitForOrderStatus(pageB, "assigned");
   await actOnOrder(pageB, "repair_order.accepted");
@@ -186,6 +190,8 @@ export default async function () {
     "repair_order.return_visited",
   ];
   check(JSON.stringify(kinds) === JSON.stringify(expected), `the order's steps, once each: ${JSON.stringify(kinds)}`);
+  const arrivedAt = events.find((e) => e.record_id === orderId && e.kind === "repair_order.arrived");
+  check(Math.abs(arrivedAt.payload.position?.lat - 31.2304) < 0.001, `the arrival carries the phone's position: ${JSON.stringify(arrivedAt.payload)}`);
   const done = events.find((e) => e.record_id === orderId && e.kind === "repair_order.completed");
   check(done.payload.labour_minutes === 45 && done.payload.owner_consented === true && done.payload.charge_cents > 0,
     `completion stored with labour, charge and consent: ${JSON.stringify(done.payload)}`);

@@ -55,8 +55,8 @@ pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
 pub use finding::{Finding, FindingStatus, Severity, DEFAULT_FINDING_LIMIT};
 pub use patrol::{
-    Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, RoundStatus, RoundSummary,
-    ScanFlag, ScanMethod, Verdict,
+    Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, Position, RoundStatus,
+    RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
 pub use reference::Reference;
 pub use repair_order::{

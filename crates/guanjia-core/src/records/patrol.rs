@@ -79,6 +79,21 @@ pub struct Position {
     pub accuracy_m: f64,
 }
 
+impl Position {
+    /// Checks a position sent by a device (a scan, a technician's arrival).
+    pub fn check(&self) -> Result<(), String> {
+        let ok = (-90.0..=90.0).contains(&self.lat)
+            && (-180.0..=180.0).contains(&self.lon)
+            && self.accuracy_m.is_finite()
+            && self.accuracy_m >= 0.0;
+        if ok {
+            Ok(())
+        } else {
+            Err("position needs lat −90…90, lon −180…180 and accuracy_m ≥ 0".into())
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointScanned {
     pub checkpoint_id: RecordId,
@@ -124,13 +139,7 @@ pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, St
         "patrol_round.checkpoint_scanned" => {
             let p: CheckpointScanned = parse_payload(payload)?;
             if let Some(pos) = p.position {
-                let ok = (-90.0..=90.0).contains(&pos.lat)
-                    && (-180.0..=180.0).contains(&pos.lon)
-                    && pos.accuracy_m.is_finite()
-                    && pos.accuracy_m >= 0.0;
-                if !ok {
-                    return Err("position needs lat −90…90, lon −180…180 and accuracy_m ≥ 0".into());
-                }
+                pos.check()?;
             }
             if let Some(t) = &p.corrected_time {
                 chrono::DateTime::parse_from_rfc3339(t)
