@@ -328,11 +328,13 @@ pub enum Key {
     ScanStart,
     ScanNoCamera,
     OrderFromFinding,
+    PositionKnown,
+    PositionUnknown,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 279] = [
+    pub const ALL: [Key; 281] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -612,6 +614,8 @@ impl Key {
         Key::ScanStart,
         Key::ScanNoCamera,
         Key::OrderFromFinding,
+        Key::PositionKnown,
+        Key::PositionUnknown,
     ];
 }
 
@@ -912,6 +916,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ScanStart => ("扫码打卡", "Scan the QR code"),
         Key::ScanNoCamera => ("无法打开摄像头：请允许使用摄像头，或直接输入点位编码。", "Cannot open the camera: allow camera access, or type the checkpoint code."),
         Key::OrderFromFinding => ("来自巡查问题 →", "From a patrol finding →"),
+        Key::PositionKnown => ("已定位", "Position known"),
+        Key::PositionUnknown => ("未获得定位（到场仍可记录）", "No position yet (arrival can still be recorded)"),
     }
 }
 

@@ -762,11 +762,14 @@ pub fn OrderPage() -> impl IntoView {
     let technician = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
     let in_person = RwSignal::new(false);
-    // Technicians' arrivals carry their position when the phone allows it.
-    let position = match app.session.get_untracked().map(|s| s.user.role) {
-        Some(Role::Technician) => crate::patrol::watch_position(),
-        _ => RwSignal::new(None),
-    };
+    // Technicians' arrivals carry their position when the phone allows it (the session may
+    // still be loading when the page opens from a link, hence an effect).
+    let position = RwSignal::new(None::<serde_json::Value>);
+    Effect::new(move |_| {
+        if app.session.with(|s| s.as_ref().map(|s| s.user.role)) == Some(Role::Technician) {
+            crate::patrol::watch_position_into(position);
+        }
+    });
     let work = WorkEntry::new();
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
@@ -1013,6 +1016,14 @@ pub fn OrderPage() -> impl IntoView {
                         <span>{i18n.text(Key::OrderNote)}</span>
                         <input data-testid="order-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     </label>
+                    <Show when=move || role() == Some(Role::Technician)>
+                        <p class="hint" data-testid="order-position" data-fix=move || position.with(|p| p.is_some()).to_string()>
+                            {move || match position.get() {
+                                Some(p) => format!("{} ±{} m", i18n.t(Key::PositionKnown), p["accuracy_m"].as_f64().unwrap_or(0.0).round() as i64),
+                                None => i18n.t(Key::PositionUnknown).to_string(),
+                            }}
+                        </p>
+                    </Show>
                     <div class="row actions">{actions}</div>
                     <Show when=can_work>
                         <div class="card form" data-testid="order-work">

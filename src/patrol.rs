@@ -321,15 +321,27 @@ fn round_card(i18n: I18n, app: AppState, r: Row<PatrolRound>) -> impl IntoView {
 /// The latest position fix while a round page is open (only when the person allowed it).
 pub fn watch_position() -> RwSignal<Option<serde_json::Value>> {
     let fix = RwSignal::new(None::<serde_json::Value>);
+    watch_position_into(fix);
+    fix
+}
+
+/// Keeps `fix` up to date until the current owner is cleaned up.
+pub fn watch_position_into(fix: RwSignal<Option<serde_json::Value>>) {
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-        return fix;
+        return;
     };
-    let ok = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Position)>::new(
-        move |p: web_sys::Position| {
-            let c = p.coords();
-            fix.set(Some(
-                json!({"lat": c.latitude(), "lon": c.longitude(), "accuracy_m": c.accuracy()}),
-            ));
+    // Read structurally: browsers name the class GeolocationPosition now, and web-sys's
+    // stable `Position` binding looks its getters up on a `Position` class that is gone.
+    let ok = wasm_bindgen::closure::Closure::<dyn Fn(wasm_bindgen::JsValue)>::new(
+        move |p: wasm_bindgen::JsValue| {
+            let get = |o: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+            let Some(c) = get(&p, "coords") else { return };
+            let num = |k: &str| get(&c, k).and_then(|v| v.as_f64());
+            if let (Some(lat), Some(lon), Some(acc)) =
+                (num("latitude"), num("longitude"), num("accuracy"))
+            {
+                let _ = fix.try_set(Some(json!({"lat": lat, "lon": lon, "accuracy_m": acc})));
+            }
         },
     );
     let options = web_sys::PositionOptions::new();
@@ -346,7 +358,6 @@ pub fn watch_position() -> RwSignal<Option<serde_json::Value>> {
         on_cleanup(move || geo.clear_watch(id));
     }
     ok.forget();
-    fix
 }
 
 /// `/patrol/rounds/:id`: one round — checkpoints, checklist, findings, finish.

@@ -107,6 +107,7 @@ export default async function () {
   await waitForOrderStatus(pageB, "assigned");
   await actOnOrder(pageB, "repair_order.accepted");
   await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
+  await pageB.locator(`${tid("order-position")}[data-fix="true"]`).waitFor();
   await actOnOrder(pageB, "repair_order.arrived");
   await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
   await waitForPendingZero(pageB);
