@@ -330,11 +330,12 @@ pub enum Key {
     OrderFromFinding,
     PositionKnown,
     PositionUnknown,
+    PhotoDamaged,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 281] = [
+    pub const ALL: [Key; 282] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -616,6 +617,7 @@ impl Key {
         Key::OrderFromFinding,
         Key::PositionKnown,
         Key::PositionUnknown,
+        Key::PhotoDamaged,
     ];
 }
 
@@ -717,7 +719,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::LoginWorking => ("正在登录…", "Signing in\u{2026}"),
         Key::LoginFailed => ("登录失败：", "Sign-in failed: "),
         Key::LoginNeedsNetwork => ("登录需要连接服务器；请在有信号的地方再试。", "Signing in needs the server; try again where there is a signal."),
-        Key::LoginOtherUser => ("本机还有其他用户未上传的记录，请用该账号登录，上传后再换人。", "This device still holds unsent changes of another user; sign in as that user, let them upload, then switch."),
+        Key::LoginOtherUser => ("本机还有其他用户未上传的记录或照片，请用该账号登录，上传后再换人。", "This device still holds unsent changes or photos of another user; sign in as that user, let them upload, then switch."),
         Key::SyncOnline => ("已连接", "Connected"),
         Key::SyncOffline => ("离线", "Offline"),
         Key::SyncSyncing => ("同步中", "Syncing"),
@@ -918,6 +920,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::OrderFromFinding => ("来自巡查问题 →", "From a patrol finding →"),
         Key::PositionKnown => ("已定位", "Position known"),
         Key::PositionUnknown => ("未获得定位（到场仍可记录）", "No position yet (arrival can still be recorded)"),
+        Key::PhotoDamaged => ("照片在本机已损坏，未上传；请重新拍摄。", "The photo is damaged on this device and was not sent; take it again."),
     }
 }
 

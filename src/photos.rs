@@ -15,6 +15,7 @@ use crate::api::{self, ApiError};
 use crate::engine::engine;
 use crate::i18n::{use_i18n, Key};
 use crate::state::use_app;
+use crate::store::Upload;
 
 /// The longest side of a stored photo: enough to read a crack or a meter, ~200–400 KB.
 pub const MAX_SIDE: u32 = 1600;
@@ -151,23 +152,41 @@ pub async fn add_photo(file: &web_sys::Blob) -> Result<String, PhotoError> {
     keep(&jpeg).await
 }
 
+/// A refused photo is offered again after this long: refusals can be passing (a full disk
+/// on the server, a proxy's limit being raised), and the photo's only copy is here.
+pub const RETRY_REFUSED_MS: u64 = 60 * 60 * 1000;
+
 /// Uploads every queued photo (HEAD first: the same photo is never sent twice). Stops at
 /// the first network failure (the rest wait for the next sync); a photo the server refuses
-/// is marked with the reason and does not block the others.
+/// is marked with the reason, does not block the others and is offered again after
+/// [`RETRY_REFUSED_MS`]. Bytes that no longer match their name (a damaged disk) are never
+/// sent, so the server cannot be handed a wrong picture under a right name.
 pub async fn upload_pending(token: &str) -> Result<usize, ApiError> {
     let Some(e) = engine() else { return Ok(0) };
     let store_err = |err: crate::store::StoreError| ApiError::Network(err.to_string());
+    let now = js_sys::Date::now() as u64;
     let queue = e.store.upload_queue().await.map_err(store_err)?;
     let mut sent = 0;
     for (hash, state) in queue {
-        if state != "pending" {
-            continue;
+        if let Upload::Refused { at_ms, .. } = state {
+            if now.saturating_sub(at_ms) < RETRY_REFUSED_MS {
+                continue;
+            }
         }
+        let refuse = |why: String| Upload::Refused { at_ms: now, why };
         let Some(bytes) = e.store.get_blob(&hash).await.map_err(store_err)? else {
             // The device's data was wiped; nothing left to send.
             e.store.set_upload(&hash, None).await.map_err(store_err)?;
             continue;
         };
+        if sha256_hex(&bytes).await.ok().as_deref() != Some(hash.as_str()) {
+            let why = crate::i18n::tr(crate::settings::load_lang(), Key::PhotoDamaged);
+            e.store
+                .set_upload(&hash, Some(&refuse(why.to_string())))
+                .await
+                .map_err(store_err)?;
+            continue;
+        }
         let outcome = match api::head_blob(token, &hash).await? {
             true => Ok(()),
             false => api::put_blob(token, &hash, &bytes).await,
@@ -179,7 +198,7 @@ pub async fn upload_pending(token: &str) -> Result<usize, ApiError> {
             }
             Err(ApiError::Server { message, .. }) => {
                 e.store
-                    .set_upload(&hash, Some(&message))
+                    .set_upload(&hash, Some(&refuse(message)))
                     .await
                     .map_err(store_err)?;
             }
@@ -187,6 +206,36 @@ pub async fn upload_pending(token: &str) -> Result<usize, ApiError> {
         }
     }
     Ok(sent)
+}
+
+/// How many photos on this device the server may not have (waiting or refused). Signing in
+/// as someone else wipes the device, so it is refused while this is not zero.
+pub async fn queued() -> Result<usize, crate::store::StoreError> {
+    match engine() {
+        Some(e) => Ok(e.store.upload_queue().await?.len()),
+        None => Ok(0),
+    }
+}
+
+/// After the server was restored from a backup (a new epoch), photos it had confirmed may be
+/// gone: every photo on the device is asked about again (HEAD), and sent again if missing.
+pub async fn requeue_local() -> Result<usize, crate::store::StoreError> {
+    let Some(e) = engine() else { return Ok(0) };
+    let queued: std::collections::HashSet<String> = e
+        .store
+        .upload_queue()
+        .await?
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect();
+    let mut n = 0;
+    for hash in e.store.blob_keys().await? {
+        if !queued.contains(&hash) {
+            e.store.set_upload(&hash, Some(&Upload::Pending)).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Where a photo stands, as the thumbnail shows it.
@@ -219,8 +268,8 @@ pub async fn upload_state(hash: &str) -> UploadState {
     };
     let queued = e.store.upload_queue().await.unwrap_or_default();
     match queued.into_iter().find(|(h, _)| h == hash) {
-        Some((_, s)) if s == "pending" => UploadState::Pending,
-        Some((_, why)) => UploadState::Failed(why),
+        Some((_, Upload::Pending)) => UploadState::Pending,
+        Some((_, Upload::Refused { why, .. })) => UploadState::Failed(why),
         None => match e.store.get_blob(hash).await {
             Ok(Some(_)) => UploadState::Uploaded,
             _ => UploadState::Remote,

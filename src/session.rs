@@ -39,7 +39,10 @@ pub async fn sign_in(app: AppState, username: &str, password: &str) -> Result<()
     match same_user {
         Some(true) => {}
         Some(false) => {
-            if e.read(|r| r.pending_count()).unwrap_or(0) > 0 {
+            // Photos the server may not have count as unsent too: the wipe below would delete
+            // their only copy. An unreadable queue counts as non-empty.
+            let photos = crate::photos::queued().await.unwrap_or(1);
+            if e.read(|r| r.pending_count()).unwrap_or(0) > 0 || photos > 0 {
                 return Err(crate::i18n::tr(
                     crate::settings::load_lang(),
                     crate::i18n::Key::LoginOtherUser,

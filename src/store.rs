@@ -88,6 +88,44 @@ const SETTING_PREFIX: &str = "setting:";
 /// A photo waiting for upload (one row per photo: concurrent adds cannot lose each other).
 const UPLOAD_PREFIX: &str = "upload:";
 
+/// Where a queued photo stands. Stored as `"pending"` or `"refused:<ms>:<why>"`; older
+/// devices stored the bare reason, read as refused long ago (so retried).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Upload {
+    Pending,
+    /// The server refused it at `at_ms` (device clock), saying `why`.
+    Refused {
+        at_ms: u64,
+        why: String,
+    },
+}
+
+impl Upload {
+    fn parse(s: &str) -> Upload {
+        if s == "pending" {
+            return Upload::Pending;
+        }
+        let refused = s.strip_prefix("refused:").and_then(|rest| {
+            let (at, why) = rest.split_once(':')?;
+            Some(Upload::Refused {
+                at_ms: at.parse().ok()?,
+                why: why.to_string(),
+            })
+        });
+        refused.unwrap_or_else(|| Upload::Refused {
+            at_ms: 0,
+            why: s.to_string(),
+        })
+    }
+
+    fn encode(&self) -> String {
+        match self {
+            Upload::Pending => "pending".into(),
+            Upload::Refused { at_ms, why } => format!("refused:{at_ms}:{why}"),
+        }
+    }
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// `IDBDatabase` seen through the stable three-argument `transaction()`.
@@ -409,8 +447,8 @@ impl Store {
         .await
     }
 
-    /// Photos waiting for upload: (sha256, `"pending"` or why the server refused it).
-    pub async fn upload_queue(&self) -> Result<Vec<(String, String)>, StoreError> {
+    /// Photos waiting for upload, with where each stands.
+    pub async fn upload_queue(&self) -> Result<Vec<(String, Upload)>, StoreError> {
         let range = IdbKeyRange::bound(
             &JsValue::from_str(UPLOAD_PREFIX),
             &JsValue::from_str(&format!("{UPLOAD_PREFIX}\u{ffff}")),
@@ -431,25 +469,38 @@ impl Store {
             .zip(values.iter())
             .filter_map(|(k, v)| {
                 let k = k.as_string()?;
-                Some((k.strip_prefix(UPLOAD_PREFIX)?.to_string(), v.as_string()?))
+                Some((
+                    k.strip_prefix(UPLOAD_PREFIX)?.to_string(),
+                    Upload::parse(&v.as_string()?),
+                ))
             })
             .collect())
     }
 
-    /// Marks a queued photo: `None` = the server has it (leaves the queue), `Some(why)` =
-    /// refused (kept, shown, not retried until the photo is added again).
-    pub async fn set_upload(&self, sha256: &str, refused: Option<&str>) -> Result<(), StoreError> {
+    /// Marks a queued photo: `None` = the server has it (leaves the queue), `Some(state)` =
+    /// still queued as that.
+    pub async fn set_upload(&self, sha256: &str, state: Option<&Upload>) -> Result<(), StoreError> {
         let key = JsValue::from_str(&format!("{UPLOAD_PREFIX}{sha256}"));
-        let why = refused.map(JsValue::from_str);
+        let value = state.map(|s| JsValue::from_str(&s.encode()));
         self.run(&[META], Mode::Write, |tx| {
             let s = tx.object_store(META)?;
-            match &why {
-                Some(w) => s.put_with_key(w, &key)?,
+            match &value {
+                Some(v) => s.put_with_key(v, &key)?,
                 None => s.delete(&key)?,
             };
             Ok(())
         })
         .await
+    }
+
+    /// The sha256 of every photo on the device (taken here or fetched from the server).
+    pub async fn blob_keys(&self) -> Result<Vec<String>, StoreError> {
+        let req = self
+            .run(&[BLOBS], Mode::Read, |tx| {
+                tx.object_store(BLOBS)?.get_all_keys()
+            })
+            .await?;
+        Ok(array(&req)?.iter().filter_map(|k| k.as_string()).collect())
     }
 
     /// Deletes a blob; only after the server confirmed it has it (sync-protocol §3).

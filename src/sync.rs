@@ -140,6 +140,10 @@ pub async fn sync_once(app: AppState) -> Result<(), ApiError> {
         let epoch_after = e.read(|r| r.epoch().map(str::to_string)).flatten();
         if epoch_before.is_some() && epoch_before != epoch_after {
             // The server was restored: our events went back into the outbox; push again.
+            // Photos it confirmed after its backup may be gone too: ask about each again.
+            if let Err(err) = crate::photos::requeue_local().await {
+                app.store_error.set(Some(err.to_string()));
+            }
             return Box::pin(sync_once(app)).await;
         }
         if !page.has_more {

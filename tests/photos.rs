@@ -40,6 +40,10 @@ export function install_blob_server() {
       return new Response(null, { status: fake.blobs.has(hash) ? 200 : 404 });
     }
     if (req.method === "PUT") {
+      if (fake.refuse) {
+        return new Response(JSON.stringify({ code: "too_large", message: "photo too large" }),
+          { status: 413, headers: { "Content-Type": "application/json" } });
+      }
       fake.puts += 1;
       fake.blobs.set(hash, new Uint8Array(await req.arrayBuffer()));
       return new Response(null, { status: 201 });
@@ -48,6 +52,8 @@ export function install_blob_server() {
   };
 }
 export function go_online() { window.__blobServer.offline = false; }
+export function set_refuse(on) { window.__blobServer.refuse = on; }
+export function forget_all() { window.__blobServer.blobs.clear(); }
 export function server_has(hash) { return window.__blobServer.blobs.get(hash) || null; }
 export function puts() { return window.__blobServer.puts; }
 export function uninstall_blob_server() { window.fetch = window.__blobServer.real; }
@@ -57,6 +63,8 @@ extern "C" {
     async fn size_of(bytes: &[u8]) -> JsValue;
     fn install_blob_server();
     fn go_online();
+    fn set_refuse(on: bool);
+    fn forget_all();
     fn server_has(hash: &str) -> Option<Vec<u8>>;
     fn puts() -> u32;
     fn uninstall_blob_server();
@@ -90,7 +98,7 @@ async fn a_big_photo_is_stored_as_a_1600_px_jpeg_under_its_hash_and_queued_once(
     // The same bytes again (a retake that came out identical): still one upload.
     assert_eq!(photos::keep(&bytes).await.unwrap(), hash);
     let queue = e.store.upload_queue().await.unwrap();
-    assert_eq!(queue, vec![(hash.clone(), "pending".to_string())]);
+    assert_eq!(queue, vec![(hash.clone(), guanjia::store::Upload::Pending)]);
     assert_eq!(
         photos::upload_state(&hash).await,
         photos::UploadState::Pending
@@ -146,5 +154,65 @@ async fn uploads_wait_for_the_network_then_send_each_photo_once() {
     photos::keep(&bytes).await.unwrap();
     assert_eq!(photos::upload_pending("fake-token").await.unwrap(), 1);
     assert_eq!(puts(), 1, "HEAD found it; nothing sent twice");
+    uninstall_blob_server();
+}
+
+#[wasm_bindgen_test]
+async fn refused_photos_are_offered_again_after_an_hour_damaged_ones_never_and_a_restore_requeues_every_photo(
+) {
+    use guanjia::store::Upload;
+    let e = engine("retry").await;
+    let pic: web_sys::Blob = picture(400, 300).await.unchecked_into();
+    let hash = photos::add_photo(&pic).await.unwrap();
+    install_blob_server();
+    go_online();
+    set_refuse(true);
+
+    // Refused: kept with the reason, shown as such, and counted as not on the server.
+    assert_eq!(photos::upload_pending("t").await.unwrap(), 0);
+    assert!(matches!(
+        photos::upload_state(&hash).await,
+        photos::UploadState::Failed(why) if why == "photo too large"
+    ));
+    assert_eq!(photos::queued().await.unwrap(), 1);
+
+    // Within the hour it is not offered again, even once the server would take it.
+    set_refuse(false);
+    assert_eq!(photos::upload_pending("t").await.unwrap(), 0);
+    assert_eq!(puts(), 0);
+
+    // An hour later it is.
+    let hour_ago = js_sys::Date::now() as u64 - photos::RETRY_REFUSED_MS - 1;
+    let old = Upload::Refused {
+        at_ms: hour_ago,
+        why: "photo too large".into(),
+    };
+    e.store.set_upload(&hash, Some(&old)).await.unwrap();
+    assert_eq!(photos::upload_pending("t").await.unwrap(), 1);
+    assert_eq!(photos::queued().await.unwrap(), 0);
+    assert_eq!(puts(), 1);
+
+    // Bytes that no longer match their name are never sent.
+    let wrong = "0".repeat(64);
+    e.store
+        .put_photo(&wrong, b"not what the name says")
+        .await
+        .unwrap();
+    assert_eq!(photos::upload_pending("t").await.unwrap(), 0);
+    assert!(server_has(&wrong).is_none());
+    assert!(matches!(
+        photos::upload_state(&wrong).await,
+        photos::UploadState::Failed(_)
+    ));
+    e.store.set_upload(&wrong, None).await.unwrap();
+    e.store.delete_blob(&wrong).await.unwrap();
+
+    // The server is restored from a backup that predates the photo: every photo on the
+    // device is asked about again and the missing one is sent again.
+    forget_all();
+    assert_eq!(photos::requeue_local().await.unwrap(), 1);
+    assert_eq!(photos::upload_pending("t").await.unwrap(), 1);
+    assert!(server_has(&hash).is_some());
+    assert_eq!(puts(), 2);
     uninstall_blob_server();
 }
