@@ -1,7 +1,9 @@
 //! QR codes for patrol checkpoints: drawn as SVG for the printed labels, read from the
 //! camera at each checkpoint — by the browser's `BarcodeDetector` where it exists (Android
-//! Chrome), by a pure-Rust decoder (`rqrr`) on camera frames elsewhere. Typing the code is
-//! always possible (a damaged label, no camera).
+//! Chrome), by a pure-Rust decoder (`quircs`) on camera frames elsewhere. Typing the code is
+//! always possible (a damaged label, no camera). `qrcodegen` and `quircs` were chosen for the
+//! shell's size: ≈ 5 + 10 KiB brotli, where `qrcode` + `rqrr` cost ≈ 12 + 76 KiB (rqrr's
+//! GF(256) tables).
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -15,20 +17,46 @@ const QUIET: usize = 4;
 /// Frames are scaled down to this before decoding: enough for a label at arm's length.
 const FRAME_SIDE: u32 = 640;
 
-/// The code's dark modules as one SVG path, and the side of the whole picture in modules.
+/// The dark modules of `text`'s QR code (medium error correction, so a scuffed label still
+/// reads), row-major `size × size`, quiet zone excluded; `None` when the text does not fit.
+pub fn qr_modules(text: &str) -> Option<(usize, Vec<bool>)> {
+    let code = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let size = code.size();
+    let dark = (0..size * size)
+        .map(|i| code.get_module(i % size, i / size))
+        .collect();
+    Some((size as usize, dark))
+}
+
+/// The code's dark modules as one SVG path of horizontal runs, and the side of the whole
+/// picture in modules (quiet zone included).
 pub fn qr_path(text: &str) -> Option<(usize, String)> {
-    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
-    let w = code.width();
-    let colors = code.to_colors();
+    use std::fmt::Write;
+    let (size, dark) = qr_modules(text)?;
     let mut d = String::new();
-    for y in 0..w {
-        for x in 0..w {
-            if colors[y * w + x] == qrcode::Color::Dark {
-                d.push_str(&format!("M{} {}h1v1h-1z", x + QUIET, y + QUIET));
+    for (y, row) in dark.chunks(size).enumerate() {
+        let mut x = 0;
+        while x < size {
+            if !row[x] {
+                x += 1;
+                continue;
             }
+            let start = x;
+            while x < size && row[x] {
+                x += 1;
+            }
+            // Writing to a String cannot fail.
+            let _ = write!(
+                d,
+                "M{} {}h{}v1h-{}z",
+                start + QUIET,
+                y + QUIET,
+                x - start,
+                x - start
+            );
         }
     }
-    Some((w + 2 * QUIET, d))
+    Some((size + 2 * QUIET, d))
 }
 
 /// A QR code as crisp SVG (scales to any print size).
@@ -46,14 +74,15 @@ pub fn QrCode(#[prop(into)] text: String) -> impl IntoView {
 
 /// Reads a QR code from a greyscale picture (0 = black); None when there is none.
 pub fn decode_luma(width: usize, height: usize, luma: &[u8]) -> Option<String> {
-    if width == 0 || height == 0 || luma.len() < width * height {
+    if width == 0 || height == 0 || luma.len() < width.checked_mul(height)? {
         return None;
     }
-    let mut img =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
-    img.detect_grids()
-        .into_iter()
-        .find_map(|g| g.decode().ok().map(|(_, text)| text))
+    let mut decoder = quircs::Quirc::default();
+    decoder
+        .identify(width, height, &luma[..width * height])
+        .filter_map(|code| code.ok()?.decode().ok())
+        .find_map(|data| String::from_utf8(data.payload).ok())
+        .filter(|text| !text.is_empty())
 }
 
 /// RGBA → luma (integer Rec. 601 weights).
@@ -220,20 +249,15 @@ async fn gloo_timers_sleep(ms: i32) {
 mod tests {
     use super::*;
 
-    /// Rasterises a code the way a camera would see a printed label: `px` pixels a module.
+    /// What a camera sees of a printed label, minus the blur: `px` pixels a module.
     fn picture(text: &str, px: usize) -> (usize, Vec<u8>) {
-        let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).unwrap();
-        let w = code.width();
-        let colors = code.to_colors();
-        let side = (w + 2 * QUIET) * px;
+        let (size, dark) = qr_modules(text).unwrap();
+        let side = (size + 2 * QUIET) * px;
         let mut luma = vec![255u8; side * side];
-        for y in 0..side {
-            for x in 0..side {
-                let (mx, my) = (x / px, y / px);
-                let inside = (QUIET..QUIET + w).contains(&mx) && (QUIET..QUIET + w).contains(&my);
-                if inside && colors[(my - QUIET) * w + (mx - QUIET)] == qrcode::Color::Dark {
-                    luma[y * side + x] = 20;
-                }
+        for (i, _) in dark.iter().enumerate().filter(|(_, d)| **d) {
+            let (mx, my) = (i % size + QUIET, i / size + QUIET);
+            for y in my * px..(my + 1) * px {
+                luma[y * side + mx * px..y * side + (mx + 1) * px].fill(20);
             }
         }
         (side, luma)
@@ -241,31 +265,93 @@ mod tests {
 
     #[test]
     fn a_printed_checkpoint_code_reads_back() {
-        for text in ["CP-A-01", "CP-B-06", "GATE-E"] {
+        for text in ["CP-A-01", "CP-B-06", "GATE-E", "checkpoint 东门岗 7"] {
             let (side, luma) = picture(text, 4);
             assert_eq!(decode_luma(side, side, &luma).as_deref(), Some(text));
         }
     }
 
     #[test]
+    fn a_label_in_an_unevenly_lit_frame_is_read() {
+        // A 640×360 frame, light falling off from left to right, the label off-centre.
+        let (side, label) = picture("CP-A-01", 5);
+        let (w, h) = (640usize, 360usize);
+        let mut frame = vec![0u8; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let light = 230 - (x * 120 / w) as u32;
+                let ink = if (180..180 + side).contains(&x) && (90..90 + side).contains(&y) {
+                    label[(y - 90) * side + (x - 180)]
+                } else {
+                    200
+                };
+                frame[y * w + x] = (ink as u32 * light / 255) as u8;
+            }
+        }
+        assert_eq!(decode_luma(w, h, &frame).as_deref(), Some("CP-A-01"));
+    }
+
+    #[test]
     fn a_picture_without_a_code_reads_nothing() {
-        assert_eq!(decode_luma(64, 64, &vec![255; 64 * 64]), None);
+        assert_eq!(decode_luma(64, 64, &[255; 64 * 64]), None);
         assert_eq!(decode_luma(0, 0, &[]), None);
         assert_eq!(decode_luma(10, 10, &[0; 5]), None);
+    }
+
+    /// The decoder runs on camera frames in a build that aborts on panic, so no frame,
+    /// however broken, may make it panic.
+    #[test]
+    fn damaged_and_noisy_frames_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (side, clean) = picture("CP-A-01", 3);
+        for round in 0..400 {
+            let mut luma = clean.clone();
+            for _ in 0..round % 40 {
+                let at = (next() % luma.len() as u64) as usize;
+                let len = (next() % 40) as usize;
+                let end = (at + len).min(luma.len());
+                luma[at..end].fill((next() & 0xff) as u8);
+            }
+            let _ = decode_luma(side, side, &luma);
+            let (w, h) = (1 + next() % 97, 1 + next() % 89);
+            let noise: Vec<u8> = (0..w * h).map(|_| (next() & 1) as u8 * 255).collect();
+            let _ = decode_luma(w as usize, h as usize, &noise);
+        }
     }
 
     #[test]
     fn the_svg_path_draws_every_dark_module_inside_the_quiet_zone() {
         let (side, d) = qr_path("CP-A-01").unwrap();
-        let code =
-            qrcode::QrCode::with_error_correction_level("CP-A-01", qrcode::EcLevel::M).unwrap();
-        let dark = code
-            .to_colors()
-            .iter()
-            .filter(|c| **c == qrcode::Color::Dark)
-            .count();
-        assert_eq!(d.matches('M').count(), dark);
-        assert_eq!(side, code.width() + 8);
+        // Version 1: 21 modules plus four light ones each side.
+        assert_eq!(side, 29);
+        assert!(d.starts_with("M4 4h7v1h-7z"), "the finder's top row: {d}");
+        let (_, dark) = qr_modules("CP-A-01").unwrap();
+        let drawn: usize = d
+            .split('M')
+            .skip(1)
+            .map(|run| {
+                run.split('h')
+                    .nth(1)
+                    .unwrap()
+                    .split('v')
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(drawn, dark.iter().filter(|d| **d).count());
+    }
+
+    #[test]
+    fn too_long_a_text_has_no_code() {
+        assert!(qr_path(&"x".repeat(3000)).is_none());
     }
 
     #[test]

@@ -22,22 +22,23 @@ import {
   step,
   tempDir,
   tid,
+  waitForFirstSync,
   waitForPendingZero,
   waitForServiceWorker,
 } from "../lib.mjs";
 
 export const title = "QR: printed checkpoint labels, scanned by the camera in a round";
 
-/// The label's SVG (`M{x} {y}h1v1h-1z` per dark module) as a Y4M frame, 12 px a module,
+/// The label's SVG (`M{x} {y}h{n}v1h-{n}z` per run of dark modules) as a Y4M frame, 12 px a module,
 /// centred on white: what a camera held over the printed label would see.
 function y4mOf(side, d, size = 480) {
   const px = Math.floor((size * 0.8) / side);
   const off = Math.floor((size - side * px) / 2);
   const luma = Buffer.alloc(size * size, 235);
-  for (const m of d.matchAll(/M(\d+) (\d+)/g)) {
-    const [mx, my] = [Number(m[1]), Number(m[2])];
+  for (const m of d.matchAll(/M(\d+) (\d+)h(\d+)/g)) {
+    const [mx, my, run] = [Number(m[1]), Number(m[2]), Number(m[3])];
     for (let y = 0; y < px; y++) {
-      luma.fill(16, (off + my * px + y) * size + off + mx * px, (off + my * px + y) * size + off + (mx + 1) * px);
+      luma.fill(16, (off + my * px + y) * size + off + mx * px, (off + my * px + y) * size + off + (mx + run) * px);
     }
   }
   const chroma = Buffer.alloc((size / 2) * (size / 2), 128);
@@ -79,6 +80,8 @@ export default async function () {
   await go(pageA, "/", server.url);
   await waitForServiceWorker(pageA);
   await login(pageA, "butler1");
+  // The round needs the checklist, which comes with the first sync.
+  await waitForFirstSync(pageA);
   await go(pageA, "/patrol");
   await pageA.locator(tid("round-start")).first().click({ timeout: TIMEOUT.sync });
   await pageA.waitForURL((url) => /^\/patrol\/rounds\/[^/]+$/.test(url.pathname));
