@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::data::save;
 use crate::data::{draft, rows, Row};
@@ -241,17 +241,8 @@ pub fn NewComplaintPage() -> impl IntoView {
 pub fn ComplaintPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let params = use_params_map();
     let now = minute_clock();
-    let complaint = Memo::new(move |_| {
-        app.data_version.track();
-        let id = params
-            .with(|p| p.get("id"))
-            .and_then(|s| RecordId::parse(&s).ok())?;
-        rows::<Complaint>("complaint")
-            .into_iter()
-            .find(|c| c.id == id)
-    });
+    let complaint = crate::data::use_routed::<Complaint>("complaint");
     let text = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
     let error = RwSignal::new(None::<String>);

@@ -6,6 +6,7 @@ use guanjia_core::fold::{fold, Folded};
 use guanjia_core::records::{duty_log_id, DutyLog, Reference};
 use guanjia_core::replica::Draft;
 use guanjia_core::{AreaId, EventId, Kind, ProjectId, RecordId, RecordType};
+use leptos::prelude::*;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Post {
@@ -96,7 +97,7 @@ pub fn clock_time(rfc3339: &str) -> String {
 pub fn save(
     app: crate::state::AppState,
     drafts: Vec<guanjia_core::replica::Draft>,
-    error: leptos::prelude::RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
     then: impl FnOnce() + 'static,
 ) {
     use leptos::prelude::*;
@@ -163,6 +164,50 @@ pub fn rows<R: Record + Default>(record_type: &str) -> Vec<Row<R>> {
             .collect()
     })
     .unwrap_or_default()
+}
+
+/// One record folded, when this device has it (folds only that record's events).
+pub fn row<R: Record + Default>(record_type: &str, id: RecordId) -> Option<Row<R>> {
+    engine()?
+        .read(|r| {
+            let evs: Vec<&guanjia_core::Event> = r
+                .events()
+                .filter(|ev| ev.record_id == id && ev.record_type.as_str() == record_type)
+                .collect();
+            let first = evs.first()?;
+            let (project_id, area_id) = (first.project_id, first.area_id);
+            Some(Row {
+                id,
+                project_id,
+                area_id,
+                folded: fold(id, evs),
+            })
+        })
+        .flatten()
+}
+
+/// The route's `:id` as a record id; `None` when it is missing or not an id.
+pub fn use_route_id() -> Memo<Option<RecordId>> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| RecordId::parse(&s).ok())
+    })
+}
+
+/// The record a detail page shows: named by the route's `:id`, re-read whenever the data on
+/// the device changes (a sync, a save on this or another tab).
+pub fn use_routed<R>(record_type: &'static str) -> Memo<Option<Row<R>>>
+where
+    R: Record + Default + Clone + PartialEq + Send + Sync + 'static,
+{
+    let app = crate::state::use_app();
+    let id = use_route_id();
+    Memo::new(move |_| {
+        app.data_version.track();
+        row::<R>(record_type, id.get()?)
+    })
 }
 
 pub fn draft(

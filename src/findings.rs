@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::data::save;
 use crate::data::{draft, rows, Row};
@@ -152,18 +152,8 @@ pub fn FindingPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let navigate = StoredValue::new_local(use_navigate());
-    let params = use_params_map();
     let now = minute_clock();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| RecordId::parse(&s).ok())
-    });
-    let finding = Memo::new(move |_| {
-        app.data_version.track();
-        let id = id.get()?;
-        rows::<Finding>("finding").into_iter().find(|f| f.id == id)
-    });
+    let finding = crate::data::use_routed::<Finding>("finding");
     let error = RwSignal::new(None::<String>);
     let note = RwSignal::new(String::new());
     let department = RwSignal::new(String::new());

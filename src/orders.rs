@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::engine::{now_ms, random_bytes};
 use crate::i18n::{use_i18n, I18n, Key, Lang};
@@ -172,26 +172,11 @@ pub fn categories() -> Vec<Category> {
 /// Every repair order on this device, most urgent first.
 pub fn orders() -> Vec<OrderRow> {
     let cats: BTreeMap<RecordId, Category> = categories().into_iter().map(|c| (c.id, c)).collect();
-    let r = crate::data::rules();
-    let (rules, cal) = (r.service, r.calendar);
+    let rules = crate::data::rules();
     let now = local_now();
     let mut rows: Vec<OrderRow> = crate::data::rows::<RepairOrder>("repair_order")
         .into_iter()
-        .map(|row| {
-            let cat = row.folded.state.category_id.get().and_then(|c| cats.get(c));
-            let deadlines = row
-                .folded
-                .state
-                .deadlines(&rules, cat.map(|c| &c.limits), &cal);
-            OrderRow {
-                id: row.id,
-                project_id: row.project_id,
-                area_id: row.area_id,
-                category: cat.map(|c| c.name.clone()),
-                folded: row.folded,
-                deadlines,
-            }
-        })
+        .map(|row| order_row(row, &cats, &rules))
         .collect();
     rows.sort_by_cached_key(|o| {
         let open = o.status().is_some_and(|s| s.is_open());
@@ -201,6 +186,33 @@ pub fn orders() -> Vec<OrderRow> {
         (!open, left, o.id)
     });
     rows
+}
+
+/// One order with its deadlines (the order page: folds only that order).
+pub fn order(id: RecordId) -> Option<OrderRow> {
+    let row = crate::data::row::<RepairOrder>("repair_order", id)?;
+    let cats: BTreeMap<RecordId, Category> = categories().into_iter().map(|c| (c.id, c)).collect();
+    Some(order_row(row, &cats, &crate::data::rules()))
+}
+
+fn order_row(
+    row: crate::data::Row<RepairOrder>,
+    cats: &BTreeMap<RecordId, Category>,
+    rules: &guanjia_core::rules::ProjectRules,
+) -> OrderRow {
+    let cat = row.folded.state.category_id.get().and_then(|c| cats.get(c));
+    let deadlines =
+        row.folded
+            .state
+            .deadlines(&rules.service, cat.map(|c| &c.limits), &rules.calendar);
+    OrderRow {
+        id: row.id,
+        project_id: row.project_id,
+        area_id: row.area_id,
+        category: cat.map(|c| c.name.clone()),
+        folded: row.folded,
+        deadlines,
+    }
 }
 
 /// "剩 1 小时 5 分" / "1 h 5 min left"; "超时 12 分" / "12 min overdue".
@@ -745,17 +757,11 @@ fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
 pub fn OrderPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let params = use_params_map();
     let now = minute_clock();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| RecordId::parse(&s).ok())
-    });
+    let id = crate::data::use_route_id();
     let order = Memo::new(move |_| {
         app.data_version.track();
-        let id = id.get()?;
-        orders().into_iter().find(|o| o.id == id)
+        order(id.get()?)
     });
     let error = RwSignal::new(None::<String>);
     let note = RwSignal::new(String::new());

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::data::{draft, references, rows, save, Row};
 use crate::engine::{engine, now_ms, random_bytes};
@@ -365,19 +365,7 @@ pub fn watch_position_into(fix: RwSignal<Option<serde_json::Value>>) {
 pub fn RoundPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| RecordId::parse(&s).ok())
-    });
-    let round = Memo::new(move |_| {
-        app.data_version.track();
-        let id = id.get()?;
-        rows::<PatrolRound>("patrol_round")
-            .into_iter()
-            .find(|r| r.id == id)
-    });
+    let round = crate::data::use_routed::<PatrolRound>("patrol_round");
     let area = Memo::new(move |_| round.with(|r| r.as_ref().and_then(|r| r.area_id)));
     let points = Memo::new(move |_| {
         app.data_version.track();
