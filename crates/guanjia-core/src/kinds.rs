@@ -535,6 +535,21 @@ pub fn assignee(ev: &Event) -> Option<UserId> {
     }
 }
 
+/// The patrol finding a repair order was made from, read off its `repair_order.created`
+/// event. Whoever the order is assigned to is granted that finding too, so the technician's
+/// completion can record the finding as rectified and the finder re-checks it (the closure
+/// loop runs through the order instead of a second rectification).
+pub fn made_from(ev: &Event) -> Option<RecordId> {
+    if ev.kind.as_str() == "repair_order.created" && ev.v == 1 {
+        ev.payload
+            .get("finding_id")
+            .and_then(|t| t.as_str())
+            .and_then(|t| RecordId::parse(t).ok())
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,6 +562,25 @@ mod tests {
         j["kind"] = json!(kind);
         j["payload"] = payload;
         Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn an_order_made_from_a_finding_names_it_and_other_events_name_nothing() {
+        let finding = "01890a5d-ac96-774b-bcce-b302099a8057";
+        let made = ev(
+            "repair_order.created",
+            json!({"description": "漏水", "finding_id": finding}),
+        );
+        assert_eq!(
+            made_from(&made).map(|r| r.to_string()).as_deref(),
+            Some(finding)
+        );
+        assert_eq!(
+            made_from(&ev("repair_order.created", json!({"description": "漏水"}))),
+            None
+        );
+        let assigned = ev("repair_order.assigned", json!({"finding_id": finding}));
+        assert_eq!(made_from(&assigned), None, "only the creation links");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use crate::auth::{ms_to_rfc3339, now_ms};
 use crate::db::Db;
 use crate::error::ApiResult;
-use guanjia_core::kinds::{assignee, check_clock, check_payload, REFERENCE_RECORD_TYPES};
+use guanjia_core::kinds::{
+    assignee, check_clock, check_payload, made_from, REFERENCE_RECORD_TYPES,
+};
 use guanjia_core::protocol::{PullResponse, PushResult};
 use guanjia_core::scope::{check_write, Placement};
 use guanjia_core::{
@@ -41,6 +43,36 @@ async fn placement(
                 .and_then(|a| AreaId::parse(&a).ok()),
         })
     }))
+}
+
+/// Gives a technician a record. The first grant's seq stays: later ones keep the access it
+/// gave, and the pull's backfill keys off it.
+async fn grant(
+    tx: &mut Transaction<'_, Any>,
+    record: RecordId,
+    user: &str,
+    seq: i64,
+) -> sqlx::Result<()> {
+    let exists = sqlx::query("SELECT 1 FROM grants WHERE record_id = $1 AND user_id = $2")
+        .bind(record.to_string())
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_none() {
+        sqlx::query("INSERT INTO grants (record_id, user_id, seq) VALUES ($1, $2, $3)")
+            .bind(record.to_string())
+            .bind(user)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The finding named by a stored `repair_order.created` row.
+fn finding_of(row: &AnyRow) -> Option<RecordId> {
+    let body: String = row.try_get("body").ok()?;
+    made_from(&serde_json::from_str::<Event>(&body).ok()?)
 }
 
 async fn granted(
@@ -159,19 +191,30 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
                 .await?;
         }
         if let Some(tech) = assignee(&ev) {
-            // First assignment wins the grant's seq; later ones keep the access it gave.
-            let exists = sqlx::query("SELECT 1 FROM grants WHERE record_id = $1 AND user_id = $2")
+            grant(&mut tx, ev.record_id, &tech.to_string(), seq).await?;
+            if ev.kind.as_str() == "repair_order.assigned" {
+                // The finding the order was made from goes with it (kinds::made_from).
+                let created = sqlx::query(
+                    "SELECT body FROM events WHERE record_id = $1 AND kind = 'repair_order.created' ORDER BY seq LIMIT 1",
+                )
                 .bind(ev.record_id.to_string())
-                .bind(tech.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-            if exists.is_none() {
-                sqlx::query("INSERT INTO grants (record_id, user_id, seq) VALUES ($1, $2, $3)")
-                    .bind(ev.record_id.to_string())
-                    .bind(tech.to_string())
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(finding) = created.as_ref().and_then(finding_of) {
+                    grant(&mut tx, finding, &tech.to_string(), seq).await?;
+                }
+            }
+        }
+        if let Some(finding) = made_from(&ev) {
+            // Assigned before its creation reached the server (two devices, offline): the
+            // order's technicians get the finding now.
+            let techs = sqlx::query("SELECT user_id FROM grants WHERE record_id = $1")
+                .bind(ev.record_id.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+            for t in techs {
+                let user: String = t.try_get(0)?;
+                grant(&mut tx, finding, &user, seq).await?;
             }
         }
         in_batch.insert(ev.id, (seq, ev));

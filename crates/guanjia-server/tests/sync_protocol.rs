@@ -18,6 +18,7 @@ on_both_backends!(
     a_user_of_area_a_can_neither_read_nor_write_area_b,
     a_technician_sees_and_works_only_orders_assigned_to_them,
     a_technician_named_on_a_finding_gets_it_and_may_rectify_but_not_recheck_it,
+    the_technician_of_an_order_made_from_a_finding_gets_the_finding_too,
     bad_input_gets_clear_json_errors_and_changes_nothing,
     every_api_call_without_a_valid_token_is_401,
     the_app_is_served_with_deep_links_and_cache_headers,
@@ -731,6 +732,133 @@ async fn a_technician_named_on_a_finding_gets_it_and_may_rectify_but_not_recheck
     assert_eq!(status(&s.push_ok(&tech, &[fix]).await[0]), "accepted");
     let recheck = at(&tech, "finding.rechecked", json!({"passed": true}));
     assert_eq!(s.push_ok(&tech, &[recheck]).await[0]["code"], "forbidden");
+}
+
+async fn the_technician_of_an_order_made_from_a_finding_gets_the_finding_too(s: TestServer) {
+    let b1 = s.login("butler1").await;
+    let tech = s.login("tech1").await;
+    let photo = "cd".repeat(32);
+    let on = |who: &User, record: &str, kind: &str, p: Value| {
+        event(who, &s.project, Some(&s.area_a), record, kind, p)
+    };
+    let kinds_of = |events: &[Value], record: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|e| e["record_id"] == record)
+            .map(|e| e["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all_accepted = |r: Vec<Value>| assert!(r.iter().all(|r| status(r) == "accepted"), "{r:?}");
+    // Reported, turned into an order (linked both ways), then the order is dispatched.
+    let (finding, order) = (new_id(), new_id());
+    all_accepted(
+        s.push_ok(
+            &b1,
+            &[
+                on(
+                    &b1,
+                    &finding,
+                    "finding.reported",
+                    json!({"note": "2 幢雨棚破损", "severity": "major", "photos": [photo]}),
+                ),
+                on(
+                    &b1,
+                    &order,
+                    "repair_order.created",
+                    json!({"description": "2 幢雨棚破损", "finding_id": finding}),
+                ),
+                on(
+                    &b1,
+                    &finding,
+                    "finding.assigned",
+                    json!({"repair_order_id": order}),
+                ),
+            ],
+        )
+        .await,
+    );
+    assert!(kinds_of(&s.pull_all(&tech, 0, 1000).await, &finding).is_empty());
+    let fix = on(
+        &tech,
+        &finding,
+        "finding.rectified",
+        json!({"photo": photo}),
+    );
+    assert_eq!(
+        s.push_ok(&tech, std::slice::from_ref(&fix)).await[0]["code"],
+        "forbidden",
+        "not before the order is theirs"
+    );
+    all_accepted(
+        s.push_ok(
+            &b1,
+            &[on(
+                &b1,
+                &order,
+                "repair_order.assigned",
+                json!({"technician_id": tech.id}),
+            )],
+        )
+        .await,
+    );
+    let got = s.pull_all(&tech, 0, 1000).await;
+    assert_eq!(
+        kinds_of(&got, &finding),
+        ["finding.reported", "finding.assigned"]
+    );
+    assert_eq!(status(&s.push_ok(&tech, &[fix]).await[0]), "accepted");
+    let recheck = on(
+        &tech,
+        &finding,
+        "finding.rechecked",
+        json!({"passed": true}),
+    );
+    assert_eq!(s.push_ok(&tech, &[recheck]).await[0]["code"], "forbidden");
+
+    // The dispatch reached the server before the order's creation (two devices offline):
+    // the finding follows once the creation arrives.
+    let (finding2, order2) = (new_id(), new_id());
+    all_accepted(
+        s.push_ok(
+            &b1,
+            &[on(
+                &b1,
+                &finding2,
+                "finding.reported",
+                json!({"note": "路灯不亮", "severity": "minor", "photos": [photo]}),
+            )],
+        )
+        .await,
+    );
+    all_accepted(
+        s.push_ok(
+            &b1,
+            &[on(
+                &b1,
+                &order2,
+                "repair_order.assigned",
+                json!({"technician_id": tech.id}),
+            )],
+        )
+        .await,
+    );
+    assert!(kinds_of(&s.pull_all(&tech, 0, 1000).await, &finding2).is_empty());
+    all_accepted(
+        s.push_ok(
+            &b1,
+            &[on(
+                &b1,
+                &order2,
+                "repair_order.created",
+                json!({"description": "路灯不亮", "finding_id": finding2}),
+            )],
+        )
+        .await,
+    );
+    assert_eq!(
+        kinds_of(&s.pull_all(&tech, 0, 1000).await, &finding2),
+        ["finding.reported"]
+    );
 }
 
 async fn bad_input_gets_clear_json_errors_and_changes_nothing(s: TestServer) {
