@@ -284,6 +284,22 @@ fn order_draft(o: &OrderRow, kind: &str, payload: serde_json::Value) -> Draft {
     crate::data::draft("repair_order", o.id, kind, o.project_id, o.area_id, payload)
 }
 
+/// The finding an order was made from, rectified by the order's completion (saved in one
+/// transaction with it; the rule is the core's `Finding::rectified_by`).
+fn finding_fix(o: &OrderRow, result_note: Option<&str>) -> Option<Draft> {
+    let id = o.folded.state.finding_id?;
+    let f = crate::data::row::<guanjia_core::records::Finding>("finding", id)?;
+    let fix = f.folded.state.rectified_by(&o.folded.state, result_note)?;
+    Some(crate::data::draft(
+        "finding",
+        id,
+        "finding.rectified",
+        f.project_id,
+        f.area_id,
+        serde_json::to_value(fix).ok()?,
+    ))
+}
+
 /// `/orders`: open orders first, most urgent first; filters for mine and overdue.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
@@ -819,9 +835,17 @@ pub fn OrderPage() -> impl IntoView {
         })
     };
     let complete = move |_| {
+        let Some(o) = order.get_untracked() else {
+            return;
+        };
         let n = note.get_untracked();
-        match work.payload((!n.trim().is_empty()).then(|| n.trim().to_string())) {
-            Ok(p) => act("repair_order.completed", p),
+        let result = (!n.trim().is_empty()).then(|| n.trim().to_string());
+        match work.payload(result.clone()) {
+            Ok(p) => {
+                let mut drafts = vec![order_draft(&o, "repair_order.completed", p)];
+                drafts.extend(finding_fix(&o, result.as_deref()));
+                crate::data::save(app, drafts, error, move || note.set(String::new()));
+            }
             Err(k) => error.set(Some(i18n.t(k).to_string())),
         }
     };
@@ -1036,7 +1060,7 @@ pub fn OrderPage() -> impl IntoView {
                             {work_form(i18n, work)}
                             <div class="row">
                                 <crate::photos::PhotoPicker testid="order-photo-before" label=Key::PhotoBefore on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "before"})))/>
-                                <crate::photos::PhotoPicker testid="order-photo-after" label=Key::PhotoAfter on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "after"})))/>
+                                <crate::photos::PhotoPicker testid="order-photo-after" label=Key::PhotoAfter on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": guanjia_core::records::AFTER_CAPTION})))/>
                             </div>
                             <h3>{i18n.text(Key::SignatureTitle)}</h3>
                             <crate::signature::SignaturePad on_signed=Callback::new(move |png: Vec<u8>| {

@@ -291,6 +291,38 @@ impl Record for Finding {
     }
 }
 
+/// The caption of a repair order's "after" photo.
+pub const AFTER_CAPTION: &str = "after";
+
+impl Finding {
+    /// What completing a repair order made from this finding records on it: the
+    /// rectification, with the order's last "after" photo as evidence and its result note.
+    /// `None` when the finding no longer waits for a fix (rectified, closed) or the order has
+    /// no after photo — a rectification needs one, so the fixer then rectifies separately.
+    pub fn rectified_by(
+        &self,
+        order: &crate::records::RepairOrder,
+        result_note: Option<&str>,
+    ) -> Option<FindingRectified> {
+        if !matches!(
+            self.status,
+            Some(FindingStatus::Reported | FindingStatus::Assigned)
+        ) {
+            return None;
+        }
+        let photo = order
+            .photos
+            .items()
+            .iter()
+            .rev()
+            .find(|p| p.value.caption.as_deref() == Some(AFTER_CAPTION))?;
+        Some(FindingRectified {
+            photo: photo.value.sha256.clone(),
+            note: result_note.map(str::to_string),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,5 +500,69 @@ mod tests {
             .unwrap_err()
             .contains("why"));
         assert_eq!(c("finding.escalated", json!({})), Ok(false));
+    }
+
+    #[test]
+    fn completing_an_order_with_an_after_photo_rectifies_its_finding_once() {
+        use crate::records::RepairOrder;
+        const AFTER: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+        let mut m = Maker::new("finding");
+        let assigned = vec![
+            reported(&mut m),
+            m.make(
+                BUTLER,
+                1_794_967_300_000,
+                "finding.assigned",
+                json!({"repair_order_id": "01890a5d-ac96-774b-bcce-b302099a8057"}),
+            ),
+        ];
+        let finding = fold::<Finding>(m.record, &assigned).state;
+        let mut o = Maker::new("repair_order");
+        let mut order_evs = vec![
+            o.make(
+                TECH,
+                1_794_967_300_000,
+                "repair_order.created",
+                json!({"description": "门禁损坏"}),
+            ),
+            o.make(
+                TECH,
+                1_794_967_400_000,
+                "repair_order.photo_added",
+                json!({"sha256": PHOTO, "caption": "before"}),
+            ),
+        ];
+        let before_only = fold::<RepairOrder>(o.record, &order_evs).state;
+        assert_eq!(
+            finding.rectified_by(&before_only, Some("换读卡器")),
+            None,
+            "no after photo"
+        );
+        order_evs.push(o.make(
+            TECH,
+            1_794_967_500_000,
+            "repair_order.photo_added",
+            json!({"sha256": AFTER, "caption": AFTER_CAPTION}),
+        ));
+        let done = fold::<RepairOrder>(o.record, &order_evs).state;
+        let fix = finding.rectified_by(&done, Some("换读卡器")).unwrap();
+        assert_eq!(
+            (fix.photo.as_str(), fix.note.as_deref()),
+            (AFTER, Some("换读卡器"))
+        );
+
+        let mut evs = assigned;
+        evs.push(m.make(
+            TECH,
+            1_794_967_600_000,
+            "finding.rectified",
+            json!({"photo": AFTER}),
+        ));
+        let rectified = fold::<Finding>(m.record, &evs).state;
+        assert_eq!(
+            rectified.rectified_by(&done, None),
+            None,
+            "already rectified"
+        );
     }
 }

@@ -53,7 +53,7 @@ pub(crate) fn guard<S: Copy + PartialEq + Debug>(
 
 pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
-pub use finding::{Finding, FindingStatus, Severity, DEFAULT_FINDING_LIMIT};
+pub use finding::{Finding, FindingStatus, Severity, AFTER_CAPTION, DEFAULT_FINDING_LIMIT};
 pub use patrol::{
     Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, Position, RoundStatus,
     RoundSummary, ScanFlag, ScanMethod, Verdict,
