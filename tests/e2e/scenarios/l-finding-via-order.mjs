@@ -1,0 +1,135 @@
+// (l) The defect-closure loop through a repair order: butler1 turns a patrol finding into a
+// repair order and dispatches it to tech1; tech1 — who now has the finding too — takes the
+// after photo and completes the order offline; the completion rectifies the finding with that
+// photo. butler1 (not the fixer) re-checks it and it closes.
+
+import path from "node:path";
+import {
+  RUN,
+  TIMEOUT,
+  actOnOrder,
+  api,
+  apiLogin,
+  assertNoPageErrors,
+  assignOrder,
+  check,
+  eventually,
+  freePort,
+  go,
+  pullAll,
+  restartServer,
+  signedInDevice,
+  startServer,
+  step,
+  stopServer,
+  tempDir,
+  tid,
+  uuidv7,
+  waitForFirstSync,
+  waitForOrderStatus,
+  waitForPendingZero,
+} from "../lib.mjs";
+
+export const title = "closure loop via a repair order: the technician's completion rectifies the finding";
+
+/// A finding as a patrol round would report it (pushed by butler1 through the API).
+async function seedFinding(server, note) {
+  const { token, user } = await apiLogin(server, "butler1");
+  const me = await api(server, "GET", "/api/v1/me", { token });
+  const project = me.projects[0];
+  const ms = Date.now();
+  const deviceId = crypto.randomUUID();
+  const id = uuidv7(ms);
+  const out = await api(server, "POST", "/api/v1/sync/push", {
+    token,
+    body: {
+      device_id: deviceId,
+      events: [{
+        id: uuidv7(ms), v: 1, project_id: project.id, area_id: project.areas[0].id, actor: user.id,
+        device_id: deviceId, hlc: { ms, c: 0 }, device_time: new Date(ms).toISOString(), base_seq: 0,
+        record_id: id, record_type: "finding", kind: "finding.reported",
+        payload: { note, severity: "major", building: "2幢" },
+      }],
+    },
+  });
+  check(out.results[0].status === "accepted", `finding seeded: ${JSON.stringify(out.results[0])}`);
+  return { id, butler: user.id };
+}
+
+async function findingStatus(page) {
+  return page.locator(tid("finding-status")).getAttribute("data-status");
+}
+
+export default async function () {
+  const dir = await tempDir("l");
+  let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
+  const note = `2 幢单元门闭门器漏油 (e2e ${RUN})`;
+  const finding = await seedFinding(server, note);
+
+  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
+  await waitForFirstSync(pageA);
+  await go(pageA, `/findings/${finding.id}`);
+  await eventually("the finding on butler1's tablet", async () => check((await findingStatus(pageA)) === "reported", "not shown yet"));
+  await pageA.locator('button[data-action="finding.to_order"]').click();
+  await pageA.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname));
+  const orderId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[2]);
+  await waitForOrderStatus(pageA, "created", TIMEOUT.action);
+  await assignOrder(pageA, "陈师傅");
+  await waitForPendingZero(pageA);
+  step("finding turned into an order and dispatched to tech1");
+
+  const { context: b, page: pageB } = await signedInDevice(dir, "B tech1", "tech1", server);
+  await go(pageB, `/orders/${orderId}`);
+  await waitForOrderStatus(pageB, "assigned");
+  await actOnOrder(pageB, "repair_order.accepted");
+  await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
+  await actOnOrder(pageB, "repair_order.arrived");
+  await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
+  // The finding reached the technician's phone with the order.
+  await waitForPendingZero(pageB);
+  const techEvents = await pullAll(server, "tech1");
+  check(
+    techEvents.some((e) => e.record_id === finding.id && e.kind === "finding.reported"),
+    "tech1 was not given the finding the order was made from",
+  );
+
+  await stopServer(server);
+  const shot = await pageB.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
+  await pageB.locator(tid("order-photo-after")).setInputFiles({ name: "after.png", mimeType: "image/png", buffer: shot });
+  const after = pageB.locator(`${tid("photo")}[data-upload="pending"]`).last();
+  await after.waitFor({ timeout: TIMEOUT.action });
+  const afterHash = await after.getAttribute("data-hash");
+  await pageB.locator(tid("work-labour")).fill("30");
+  await pageB.locator(tid("order-note")).fill("更换闭门器");
+  await actOnOrder(pageB, "repair_order.completed");
+  await waitForOrderStatus(pageB, "completed", TIMEOUT.action);
+  step("tech1 completed offline with an after photo");
+
+  server = await restartServer(server);
+  await waitForPendingZero(pageB);
+  await go(pageA, `/findings/${finding.id}`);
+  await eventually("the finding rectified on butler1's tablet", async () => {
+    check((await findingStatus(pageA)) === "rectified", `finding is ${await findingStatus(pageA)}`);
+  }, { timeout: TIMEOUT.sync });
+  check(
+    (await pageA.locator(`${tid("photo")}[data-hash="${afterHash}"]`).count()) > 0,
+    "the finding should show the order's after photo as its rectification",
+  );
+  await pageA.locator('button[data-action="finding.recheck_pass"]').click();
+  await eventually("closed", async () => check((await findingStatus(pageA)) === "closed", `finding is ${await findingStatus(pageA)}`));
+  await waitForPendingZero(pageA);
+  step("butler1 re-checked it: closed");
+
+  const events = (await pullAll(server, "supervisor1")).filter((e) => e.record_id === finding.id);
+  const kinds = events.map((e) => e.kind);
+  check(
+    JSON.stringify(kinds) === JSON.stringify(["finding.reported", "finding.assigned", "finding.rectified", "finding.rechecked"]),
+    `the finding's history on the server: ${JSON.stringify(kinds)}`,
+  );
+  const fix = events[2];
+  check(fix.payload.photo === afterHash && fix.payload.note === "更换闭门器", `rectification: ${JSON.stringify(fix.payload)}`);
+  const completed = (await pullAll(server, "supervisor1")).find((e) => e.record_id === orderId && e.kind === "repair_order.completed");
+  check(completed && fix.actor === completed.actor, "the rectification is tech1's, with the completion");
+  assertNoPageErrors(a);
+  assertNoPageErrors(b);
+}
