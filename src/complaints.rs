@@ -35,11 +35,12 @@ fn reply_countdown(c: &Row<Complaint>, now: chrono::NaiveDateTime) -> Option<Cou
     if !s.status?.awaits_reply() {
         return None;
     }
-    let rules = crate::data::rules();
-    let cal = rules.calendar;
+    let all = crate::data::rules();
+    let rules = all.of(c.project_id);
+    let cal = &rules.calendar;
     let due = rules
         .service
-        .complaint_reply_due(cal.local(s.registered_at.as_deref()?)?, &cal)?;
+        .complaint_reply_due(cal.local(s.registered_at.as_deref()?)?, cal)?;
     Some(Countdown::new(due, now))
 }
 

@@ -46,7 +46,8 @@ fn countdown(f: &Row<Finding>, now: chrono::NaiveDateTime) -> Option<Countdown> 
     if !is_open(f) {
         return None;
     }
-    let r = crate::data::rules();
+    let all = crate::data::rules();
+    let r = all.of(f.project_id);
     let due = f.folded.state.due(r.finding_limit, &r.calendar)?;
     Some(Countdown::new(due, now))
 }
@@ -259,9 +260,10 @@ pub fn FindingPage() -> impl IntoView {
             && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer != me()))
     };
     let needs_explanation = move || {
-        let rules = crate::data::rules();
+        let all = crate::data::rules();
         finding.with(|f| {
             f.as_ref().is_some_and(|f| {
+                let rules = all.of(f.project_id);
                 f.folded
                     .state
                     .needs_explanation(now.get(), rules.finding_limit, &rules.calendar)
@@ -429,16 +431,14 @@ pub fn CompliancePage() -> impl IntoView {
         summaries(&rounds())
     });
     let table = move || {
-        let (from, to, now, rules) = (
-            from.get(),
-            to.get(),
-            local_now(),
-            crate::data::rules().patrol,
-        );
+        let (from, to, now, all) = (from.get(), to.get(), local_now(), crate::data::rules());
         let sums = data.get();
         let areas = my_areas(app);
-        let area_ids: Vec<_> = areas.iter().map(|(_, a, _)| *a).collect();
-        let by_area = rules.by_area(&sums, &area_ids, from, to, now);
+        // Each area by its own project's deadlines (a supervisor may run several projects).
+        let by_area: Vec<_> = areas
+            .iter()
+            .flat_map(|(p, a, _)| all.of(*p).patrol.by_area(&sums, &[*a], from, to, now))
+            .collect();
         let mut out: Vec<(&'static str, String, DayCompliance)> = areas
             .iter()
             .map(|(_, a, name)| {
@@ -451,7 +451,7 @@ pub fn CompliancePage() -> impl IntoView {
             .collect();
         let butlers = crate::state::people_with_role(app.session.get().as_ref(), Role::Butler);
         let ids: Vec<_> = butlers.iter().map(|(id, _)| *id).collect();
-        let by_butler = rules.by_butler(&sums, &ids, from, to, now);
+        let by_butler = all.home().patrol.by_butler(&sums, &ids, from, to, now);
         out.extend(butlers.iter().map(|(id, name)| {
             let total = by_butler
                 .iter()
@@ -466,7 +466,7 @@ pub fn CompliancePage() -> impl IntoView {
             <h1>{i18n.text(Key::ComplianceTitle)}</h1>
             <p class="hint">
                 {i18n.text(Key::ComplianceHint)} " "
-                {crate::data::rules().patrol.round_deadlines.iter().map(|t| t.format("%H:%M").to_string()).collect::<Vec<_>>().join(" / ")}
+                {crate::data::rules().home().patrol.round_deadlines.iter().map(|t| t.format("%H:%M").to_string()).collect::<Vec<_>>().join(" / ")}
             </p>
             <div class="row">
                 {date_input(from, "compliance-from")} " – " {date_input(to, "compliance-to")}

@@ -138,7 +138,7 @@ impl OrderRow {
 }
 
 fn calendar() -> WorkCalendar {
-    crate::data::rules().calendar
+    crate::data::rules().home().calendar.clone()
 }
 
 /// Project-local now.
@@ -198,8 +198,9 @@ pub fn order(id: RecordId) -> Option<OrderRow> {
 fn order_row(
     row: crate::data::Row<RepairOrder>,
     cats: &BTreeMap<RecordId, Category>,
-    rules: &guanjia_core::rules::ProjectRules,
+    rules: &crate::data::Rules,
 ) -> OrderRow {
+    let rules = rules.of(row.project_id);
     let cat = row.folded.state.category_id.get().and_then(|c| cats.get(c));
     let deadlines =
         row.folded
@@ -1031,13 +1032,13 @@ pub fn OrderPage() -> impl IntoView {
                     </Show>
                     <Show when=move || {
                         let awaiting_visit = order.get().is_some_and(|o| o.status() == Some(RepairStatus::Completed));
-                        awaiting_visit && crate::data::rules().service.quiet_hours.is_quiet(now.get().time())
+                        awaiting_visit && order.with(|o| o.as_ref().is_some_and(|o| crate::data::rules().of(o.project_id).service.quiet_hours.is_quiet(now.get().time())))
                     }>
                         <p class="error" role="alert" data-testid="quiet-hours">
                             {i18n.text(Key::QuietHoursWarning)} " "
-                            {move || crate::data::rules().service
+                            {move || order.with(|o| o.as_ref().and_then(|o| crate::data::rules().of(o.project_id).service
                                 .quiet_hours
-                                .next_call_time(now.get())
+                                .next_call_time(now.get())))
                                 .map(|t| t.format("%H:%M").to_string())
                                 .unwrap_or_default()}
                         </p>

@@ -115,7 +115,7 @@ pub fn rounds() -> Vec<Row<PatrolRound>> {
 }
 
 fn calendar() -> WorkCalendar {
-    crate::data::rules().calendar
+    crate::data::rules().home().calendar.clone()
 }
 
 /// What compliance needs of the rounds on this device.
@@ -160,13 +160,16 @@ fn area_name(app: AppState, area: Option<AreaId>) -> String {
 }
 
 /// (finished today, required per day) for an area.
-pub fn today_count(rounds: &[Row<PatrolRound>], area: AreaId) -> (usize, u32) {
+pub fn today_count(rounds: &[Row<PatrolRound>], project: ProjectId, area: AreaId) -> (usize, u32) {
     let today = local_now().date();
     let done = summaries(rounds)
         .iter()
         .filter(|s| s.area_id == area && s.started.date() == today && s.finished.is_some())
         .count();
-    (done, crate::data::rules().patrol.rounds_per_day())
+    (
+        done,
+        crate::data::rules().of(project).patrol.rounds_per_day(),
+    )
 }
 
 fn is_supervisor(app: AppState) -> bool {
@@ -222,7 +225,7 @@ pub fn PatrolPage() -> impl IntoView {
                     let start = start.clone();
                     my_areas(app).into_iter().map(move |(project, area, name)| {
                         let start = start.clone();
-                        let (done, required) = rounds.with(|r| today_count(r, area));
+                        let (done, required) = rounds.with(|r| today_count(r, project, area));
                         let running = rounds.with(|r| {
                             r.iter()
                                 .find(|x| {
@@ -746,6 +749,6 @@ pub fn today_summary(app: AppState) -> (usize, u32) {
     let rs = rounds();
     my_areas(app)
         .iter()
-        .map(|(_, a, _)| today_count(&rs, *a))
+        .map(|(p, a, _)| today_count(&rs, *p, *a))
         .fold((0, 0), |(d, r), (d2, r2)| (d + d2, r + r2))
 }

@@ -207,6 +207,12 @@ impl Replica {
         self.events.values()
     }
 
+    /// How many events the device holds; grows with every event (none is ever removed), so
+    /// with the cursor it tells a cache whether anything changed.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
     pub fn event(&self, id: EventId) -> Option<&Event> {
         self.events.get(&id)
     }

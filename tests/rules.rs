@@ -1,0 +1,67 @@
+//! In-browser test of the project rules the screens read (`data::rules`): one set per
+//! project, from each project's `project_settings` record, re-read when settings change.
+//! `cargo test -p guanjia --target wasm32-unknown-unknown --test rules`.
+#![cfg(target_arch = "wasm32")]
+
+use guanjia::data;
+use guanjia_core::{ProjectId, RecordId, UserId};
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
+    let db = format!("guanjia-test-rules-{}", js_sys::Date::now());
+    let e = guanjia::engine::init(&db).await.unwrap();
+    e.start_replica(UserId::from_parts(1_763_787_600_000, [1; 10]));
+    let (north, south, bare) = (
+        ProjectId::from_parts(1_763_787_600_000, [1; 10]),
+        ProjectId::from_parts(1_763_787_600_000, [2; 10]),
+        ProjectId::from_parts(1_763_787_600_000, [3; 10]),
+    );
+    let settings = |project, n: u8, payload| {
+        data::draft(
+            "project_settings",
+            RecordId::from_parts(1_763_787_600_000, [n; 10]),
+            "project_settings.defined",
+            project,
+            None,
+            payload,
+        )
+    };
+    e.record_all(vec![
+        settings(
+            north,
+            1,
+            json!({"name": "北苑", "patrol": {"round_deadlines": ["11:00:00", "16:00:00", "20:00:00"]}}),
+        ),
+        settings(south, 2, json!({"name": "南苑"})),
+    ])
+    .await
+    .unwrap();
+    let rules = data::rules();
+    assert_eq!(rules.of(north).patrol.rounds_per_day(), 3);
+    assert_eq!(
+        rules.of(south).patrol.rounds_per_day(),
+        2,
+        "domain.md's default"
+    );
+    assert_eq!(
+        rules.of(bare).patrol.rounds_per_day(),
+        2,
+        "no settings: defaults"
+    );
+
+    // The south project's admin changes its settings: the next read sees them.
+    e.record_all(vec![settings(
+        south,
+        2,
+        json!({"name": "南苑", "patrol": {"round_deadlines": ["12:00:00"]}}),
+    )])
+    .await
+    .unwrap();
+    let rules = data::rules();
+    assert_eq!(rules.of(south).patrol.rounds_per_day(), 1);
+    assert_eq!(rules.of(north).patrol.rounds_per_day(), 3);
+}
