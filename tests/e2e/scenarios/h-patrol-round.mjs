@@ -37,11 +37,17 @@ function tapper(page) {
       t.count += 1;
       await locator.click();
     },
-    /// A photo taken with the camera: one tap on the picker; a real PNG as the image.
+    /// A photo taken with the camera: one tap on the picker; a real PNG as the image. Returns
+    /// once the photo is saved and shown (a person sees the thumbnail before going on).
     async photo(testid) {
       t.count += 1;
+      const before = await page.locator(tid("photo")).count();
       const png = await page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
       await page.locator(tid(testid)).setInputFiles({ name: `shot-${t.count}.png`, mimeType: "image/png", buffer: png });
+      await eventually("the photo saved and shown", async () => {
+        const now = await page.locator(tid("photo")).count();
+        check(now > before, `${now} photos shown, ${before} before`);
+      });
     },
   };
   return t;
