@@ -16,6 +16,7 @@ pub mod pages;
 pub mod patrol;
 pub mod photos;
 pub mod platform;
+pub mod project_settings;
 pub mod qr;
 pub mod session;
 pub mod settings;
@@ -139,6 +140,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/complaints/:id") view=complaints::ComplaintPage />
                 <Route path=path!("/inbox") view=InboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
+                <Route path=path!("/settings/project") view=project_settings::ProjectSettingsPage />
             </Routes>
         </main>
     }

@@ -570,6 +570,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="error" role="alert">{i18n.text(Key::QuotaWarning)}</p>
                 </Show>
             </section>
+            <Show when=move || app.session.get().is_some_and(|s| matches!(s.user.role, guanjia_core::Role::Supervisor | guanjia_core::Role::Admin))>
+                <section class="card">
+                    <A href="/settings/project" attr:data-testid="settings-project-rules">{i18n.text(Key::SettingsProjectRules)}</A>
+                </section>
+            </Show>
             <section class="card">
                 <h2>{i18n.text(Key::Account)}</h2>
                 <p>{move || app.session.get().map(|s| format!("{} ({})", s.user.display_name, s.user.username)).unwrap_or_default()}</p>
