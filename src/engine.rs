@@ -133,6 +133,7 @@ impl Engine {
 
     /// One user action: stamp the change and commit it. Err = nothing was saved.
     pub async fn record(&self, draft: Draft) -> Result<Event, StoreError> {
+        draft.check().map_err(|r| StoreError::Refused(r.message))?;
         let ev = self
             .mutate(|r| r.record(now_ms(), random_bytes(), draft))
             .ok_or_else(|| StoreError::Unavailable("sign in first".into()))?;
@@ -143,6 +144,9 @@ impl Engine {
     /// One user action that writes several records (a failed item and the finding it opens):
     /// all of them are committed in one transaction, or none.
     pub async fn record_all(&self, drafts: Vec<Draft>) -> Result<Vec<Event>, StoreError> {
+        for d in &drafts {
+            d.check().map_err(|r| StoreError::Refused(r.message))?;
+        }
         let evs = self
             .mutate(|r| {
                 drafts

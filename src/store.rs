@@ -159,6 +159,9 @@ pub enum StoreError {
          site's data: update the app, or contact support."
     )]
     Corrupt(String),
+    /// The change breaks a rule the server checks too (the core's payload checks).
+    #[error("This change cannot be saved: {0}. Correct it and save again; nothing was saved.")]
+    Refused(String),
 }
 
 /// The local store. Cheap to clone (one `Rc`).

@@ -1,5 +1,6 @@
-//! In-browser test of the project rules the screens read (`data::rules`): one set per
-//! project, from each project's `project_settings` record, re-read when settings change.
+//! In-browser tests of the project rules the screens read (`data::rules`): one set per
+//! project, from each project's `project_settings` record, re-read when settings change; and
+//! the device refusing a change the server would refuse (`Draft::check`).
 //! `cargo test -p guanjia --target wasm32-unknown-unknown --test rules`.
 #![cfg(target_arch = "wasm32")]
 
@@ -64,4 +65,33 @@ async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
     let rules = data::rules();
     assert_eq!(rules.of(south).patrol.rounds_per_day(), 1);
     assert_eq!(rules.of(north).patrol.rounds_per_day(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_change_the_server_would_refuse_is_refused_on_the_device_and_not_queued() {
+    let db = format!("guanjia-test-rules-refused-{}", js_sys::Date::now());
+    let e = guanjia::engine::init(&db).await.unwrap();
+    e.start_replica(UserId::from_parts(1_763_787_600_000, [1; 10]));
+    let project = ProjectId::from_parts(1_763_787_600_000, [1; 10]);
+    let good = data::draft(
+        "project_settings",
+        RecordId::from_parts(1_763_787_600_000, [5; 10]),
+        "project_settings.defined",
+        project,
+        None,
+        json!({"name": "北苑"}),
+    );
+    let mut nameless = good.clone();
+    nameless.payload = json!({"patrol": {"round_deadlines": ["12:00:00"]}});
+    let err = e.record_all(vec![good, nameless]).await.unwrap_err();
+    assert!(
+        matches!(&err, guanjia::store::StoreError::Refused(why) if why.contains("name")),
+        "{err}"
+    );
+    assert_eq!(
+        e.read(|r| r.pending_count()),
+        Some(0),
+        "neither change was kept"
+    );
+    assert_eq!(e.store.outbox_len().await.unwrap(), 0);
 }

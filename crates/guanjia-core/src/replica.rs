@@ -22,6 +22,32 @@ pub struct Draft {
     pub payload: serde_json::Value,
 }
 
+impl Draft {
+    /// The server's payload checks (`kinds::check_payload`), run before the change is stored:
+    /// a change the server would refuse is refused at once with the same message, and never
+    /// queued to come back later as a rejection.
+    pub fn check(&self) -> Result<(), crate::kinds::Rejection> {
+        let probe = Event {
+            id: EventId::from_parts(0, [0; 10]),
+            record_id: self.record_id,
+            record_type: self.record_type.clone(),
+            kind: self.kind.clone(),
+            v: 1,
+            project_id: self.project_id,
+            area_id: self.area_id,
+            actor: UserId::from_parts(0, [0; 10]),
+            device_id: DeviceId::from_random([0; 16]),
+            hlc: Hlc::new(0, 0),
+            device_time: DeviceTime::from_unix_ms(0),
+            base_seq: 0,
+            payload: self.payload.clone(),
+            seq: None,
+            received_at: None,
+        };
+        crate::kinds::check_payload(&probe).map(|_| ())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RejectedEvent {
     pub code: RejectCode,
@@ -418,6 +444,38 @@ impl Replica {
             .into_iter()
             .map(|(id, (rt, evs))| (id, fold_any(&rt, id, evs)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    fn draft(kind: &str, payload: serde_json::Value) -> Draft {
+        Draft {
+            record_id: RecordId::from_parts(1, [1; 10]),
+            record_type: RecordType::parse(kind.split('.').next().unwrap()).unwrap(),
+            kind: Kind::parse(kind).unwrap(),
+            project_id: ProjectId::from_parts(1, [2; 10]),
+            area_id: None,
+            payload,
+        }
+    }
+
+    #[test]
+    fn a_draft_the_server_would_refuse_is_refused_before_it_is_stored() {
+        let ok = draft(
+            "duty_log.entry_added",
+            serde_json::json!({"text": "巡查正常"}),
+        );
+        assert!(ok.check().is_ok());
+        let empty = draft("duty_log.entry_added", serde_json::json!({"text": ""}));
+        assert!(empty.check().unwrap_err().message.contains("text"));
+        let nameless = draft(
+            "project_settings.defined",
+            serde_json::json!({"patrol": {"round_deadlines": ["12:00:00"]}}),
+        );
+        assert!(nameless.check().unwrap_err().message.contains("name"));
     }
 }
 
