@@ -692,6 +692,30 @@ export async function apiLogin(server, username, password = DEMO_PASSWORD) {
   return api(server, "POST", "/api/v1/auth/login", { body: { username, password } });
 }
 
+/// One event of a new record pushed as `username` from a fresh device id (what another
+/// device, already synced, would have sent), stamped `ms`, in the user's first project and
+/// area. Fails unless the server accepts it; returns the record id.
+export async function pushNewRecord(server, username, { record_type, kind, payload, ms = Date.now() }) {
+  const { token, user } = await apiLogin(server, username);
+  const me = await api(server, "GET", "/api/v1/me", { token });
+  const project = me.projects[0];
+  const deviceId = crypto.randomUUID();
+  const id = uuidv7(ms);
+  const out = await api(server, "POST", "/api/v1/sync/push", {
+    token,
+    body: {
+      device_id: deviceId,
+      events: [{
+        id: uuidv7(ms), v: 1, project_id: project.id, area_id: project.areas[0].id, actor: user.id,
+        device_id: deviceId, hlc: { ms, c: 0 }, device_time: new Date(ms).toISOString(), base_seq: 0,
+        record_id: id, record_type, kind, payload,
+      }],
+    },
+  });
+  check(out.results[0].status === "accepted", `${kind} pushed: ${JSON.stringify(out.results[0])}`);
+  return id;
+}
+
 /// A UUIDv7: 48-bit Unix milliseconds, version 7, RFC 4122 variant, random rest.
 export function uuidv7(ms = Date.now()) {
   const b = crypto.getRandomValues(new Uint8Array(16));

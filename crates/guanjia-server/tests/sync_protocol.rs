@@ -748,35 +748,34 @@ async fn the_technician_of_an_order_made_from_a_finding_gets_the_finding_too(s: 
             .map(|e| e["kind"].as_str().unwrap().to_string())
             .collect()
     };
-    let all_accepted = |r: Vec<Value>| assert!(r.iter().all(|r| status(r) == "accepted"), "{r:?}");
+    // butler1's changes, each of which the server must accept.
+    let butler_pushes = async |evs: Vec<Value>| {
+        let r = s.push_ok(&b1, &evs).await;
+        assert!(r.iter().all(|r| status(r) == "accepted"), "{r:?}");
+    };
     // Reported, turned into an order (linked both ways), then the order is dispatched.
     let (finding, order) = (new_id(), new_id());
-    all_accepted(
-        s.push_ok(
+    butler_pushes(vec![
+        on(
             &b1,
-            &[
-                on(
-                    &b1,
-                    &finding,
-                    "finding.reported",
-                    json!({"note": "2 幢雨棚破损", "severity": "major", "photos": [photo]}),
-                ),
-                on(
-                    &b1,
-                    &order,
-                    "repair_order.created",
-                    json!({"description": "2 幢雨棚破损", "finding_id": finding}),
-                ),
-                on(
-                    &b1,
-                    &finding,
-                    "finding.assigned",
-                    json!({"repair_order_id": order}),
-                ),
-            ],
-        )
-        .await,
-    );
+            &finding,
+            "finding.reported",
+            json!({"note": "2 幢雨棚破损", "severity": "major", "photos": [photo]}),
+        ),
+        on(
+            &b1,
+            &order,
+            "repair_order.created",
+            json!({"description": "2 幢雨棚破损", "finding_id": finding}),
+        ),
+        on(
+            &b1,
+            &finding,
+            "finding.assigned",
+            json!({"repair_order_id": order}),
+        ),
+    ])
+    .await;
     assert!(kinds_of(&s.pull_all(&tech, 0, 1000).await, &finding).is_empty());
     let fix = on(
         &tech,
@@ -789,18 +788,13 @@ async fn the_technician_of_an_order_made_from_a_finding_gets_the_finding_too(s: 
         "forbidden",
         "not before the order is theirs"
     );
-    all_accepted(
-        s.push_ok(
-            &b1,
-            &[on(
-                &b1,
-                &order,
-                "repair_order.assigned",
-                json!({"technician_id": tech.id}),
-            )],
-        )
-        .await,
-    );
+    butler_pushes(vec![on(
+        &b1,
+        &order,
+        "repair_order.assigned",
+        json!({"technician_id": tech.id}),
+    )])
+    .await;
     let got = s.pull_all(&tech, 0, 1000).await;
     assert_eq!(
         kinds_of(&got, &finding),
@@ -818,43 +812,28 @@ async fn the_technician_of_an_order_made_from_a_finding_gets_the_finding_too(s: 
     // The dispatch reached the server before the order's creation (two devices offline):
     // the finding follows once the creation arrives.
     let (finding2, order2) = (new_id(), new_id());
-    all_accepted(
-        s.push_ok(
-            &b1,
-            &[on(
-                &b1,
-                &finding2,
-                "finding.reported",
-                json!({"note": "路灯不亮", "severity": "minor", "photos": [photo]}),
-            )],
-        )
-        .await,
-    );
-    all_accepted(
-        s.push_ok(
-            &b1,
-            &[on(
-                &b1,
-                &order2,
-                "repair_order.assigned",
-                json!({"technician_id": tech.id}),
-            )],
-        )
-        .await,
-    );
+    butler_pushes(vec![on(
+        &b1,
+        &finding2,
+        "finding.reported",
+        json!({"note": "路灯不亮", "severity": "minor", "photos": [photo]}),
+    )])
+    .await;
+    butler_pushes(vec![on(
+        &b1,
+        &order2,
+        "repair_order.assigned",
+        json!({"technician_id": tech.id}),
+    )])
+    .await;
     assert!(kinds_of(&s.pull_all(&tech, 0, 1000).await, &finding2).is_empty());
-    all_accepted(
-        s.push_ok(
-            &b1,
-            &[on(
-                &b1,
-                &order2,
-                "repair_order.created",
-                json!({"description": "路灯不亮", "finding_id": finding2}),
-            )],
-        )
-        .await,
-    );
+    butler_pushes(vec![on(
+        &b1,
+        &order2,
+        "repair_order.created",
+        json!({"description": "路灯不亮", "finding_id": finding2}),
+    )])
+    .await;
     assert_eq!(
         kinds_of(&s.pull_all(&tech, 0, 1000).await, &finding2),
         ["finding.reported"]

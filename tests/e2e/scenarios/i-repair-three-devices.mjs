@@ -11,7 +11,6 @@ import {
   RUN,
   TIMEOUT,
   actOnOrder,
-  api,
   apiLogin,
   assertNoPageErrors,
   assignOrder,
@@ -20,6 +19,7 @@ import {
   freePort,
   go,
   pullAll,
+  pushNewRecord,
   restartServer,
   signedInDevice,
   startServer,
@@ -28,7 +28,6 @@ import {
   tempDir,
   tid,
   waitForFirstSync,
-  uuidv7,
   waitForOrderStatus,
   waitForPendingZero,
 } from "../lib.mjs";
@@ -38,26 +37,12 @@ export const title = "repair order across three devices: household intake, signe
 /// An order butler1 took 2 hours ago (pushed straight to the API with that time), never
 /// dispatched: its arrival is overdue.
 async function seedOverdueOrder(server, text) {
-  const { token, user } = await apiLogin(server, "butler1");
-  const me = await api(server, "GET", "/api/v1/me", { token });
-  const project = me.projects[0];
-  const ms = Date.now() - 2 * 3600_000;
-  const deviceId = crypto.randomUUID();
-  const id = uuidv7(ms);
-  const out = await api(server, "POST", "/api/v1/sync/push", {
-    token,
-    body: {
-      device_id: deviceId,
-      events: [{
-        id: uuidv7(ms), v: 1, project_id: project.id, area_id: project.areas[0].id, actor: user.id,
-        device_id: deviceId, hlc: { ms, c: 0 }, device_time: new Date(ms).toISOString(), base_seq: 0,
-        record_id: id, record_type: "repair_order", kind: "repair_order.created",
-        payload: { description: text, request_kind: "repair", urgent: false },
-      }],
-    },
+  return pushNewRecord(server, "butler1", {
+    record_type: "repair_order",
+    kind: "repair_order.created",
+    payload: { description: text, request_kind: "repair", urgent: false },
+    ms: Date.now() - 2 * 3600_000,
   });
-  check(out.results[0].status === "accepted", `overdue order seeded: ${JSON.stringify(out.results[0])}`);
-  return id;
 }
 
 export default async function () {

@@ -8,8 +8,6 @@ import {
   RUN,
   TIMEOUT,
   actOnOrder,
-  api,
-  apiLogin,
   assertNoPageErrors,
   assignOrder,
   check,
@@ -17,6 +15,7 @@ import {
   freePort,
   go,
   pullAll,
+  pushNewRecord,
   restartServer,
   signedInDevice,
   startServer,
@@ -24,37 +23,12 @@ import {
   stopServer,
   tempDir,
   tid,
-  uuidv7,
   waitForFirstSync,
   waitForOrderStatus,
   waitForPendingZero,
 } from "../lib.mjs";
 
 export const title = "closure loop via a repair order: the technician's completion rectifies the finding";
-
-/// A finding as a patrol round would report it (pushed by butler1 through the API).
-async function seedFinding(server, note) {
-  const { token, user } = await apiLogin(server, "butler1");
-  const me = await api(server, "GET", "/api/v1/me", { token });
-  const project = me.projects[0];
-  const ms = Date.now();
-  const deviceId = crypto.randomUUID();
-  const id = uuidv7(ms);
-  const out = await api(server, "POST", "/api/v1/sync/push", {
-    token,
-    body: {
-      device_id: deviceId,
-      events: [{
-        id: uuidv7(ms), v: 1, project_id: project.id, area_id: project.areas[0].id, actor: user.id,
-        device_id: deviceId, hlc: { ms, c: 0 }, device_time: new Date(ms).toISOString(), base_seq: 0,
-        record_id: id, record_type: "finding", kind: "finding.reported",
-        payload: { note, severity: "major", building: "2幢" },
-      }],
-    },
-  });
-  check(out.results[0].status === "accepted", `finding seeded: ${JSON.stringify(out.results[0])}`);
-  return { id, butler: user.id };
-}
 
 async function findingStatus(page) {
   return page.locator(tid("finding-status")).getAttribute("data-status");
@@ -64,7 +38,14 @@ export default async function () {
   const dir = await tempDir("l");
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
   const note = `2 幢单元门闭门器漏油 (e2e ${RUN})`;
-  const finding = await seedFinding(server, note);
+  // A finding as a patrol round reports it.
+  const finding = {
+    id: await pushNewRecord(server, "butler1", {
+      record_type: "finding",
+      kind: "finding.reported",
+      payload: { note, severity: "major", building: "2幢" },
+    }),
+  };
 
   const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
   await waitForFirstSync(pageA);
