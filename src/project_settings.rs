@@ -70,17 +70,22 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                       hint: Key,
                       testid: &'static str,
                       get: fn(&RulesEdit) -> String,
-                      set: fn(&mut RulesEdit, String)| {
+                      set: fn(&mut RulesEdit, String),
+                      dates: bool| {
+        let input = move |ev: leptos::ev::Event| {
+            touched.set(true);
+            saved.set(false);
+            let v = event_target_value(&ev);
+            form.update(|f| set(f, v));
+        };
         view! {
             <label>
                 <span>{i18n.text(label)}</span>
-                <textarea rows="2" data-testid=testid prop:value=move || form.with(get)
-                    on:input=move |ev| {
-                        touched.set(true);
-                        saved.set(false);
-                        let v = event_target_value(&ev);
-                        form.update(|f| set(f, v));
-                    }></textarea>
+                {if dates {
+                    view! { <textarea rows="2" data-testid=testid prop:value=move || form.with(get) on:input=input></textarea> }.into_any()
+                } else {
+                    view! { <input type="text" inputmode="decimal" data-testid=testid prop:value=move || form.with(get) on:input=input /> }.into_any()
+                }}
                 <small class="hint">{i18n.text(hint)}</small>
             </label>
         }
@@ -131,24 +136,24 @@ pub fn ProjectSettingsPage() -> impl IntoView {
         <section class="page project-settings">
             <h1>{i18n.text(Key::RulesTitle)}</h1>
             <Show when=may_edit fallback=move || view! { <p class="hint">{i18n.text(Key::RulesSupervisorsOnly)}</p> }>
-                <Show when=move || { projects().len() > 1 }>
-                    <label>
-                        <span>{i18n.text(Key::RulesProject)}</span>
-                        <select data-testid="rules-project" on:change=move |ev| {
-                            touched.set(false);
-                            project.set(ProjectId::parse(&event_target_value(&ev)).ok());
-                        }>
-                            {move || projects().into_iter().map(|(id, name)| view! {
-                                <option value=id.to_string() selected=move || project.get() == Some(id)>{name}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                </Show>
-                <div class="card">
-                    {field(Key::RulesRounds, Key::RulesRoundsHint, "rules-rounds", |f| f.round_deadlines.clone(), |f, v| f.round_deadlines = v)}
-                    {field(Key::RulesFindingLimit, Key::RulesFindingLimitHint, "rules-finding-limit", |f| f.finding_limit_days.clone(), |f, v| f.finding_limit_days = v)}
-                    {field(Key::RulesHolidays, Key::RulesDatesHint, "rules-holidays", |f| f.holidays.clone(), |f, v| f.holidays = v)}
-                    {field(Key::RulesExtraWorkdays, Key::RulesDatesHint, "rules-extra-workdays", |f| f.extra_workdays.clone(), |f, v| f.extra_workdays = v)}
+                <div class="card form">
+                    <Show when=move || { projects().len() > 1 }>
+                        <label>
+                            <span>{i18n.text(Key::RulesProject)}</span>
+                            <select data-testid="rules-project" on:change=move |ev| {
+                                touched.set(false);
+                                project.set(ProjectId::parse(&event_target_value(&ev)).ok());
+                            }>
+                                {move || projects().into_iter().map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=move || project.get() == Some(id)>{name}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    </Show>
+                    {field(Key::RulesRounds, Key::RulesRoundsHint, "rules-rounds", |f| f.round_deadlines.clone(), |f, v| f.round_deadlines = v, false)}
+                    {field(Key::RulesFindingLimit, Key::RulesFindingLimitHint, "rules-finding-limit", |f| f.finding_limit_days.clone(), |f, v| f.finding_limit_days = v, false)}
+                    {field(Key::RulesHolidays, Key::RulesDatesHint, "rules-holidays", |f| f.holidays.clone(), |f, v| f.holidays = v, true)}
+                    {field(Key::RulesExtraWorkdays, Key::RulesDatesHint, "rules-extra-workdays", |f| f.extra_workdays.clone(), |f, v| f.extra_workdays = v, true)}
                     <button type="button" class="primary" data-testid="rules-save" on:click=submit>{i18n.text(Key::Save)}</button>
                     <Show when=move || saved.get()>
                         <p class="hint" role="status" data-testid="rules-saved">{i18n.text(Key::RulesSaved)}</p>
