@@ -163,7 +163,13 @@ pub fn FindingPage() -> impl IntoView {
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
-    let technicians = move || crate::state::people_with_role(session().as_ref(), Role::Technician);
+    let technicians = move || {
+        finding.with(|f| {
+            f.as_ref().map_or_else(Vec::new, |f| {
+                crate::state::people_of_project(session().as_ref(), Role::Technician, f.project_id)
+            })
+        })
+    };
     let act = move |kind: &'static str, payload: serde_json::Value| {
         let Some(f) = finding.get_untracked() else {
             return;
@@ -449,14 +455,17 @@ pub fn CompliancePage() -> impl IntoView {
                 ("area", name.clone(), total)
             })
             .collect();
-        let butlers = crate::state::people_with_role(app.session.get().as_ref(), Role::Butler);
-        let ids: Vec<_> = butlers.iter().map(|(id, _)| *id).collect();
-        let by_butler = all.home().patrol.by_butler(&sums, &ids, from, to, now);
-        out.extend(butlers.iter().map(|(id, name)| {
-            let total = by_butler
-                .iter()
-                .filter(|((k, _), _)| k == id)
-                .fold(DayCompliance::default(), |t, (_, c)| add(t, c));
+        // Each butler once, by their home project's deadlines (the first project they are in).
+        let mut butlers = crate::state::people_with_role(app.session.get().as_ref(), Role::Butler);
+        let mut seen = std::collections::BTreeSet::new();
+        butlers.retain(|(_, id, _)| seen.insert(*id));
+        out.extend(butlers.iter().map(|(p, id, name)| {
+            let total = all
+                .of(*p)
+                .patrol
+                .by_butler(&sums, &[*id], from, to, now)
+                .values()
+                .fold(DayCompliance::default(), add);
             ("butler", name.clone(), total)
         }));
         out

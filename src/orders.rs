@@ -797,7 +797,13 @@ pub fn OrderPage() -> impl IntoView {
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
-    let technicians = move || crate::state::people_with_role(session().as_ref(), Role::Technician);
+    let technicians = move || {
+        order.with(|o| {
+            o.as_ref().map_or_else(Vec::new, |o| {
+                crate::state::people_of_project(session().as_ref(), Role::Technician, o.project_id)
+            })
+        })
+    };
     let act = move |kind: &'static str, payload: serde_json::Value| {
         let Some(o) = order.get_untracked() else {
             return;
@@ -822,6 +828,19 @@ pub fn OrderPage() -> impl IntoView {
             }
             .into_any()
         };
+    // Completing an order made from a finding rectifies the finding only with an "after"
+    // photo (a rectification needs one), so the technician is told before completing.
+    let needs_after_photo = move || {
+        order.with(|o| {
+            o.as_ref().is_some_and(|o| {
+                let s = &o.folded.state;
+                s.finding_id.is_some()
+                    && !s.photos.items().iter().any(|p| {
+                        p.value.caption.as_deref() == Some(guanjia_core::records::AFTER_CAPTION)
+                    })
+            })
+        })
+    };
     let can_work = move || {
         order.with(|o| {
             o.as_ref().is_some_and(|o| {
@@ -1059,6 +1078,9 @@ pub fn OrderPage() -> impl IntoView {
                     <Show when=can_work>
                         <div class="card form" data-testid="order-work">
                             {work_form(i18n, work)}
+                            <Show when=needs_after_photo>
+                                <p class="hint" data-testid="order-needs-after-photo">{i18n.text(Key::OrderFindingNeedsAfterPhoto)}</p>
+                            </Show>
                             <div class="row">
                                 <crate::photos::PhotoPicker testid="order-photo-before" label=Key::PhotoBefore on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": "before"})))/>
                                 <crate::photos::PhotoPicker testid="order-photo-after" label=Key::PhotoAfter on_added=Callback::new(move |h: String| act("repair_order.photo_added", json!({"sha256": h, "caption": guanjia_core::records::AFTER_CAPTION})))/>

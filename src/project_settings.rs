@@ -1,6 +1,6 @@
 //! `/settings/project`: a supervisor's or admin's own project rules — the times by which each
-//! day's patrol rounds must be done, the finding limit, the year's holidays and make-up working
-//! days. Saved as a `project_settings.defined` event (offline too), checked by the core's
+//! day's patrol rounds must be done, the finding limit, working hours, the year's holidays and
+//! make-up working days, the service time limits and owners' quiet hours. Saved as a `project_settings.defined` event (offline too), checked by the core's
 //! `RulesEdit` exactly as the server checks it on push.
 
 use guanjia_core::rules::{RulesEdit, RulesEditError};
@@ -22,9 +22,22 @@ fn edit_error(i18n: I18n, e: &RulesEditError) -> String {
             (Key::RulesBadDate, w.clone())
         }
         RulesEditError::Both(d) => (Key::RulesBothLists, d.to_string()),
+        RulesEditError::Span(w) => (Key::RulesBadSpan, w.clone()),
+        RulesEditError::NoWorkingHours => (Key::RulesNoWorkingHours, String::new()),
+        RulesEditError::Minutes(w) => (Key::RulesBadMinutes, w.clone()),
+        RulesEditError::Hours(w) => (Key::RulesBadHours, w.clone()),
+        RulesEditError::ReplyDays(w) => (Key::RulesBadReplyDays, w.clone()),
         RulesEditError::Invalid(why) => (Key::RulesInvalid, why.clone()),
     };
     format!("{} {what}", i18n.t(key)).trim_end().to_string()
+}
+
+/// How a field is typed: lists of dates on several lines, a number, or times.
+#[derive(Clone, Copy)]
+enum Input {
+    Lines,
+    Number,
+    Text,
 }
 
 #[component]
@@ -71,7 +84,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                       testid: &'static str,
                       get: fn(&RulesEdit) -> String,
                       set: fn(&mut RulesEdit, String),
-                      dates: bool| {
+                      input_kind: Input| {
         let input = move |ev: leptos::ev::Event| {
             touched.set(true);
             saved.set(false);
@@ -81,10 +94,10 @@ pub fn ProjectSettingsPage() -> impl IntoView {
         view! {
             <label>
                 <span>{i18n.text(label)}</span>
-                {if dates {
-                    view! { <textarea rows="2" data-testid=testid prop:value=move || form.with(get) on:input=input></textarea> }.into_any()
-                } else {
-                    view! { <input type="text" inputmode="decimal" data-testid=testid prop:value=move || form.with(get) on:input=input /> }.into_any()
+                {match input_kind {
+                    Input::Lines => view! { <textarea rows="2" data-testid=testid prop:value=move || form.with(get) on:input=input></textarea> }.into_any(),
+                    Input::Number => view! { <input type="text" inputmode="decimal" data-testid=testid prop:value=move || form.with(get) on:input=input /> }.into_any(),
+                    Input::Text => view! { <input type="text" data-testid=testid prop:value=move || form.with(get) on:input=input /> }.into_any(),
                 }}
                 <small class="hint">{i18n.text(hint)}</small>
             </label>
@@ -150,10 +163,19 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                             </select>
                         </label>
                     </Show>
-                    {field(Key::RulesRounds, Key::RulesRoundsHint, "rules-rounds", |f| f.round_deadlines.clone(), |f, v| f.round_deadlines = v, false)}
-                    {field(Key::RulesFindingLimit, Key::RulesFindingLimitHint, "rules-finding-limit", |f| f.finding_limit_days.clone(), |f, v| f.finding_limit_days = v, false)}
-                    {field(Key::RulesHolidays, Key::RulesDatesHint, "rules-holidays", |f| f.holidays.clone(), |f, v| f.holidays = v, true)}
-                    {field(Key::RulesExtraWorkdays, Key::RulesDatesHint, "rules-extra-workdays", |f| f.extra_workdays.clone(), |f, v| f.extra_workdays = v, true)}
+                    <h2>{i18n.text(Key::RulesPatrolSection)}</h2>
+                    {field(Key::RulesRounds, Key::RulesRoundsHint, "rules-rounds", |f| f.round_deadlines.clone(), |f, v| f.round_deadlines = v, Input::Text)}
+                    {field(Key::RulesFindingLimit, Key::RulesFindingLimitHint, "rules-finding-limit", |f| f.finding_limit_days.clone(), |f, v| f.finding_limit_days = v, Input::Number)}
+                    <h2>{i18n.text(Key::RulesCalendarSection)}</h2>
+                    {field(Key::RulesWorkingHours, Key::RulesSpansHint, "rules-working-hours", |f| f.working_hours.clone(), |f, v| f.working_hours = v, Input::Text)}
+                    {field(Key::RulesHolidays, Key::RulesDatesHint, "rules-holidays", |f| f.holidays.clone(), |f, v| f.holidays = v, Input::Lines)}
+                    {field(Key::RulesExtraWorkdays, Key::RulesDatesHint, "rules-extra-workdays", |f| f.extra_workdays.clone(), |f, v| f.extra_workdays = v, Input::Lines)}
+                    <h2>{i18n.text(Key::RulesServiceSection)}</h2>
+                    {field(Key::RulesArrival, Key::RulesMinutesHint, "rules-arrival", |f| f.arrival_minutes.clone(), |f, v| f.arrival_minutes = v, Input::Number)}
+                    {field(Key::RulesUrgentArrival, Key::RulesMinutesHint, "rules-urgent-arrival", |f| f.urgent_arrival_minutes.clone(), |f, v| f.urgent_arrival_minutes = v, Input::Number)}
+                    {field(Key::RulesReturnVisit, Key::RulesHoursHint, "rules-return-visit", |f| f.return_visit_hours.clone(), |f, v| f.return_visit_hours = v, Input::Number)}
+                    {field(Key::RulesComplaintReply, Key::RulesFindingLimitHint, "rules-complaint-reply", |f| f.complaint_reply_days.clone(), |f, v| f.complaint_reply_days = v, Input::Number)}
+                    {field(Key::RulesQuietHours, Key::RulesQuietHint, "rules-quiet-hours", |f| f.quiet_hours.clone(), |f, v| f.quiet_hours = v, Input::Text)}
                     <button type="button" class="primary" data-testid="rules-save" on:click=submit>{i18n.text(Key::Save)}</button>
                     <Show when=move || saved.get()>
                         <p class="hint" role="status" data-testid="rules-saved">{i18n.text(Key::RulesSaved)}</p>

@@ -25,18 +25,33 @@ pub fn person_name(session: Option<&Session>, id: UserId) -> String {
         .unwrap_or_else(|| id.to_string()[..8].to_string())
 }
 
-/// The people of the signed-in person's projects with `role`, as (id, display name): the
-/// technicians to dispatch to, the butlers of the compliance view.
+/// The people of the signed-in person's projects with `role`, as (project, id, display
+/// name), in the order of the projects (someone placed in two projects is listed twice, the
+/// first time under their home project): the technicians to dispatch to, the butlers of the
+/// compliance view.
 pub fn people_with_role(
     session: Option<&Session>,
     role: guanjia_core::Role,
-) -> Vec<(UserId, String)> {
+) -> Vec<(guanjia_core::ProjectId, UserId, String)> {
     session
         .into_iter()
         .flat_map(|s| &s.me.projects)
-        .flat_map(|p| &p.people)
-        .filter(|p| p.role == role)
-        .map(|p| (p.id, p.display_name.clone()))
+        .flat_map(|proj| proj.people.iter().map(move |p| (proj.id, p)))
+        .filter(|(_, p)| p.role == role)
+        .map(|(proj, p)| (proj, p.id, p.display_name.clone()))
+        .collect()
+}
+
+/// The people with `role` who may be dispatched on a record of `project`.
+pub fn people_of_project(
+    session: Option<&Session>,
+    role: guanjia_core::Role,
+    project: guanjia_core::ProjectId,
+) -> Vec<(UserId, String)> {
+    people_with_role(session, role)
+        .into_iter()
+        .filter(|(p, _, _)| *p == project)
+        .map(|(_, id, name)| (id, name))
         .collect()
 }
 

@@ -75,11 +75,14 @@ export default async function () {
   );
 
   await stopServer(server);
+  await pageB.locator(tid("order-needs-after-photo")).waitFor({ timeout: TIMEOUT.action });
   const shot = await pageB.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
   await pageB.locator(tid("order-photo-after")).setInputFiles({ name: "after.png", mimeType: "image/png", buffer: shot });
   const after = pageB.locator(`${tid("photo")}[data-upload="pending"]`).last();
   await after.waitFor({ timeout: TIMEOUT.action });
   const afterHash = await after.getAttribute("data-hash");
+  await pageB.locator(tid("order-needs-after-photo")).waitFor({ state: "detached", timeout: TIMEOUT.action });
+  step("tech1 was told the finding needs an after photo, until one was added");
   await pageB.locator(tid("work-labour")).fill("30");
   await pageB.locator(tid("order-note")).fill("更换闭门器");
   await actOnOrder(pageB, "repair_order.completed");

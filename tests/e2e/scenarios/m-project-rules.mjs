@@ -1,7 +1,8 @@
 // (m) Project rules on the device: supervisor1, offline, opens Settings → project rules; a
-// mistyped round time is refused with what to fix and nothing is saved; three rounds a day
-// and a holiday are saved. Back online they reach the server once, and butler1's patrol page
-// asks for three rounds a day.
+// mistyped round time and a mistyped span of working hours are refused with what to fix and
+// nothing is saved; three rounds a day, a holiday, a 10-minute urgent arrival and no quiet
+// hours are saved. Back online they reach the server once; butler1's patrol page asks for
+// three rounds a day and an urgent order filed on butler1's device has 10 minutes to arrival.
 
 import path from "node:path";
 import {
@@ -9,7 +10,9 @@ import {
   assertNoPageErrors,
   check,
   eventually,
+  fileOrder,
   freePort,
+  RUN,
   go,
   pullAll,
   restartServer,
@@ -24,7 +27,7 @@ import {
   syncBar,
 } from "../lib.mjs";
 
-export const title = "project rules: a supervisor edits round times and holidays offline; butlers follow";
+export const title = "project rules: a supervisor edits round times, holidays and time limits offline; butlers follow";
 
 export default async function () {
   const dir = await tempDir("m");
@@ -50,11 +53,24 @@ export default async function () {
   step(`mistyped time refused: ${error}`);
 
   await rounds.fill("11:00 16:00 20:00");
+  const hours = page.locator(tid("rules-working-hours"));
+  check((await hours.inputValue()) === "08:00-12:00 14:00-18:00", "working hours shown as spans");
+  await hours.fill("8-12 14:00-18:00");
+  await page.locator(tid("rules-save")).click();
+  const spanError = (await page.locator(tid("rules-error")).textContent()).trim();
+  check(spanError.includes("8-12") && spanError.includes("08:00-12:00"), `the refusal says what to fix: ${spanError}`);
+  check((await syncBar(page)).pending === 0, "a refused edit must not be queued");
+  await hours.fill("08:00-12:00 14:00-18:00");
+  step(`mistyped working hours refused: ${spanError}`);
+
+  await rounds.fill("11:00 16:00 20:00");
   await page.locator(tid("rules-holidays")).fill("2027-01-01");
+  await page.locator(tid("rules-urgent-arrival")).fill("10");
+  await page.locator(tid("rules-quiet-hours")).fill("");
   await page.locator(tid("rules-save")).click();
   await page.locator(tid("rules-saved")).waitFor();
   check((await syncBar(page)).pending === 1, "the saved rules wait in the outbox");
-  step("three rounds a day and New Year's Day saved offline");
+  step("three rounds a day, New Year's Day, 10-minute urgent arrival and no quiet hours saved offline");
 
   server = await restartServer(server);
   await waitForPendingZero(page);
@@ -64,7 +80,9 @@ export default async function () {
   const latest = mine[mine.length - 1];
   check(
     JSON.stringify(latest.payload.patrol.round_deadlines) === JSON.stringify(["11:00:00", "16:00:00", "20:00:00"]) &&
-      JSON.stringify(latest.payload.calendar.holidays) === JSON.stringify(["2027-01-01"]),
+      JSON.stringify(latest.payload.calendar.holidays) === JSON.stringify(["2027-01-01"]) &&
+      JSON.stringify(latest.payload.service.urgent_arrival) === JSON.stringify({ amount: 10, unit: "minutes" }) &&
+      latest.payload.service.quiet_hours.spans.length === 0,
     `the server holds the new rules: ${JSON.stringify(latest.payload)}`,
   );
 
@@ -76,6 +94,11 @@ export default async function () {
     check(required === "3", `patrol page asks for ${required} rounds`);
   }, { timeout: TIMEOUT.sync });
   step("butler1's patrol page asks for 3 rounds a day");
+
+  await fileOrder(pageA, { description: `电梯按钮失灵 (e2e m ${RUN})`, urgent: true });
+  const arrival = (await pageA.locator(tid("order-deadline")).filter({ hasText: "到场" }).textContent()).trim();
+  check(/剩 (9|10) 分/.test(arrival), `urgent arrival by the project's 10 minutes: "${arrival}"`);
+  step(`butler1's urgent order: ${arrival}`);
 
   await page.reload();
   await eventually("the saved rules shown again", async () => {
