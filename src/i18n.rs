@@ -368,12 +368,13 @@ pub enum Key {
     RulesBadHours,
     RulesBadReplyDays,
     OrderFindingNeedsAfterPhoto,
+    FilterAllAreas,
     SettingsProjectRules,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 320] = [
+    pub const ALL: [Key; 321] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -693,6 +694,7 @@ impl Key {
         Key::RulesBadHours,
         Key::RulesBadReplyDays,
         Key::OrderFindingNeedsAfterPhoto,
+        Key::FilterAllAreas,
         Key::SettingsProjectRules,
     ];
 }
@@ -1034,6 +1036,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::RulesBadHours => ("回访时限请填 1 到 720 的整数小时，例如 48：", "Write the return-visit limit as whole hours from 1 to 720, e.g. 48:"),
         Key::RulesBadReplyDays => ("投诉回复时限请填整数或半天（最多 60），例如 4：", "Write the complaint reply limit as a whole or half number of working days up to 60, e.g. 4:"),
         Key::OrderFindingNeedsAfterPhoto => ("此工单来自巡查问题：请拍一张“维修后”照片，完工时该问题才会记为已整改，交巡查人复查。", "This order came from a patrol finding: add an \"after\" photo so that completing it marks the finding rectified for re-checking."),
+        Key::FilterAllAreas => ("全部区域", "All areas"),
         Key::SettingsProjectRules => ("项目规则（巡查时间、时限、节假日、免打扰）", "Project rules (round times, time limits, holidays, quiet hours)"),
     }
 }

@@ -314,13 +314,20 @@ pub fn OrdersPage() -> impl IntoView {
         orders()
     });
     let query = RwSignal::new(String::new());
+    // One of my areas, or all of them (the device holds only the areas the person works in).
+    let area = RwSignal::new(None::<guanjia_core::AreaId>);
+    let areas = move || crate::patrol::my_areas(app);
     // (matching rows, how many matched): computed once per change, and only the rows shown
     // are cloned out of the memo, so 10,000 orders stay quick to search and filter.
     let shown = Memo::new(move |_| {
         let (me, now, f) = (me(), now.get(), filter.get());
         let q = query.get().trim().to_lowercase();
+        let area = area.get();
         rows.with(|rows| {
             let mut matched = rows.iter().filter(|o| {
+                if area.is_some() && o.area_id != area {
+                    return false;
+                }
                 let open = o.status().is_some_and(|s| s.is_open());
                 let by_filter = match f {
                     "mine" => {
@@ -382,6 +389,16 @@ pub fn OrdersPage() -> impl IntoView {
                 {tab("visit", Key::FilterAwaitingVisit)}
                 {tab("all", Key::FilterAll)}
             </div>
+            <Show when=move || { areas().len() > 1 }>
+                <select data-testid="order-area-filter" aria-label=move || i18n.t(Key::OrderArea) on:change=move |ev| {
+                    area.set(guanjia_core::AreaId::parse(&event_target_value(&ev)).ok());
+                }>
+                    <option value="">{i18n.text(Key::FilterAllAreas)}</option>
+                    {move || areas().into_iter().map(|(_, a, name)| view! {
+                        <option value=a.to_string() selected=move || area.get() == Some(a)>{name}</option>
+                    }).collect_view()}
+                </select>
+            </Show>
             <input
                 type="search"
                 data-testid="order-search"

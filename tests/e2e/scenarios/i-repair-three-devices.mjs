@@ -158,10 +158,22 @@ export default async function () {
   await late.waitFor({ timeout: TIMEOUT.sync });
   const urgency = await late.locator(tid("order-countdown")).getAttribute("data-urgency");
   check(urgency === "overdue", `the 2-hour-old order is shown overdue, not ${urgency}`);
+  // The area filter: the order is listed under its own area only.
+  const areaFilter = pageC.locator(tid("order-area-filter"));
+  const areaIds = (await areaFilter.locator("option").evaluateAll((os) => os.map((o) => o.value))).filter(Boolean);
+  check(areaIds.length >= 2, `supervisor1 should choose among areas, has ${areaIds.length}`);
+  const listedIn = [];
+  for (const id of areaIds) {
+    await areaFilter.selectOption(id);
+    await pageC.waitForFunction((v) => document.querySelector('[data-testid="order-area-filter"]').value === v, id);
+    if ((await late.count()) > 0) listedIn.push(id);
+  }
+  check(listedIn.length === 1, `the overdue order is listed under ${listedIn.length} areas, not 1`);
+  await areaFilter.selectOption(listedIn[0]);
   await late.locator("a").click();
   await assignOrder(pageC, "陈师傅");
   await waitForPendingZero(pageC);
-  step("supervisor1 escalated and dispatched the overdue order");
+  step("supervisor1 escalated (listed under its own area only) and dispatched the overdue order");
 
   const events = await pullAll(server, "supervisor1");
   const kinds = events.filter((e) => e.record_id === orderId).map((e) => e.kind);
