@@ -369,12 +369,22 @@ pub enum Key {
     RulesBadReplyDays,
     OrderFindingNeedsAfterPhoto,
     FilterAllAreas,
+    CheckpointsTitle,
+    CheckpointName,
+    CheckpointCode,
+    CheckpointCodeHint,
+    CheckpointAdd,
+    CheckpointRetire,
+    CheckpointRetireConfirm,
+    CheckpointNeedsName,
+    CheckpointBadCode,
+    CheckpointCodeTaken,
     SettingsProjectRules,
 }
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 321] = [
+    pub const ALL: [Key; 331] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -695,6 +705,16 @@ impl Key {
         Key::RulesBadReplyDays,
         Key::OrderFindingNeedsAfterPhoto,
         Key::FilterAllAreas,
+        Key::CheckpointsTitle,
+        Key::CheckpointName,
+        Key::CheckpointCode,
+        Key::CheckpointCodeHint,
+        Key::CheckpointAdd,
+        Key::CheckpointRetire,
+        Key::CheckpointRetireConfirm,
+        Key::CheckpointNeedsName,
+        Key::CheckpointBadCode,
+        Key::CheckpointCodeTaken,
         Key::SettingsProjectRules,
     ];
 }
@@ -1037,6 +1057,16 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::RulesBadReplyDays => ("投诉回复时限请填整数或半天（最多 60），例如 4：", "Write the complaint reply limit as a whole or half number of working days up to 60, e.g. 4:"),
         Key::OrderFindingNeedsAfterPhoto => ("此工单来自巡查问题：请拍一张“维修后”照片，完工时该问题才会记为已整改，交巡查人复查。", "This order came from a patrol finding: add an \"after\" photo so that completing it marks the finding rectified for re-checking."),
         Key::FilterAllAreas => ("全部区域", "All areas"),
+        Key::CheckpointsTitle => ("巡查点", "Checkpoints"),
+        Key::CheckpointName => ("巡查点名称（印在标签上）", "Checkpoint name (printed on its label)"),
+        Key::CheckpointCode => ("编码（二维码内容）", "Code (what its QR holds)"),
+        Key::CheckpointCodeHint => ("1–20 位字母、数字或 -，例如 CP-A-07；同一项目内不能重复。", "1–20 letters, digits or -, e.g. CP-A-07; unique in the project."),
+        Key::CheckpointAdd => ("添加巡查点", "Add checkpoint"),
+        Key::CheckpointRetire => ("停用", "Retire"),
+        Key::CheckpointRetireConfirm => ("确认停用", "Confirm retiring"),
+        Key::CheckpointNeedsName => ("请填写巡查点名称（印在标签上），例如 1幢大堂。", "Give the checkpoint a name (printed on its label), e.g. 1幢大堂."),
+        Key::CheckpointBadCode => ("编码只能用 1–20 位字母、数字或 -，例如 CP-A-07：", "Codes are 1–20 letters, digits or -, e.g. CP-A-07:"),
+        Key::CheckpointCodeTaken => ("本项目已有巡查点使用这个编码，请换一个：", "Another checkpoint of this project has this code; choose another:"),
         Key::SettingsProjectRules => ("项目规则（巡查时间、时限、节假日、免打扰）", "Project rules (round times, time limits, holidays, quiet hours)"),
     }
 }

@@ -5,6 +5,7 @@
 //! server answers → screens fold the events they show ([`data`]).
 
 pub mod api;
+pub mod checkpoints;
 pub mod complaints;
 pub mod data;
 pub mod engine;
@@ -133,6 +134,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/patrol/compliance") view=findings::CompliancePage />
                 <Route path=path!("/patrol/checklist") view=findings::ChecklistPage />
                 <Route path=path!("/patrol/print") view=findings::PrintPage />
+                <Route path=path!("/patrol/checkpoints") view=checkpoints::CheckpointsPage />
                 <Route path=path!("/findings") view=findings::FindingsPage />
                 <Route path=path!("/findings/:id") view=findings::FindingPage />
                 <Route path=path!("/complaints") view=complaints::ComplaintsPage />

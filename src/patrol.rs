@@ -23,6 +23,7 @@ use std::collections::BTreeSet;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoint {
     pub id: RecordId,
+    pub project_id: ProjectId,
     pub area_id: Option<AreaId>,
     pub name: String,
     pub code: String,
@@ -33,9 +34,10 @@ pub struct Checkpoint {
 pub fn checkpoints() -> Vec<Checkpoint> {
     let mut out: Vec<Checkpoint> = references("checkpoint")
         .into_iter()
-        .filter_map(|(id, _, area_id, r)| {
+        .filter_map(|(id, project_id, area_id, r)| {
             Some(Checkpoint {
                 id,
+                project_id,
                 area_id,
                 name: r.name()?.to_string(),
                 code: r.get("code")?.as_str()?.to_string(),
@@ -217,6 +219,7 @@ pub fn PatrolPage() -> impl IntoView {
                 <Show when=move || is_supervisor(app)>
                     <A href="/patrol/compliance" attr:class="button" attr:data-testid="compliance-link">{i18n.text(Key::ComplianceTitle)}</A>
                     <A href="/patrol/checklist" attr:class="button" attr:data-testid="checklist-link">{i18n.text(Key::ChecklistTitle)}</A>
+                    <A href="/patrol/checkpoints" attr:class="button" attr:data-testid="checkpoints-link">{i18n.text(Key::CheckpointsTitle)}</A>
                     <A href="/patrol/print" attr:class="button" attr:data-testid="print-link">{i18n.text(Key::PrintTitle)}</A>
                 </Show>
             </div>

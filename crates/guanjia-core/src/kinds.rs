@@ -311,6 +311,18 @@ fn check_reference(ev: &Event) -> Result<KindStatus, Rejection> {
                 .and_then(|n| n.as_str())
                 .is_some_and(text_ok);
             need(name_ok, ev, "payload needs a non-empty `name`")?;
+            if ev.record_type.as_str() == "checkpoint" {
+                let code_ok = ev
+                    .payload
+                    .get("code")
+                    .and_then(|c| c.as_str())
+                    .is_some_and(crate::records::checkpoint_code_ok);
+                need(
+                    code_ok,
+                    ev,
+                    "a checkpoint needs a `code` of 1–20 letters, digits, - or _ (printed as its QR)",
+                )?;
+            }
             if ev.record_type.as_str() == "project_settings" {
                 if let Err(why) = crate::rules::ProjectRules::parse(&ev.payload) {
                     return Err(Rejection::new(RejectCode::Invalid, why));
@@ -694,6 +706,16 @@ mod tests {
     fn reference_definitions_need_a_name() {
         assert!(check_payload(&ev("guard_post.defined", json!({"name": "东门岗"}))).is_ok());
         assert!(check_payload(&ev("guard_post.defined", json!({}))).is_err());
+    }
+
+    #[test]
+    fn a_checkpoint_needs_a_code_that_can_be_printed_and_typed() {
+        let cp = |p| check_payload(&ev("checkpoint.defined", p));
+        assert!(cp(json!({"name": "6幢大堂", "code": "CP-B-07", "order": 7})).is_ok());
+        let no_code = cp(json!({"name": "6幢大堂"})).unwrap_err();
+        assert!(no_code.message.contains("code"), "{}", no_code.message);
+        assert!(cp(json!({"name": "6幢大堂", "code": "CP B 07"})).is_err());
+        assert!(check_payload(&ev("checkpoint.retired", json!({}))).is_ok());
     }
 
     #[test]

@@ -16,6 +16,7 @@ import {
   go,
   pullAll,
   restartServer,
+  screenshot,
   signedInDevice,
   startServer,
   step,
@@ -69,6 +70,7 @@ export default async function () {
   await page.locator(tid("rules-quiet-hours")).fill("");
   await page.locator(tid("rules-save")).click();
   await page.locator(tid("rules-saved")).waitFor();
+  await screenshot(page, "m-project-rules-phone");
   check((await syncBar(page)).pending === 1, "the saved rules wait in the outbox");
   step("three rounds a day, New Year's Day, 10-minute urgent arrival and no quiet hours saved offline");
 

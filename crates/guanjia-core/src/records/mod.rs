@@ -58,7 +58,7 @@ pub use patrol::{
     Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, Position, RoundStatus,
     RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
-pub use reference::Reference;
+pub use reference::{checkpoint_code_ok, checkpoint_fields, CheckpointError, Reference};
 pub use repair_order::{
     Deadline, DeadlineState, OrderDeadlines, RepairOrder, RepairStatus, StatusChange,
     StatusChangeOf,

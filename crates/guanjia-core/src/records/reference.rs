@@ -59,3 +59,87 @@ impl Record for Reference {
             .collect()
     }
 }
+
+/// What is wrong with a checkpoint as typed (the app words it in the person's language).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("give the checkpoint a name (it is printed on its label), e.g. 1幢大堂")]
+    NoName,
+    #[error("the code \"{0}\" cannot be printed and typed reliably; use 1–20 letters, digits and -, e.g. CP-A-07")]
+    BadCode(String),
+    #[error("the code {0} is already on another checkpoint of this project; choose another")]
+    CodeTaken(String),
+}
+
+/// Is `code` fit to be printed as a QR label and typed when the label is unreadable? Codes
+/// are compared without case (a typed "cp-a-01" finds CP-A-01).
+pub fn checkpoint_code_ok(code: &str) -> bool {
+    (1..=20).contains(&code.chars().count())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A checkpoint's `checkpoint.defined` fields from what a supervisor typed: name, code
+/// (upper-cased, unique in the project among `taken`, which excludes the checkpoint itself)
+/// and its place in the area's walking order.
+pub fn checkpoint_fields<'a>(
+    name: &str,
+    code: &str,
+    order: u64,
+    taken: impl IntoIterator<Item = &'a str>,
+) -> Result<serde_json::Value, CheckpointError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(CheckpointError::NoName);
+    }
+    let code = code.trim().to_uppercase();
+    if !checkpoint_code_ok(&code) {
+        return Err(CheckpointError::BadCode(code));
+    }
+    if taken.into_iter().any(|t| t.eq_ignore_ascii_case(&code)) {
+        return Err(CheckpointError::CodeTaken(code));
+    }
+    Ok(serde_json::json!({"name": name, "code": code, "order": order}))
+}
+
+#[cfg(test)]
+mod checkpoint_tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_checkpoint_becomes_its_fields_with_the_code_upper_cased() {
+        let f = checkpoint_fields(" 6幢大堂 ", "cp-b-07", 7, ["CP-B-01", "CP-B-02"]).unwrap();
+        assert_eq!(
+            f,
+            serde_json::json!({"name": "6幢大堂", "code": "CP-B-07", "order": 7})
+        );
+    }
+
+    #[test]
+    fn a_checkpoint_without_a_name_or_with_an_unprintable_or_taken_code_is_refused() {
+        let none: [&str; 0] = [];
+        assert_eq!(
+            checkpoint_fields(" ", "CP-1", 1, none),
+            Err(CheckpointError::NoName)
+        );
+        assert_eq!(
+            checkpoint_fields("大堂", "CP 1", 1, none),
+            Err(CheckpointError::BadCode("CP 1".into()))
+        );
+        assert_eq!(
+            checkpoint_fields("大堂", "", 1, none),
+            Err(CheckpointError::BadCode(String::new()))
+        );
+        assert_eq!(
+            checkpoint_fields("大堂", "一号", 1, none),
+            Err(CheckpointError::BadCode("一号".into()))
+        );
+        assert_eq!(
+            checkpoint_fields("大堂", "cp-a-01", 1, ["CP-A-01"]),
+            Err(CheckpointError::CodeTaken("CP-A-01".into()))
+        );
+        assert!(checkpoint_code_ok("CP_A-01"));
+        assert!(!checkpoint_code_ok(&"X".repeat(21)));
+    }
+}
