@@ -4,7 +4,7 @@
 //! deleted, and rounds already walked keep the checkpoints they scanned.
 
 use guanjia_core::records::{checkpoint_fields, CheckpointError};
-use guanjia_core::{AreaId, RecordId, Role};
+use guanjia_core::{AreaId, RecordId};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -49,11 +49,7 @@ fn renumbered(list: &[Checkpoint]) -> Vec<guanjia_core::replica::Draft> {
 pub fn CheckpointsPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let may_edit = move || {
-        app.session
-            .get()
-            .is_some_and(|s| matches!(s.user.role, Role::Supervisor | Role::Admin))
-    };
+    let may_edit = move || crate::state::is_supervisor(app);
     let areas = move || my_areas(app);
     let area = RwSignal::new(None::<AreaId>);
     Effect::new(move |_| {

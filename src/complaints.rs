@@ -16,7 +16,7 @@ use crate::patrol::my_areas;
 use crate::state::{person_name, use_app};
 use guanjia_core::deadline::Countdown;
 use guanjia_core::records::{Complaint, ComplaintStatus};
-use guanjia_core::{RecordId, Role};
+use guanjia_core::RecordId;
 use serde_json::json;
 
 fn status_key(s: Option<ComplaintStatus>) -> Key {
@@ -264,11 +264,7 @@ pub fn ComplaintPage() -> impl IntoView {
         }
     };
     let status = move || complaint.with(|c| c.as_ref().and_then(|c| c.folded.state.status));
-    let supervisor = move || {
-        app.session
-            .get()
-            .is_some_and(|s| matches!(s.user.role, Role::Supervisor | Role::Admin))
-    };
+    let supervisor = move || crate::state::is_supervisor(app);
     let button = move |kind: &'static str,
                        key: Key,
                        on: Box<dyn Fn(leptos::ev::MouseEvent) + Send + Sync>| {

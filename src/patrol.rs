@@ -16,7 +16,7 @@ use guanjia_core::deadline::WorkCalendar;
 use guanjia_core::records::{
     Checklist, ChecklistItem, PatrolRound, RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
-use guanjia_core::{AreaId, ProjectId, RecordId, Role};
+use guanjia_core::{AreaId, ProjectId, RecordId};
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -174,12 +174,6 @@ pub fn today_count(rounds: &[Row<PatrolRound>], project: ProjectId, area: AreaId
     )
 }
 
-fn is_supervisor(app: AppState) -> bool {
-    app.session
-        .get()
-        .is_some_and(|s| matches!(s.user.role, Role::Supervisor | Role::Admin))
-}
-
 /// `/patrol`: my areas with today's rounds; start or continue a round.
 #[component]
 pub fn PatrolPage() -> impl IntoView {
@@ -216,7 +210,7 @@ pub fn PatrolPage() -> impl IntoView {
             <h1>{i18n.text(Key::PatrolTitle)}</h1>
             <div class="row">
                 <A href="/findings" attr:class="button" attr:data-testid="findings-link">{i18n.text(Key::FindingsTitle)}</A>
-                <Show when=move || is_supervisor(app)>
+                <Show when=move || crate::state::is_supervisor(app)>
                     <A href="/patrol/compliance" attr:class="button" attr:data-testid="compliance-link">{i18n.text(Key::ComplianceTitle)}</A>
                     <A href="/patrol/checklist" attr:class="button" attr:data-testid="checklist-link">{i18n.text(Key::ChecklistTitle)}</A>
                     <A href="/patrol/checkpoints" attr:class="button" attr:data-testid="checkpoints-link">{i18n.text(Key::CheckpointsTitle)}</A>

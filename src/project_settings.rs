@@ -4,7 +4,7 @@
 //! `RulesEdit` exactly as the server checks it on push.
 
 use guanjia_core::rules::{RulesEdit, RulesEditError};
-use guanjia_core::{ProjectId, RecordId, Role};
+use guanjia_core::{ProjectId, RecordId};
 use leptos::prelude::*;
 
 use crate::data::{draft, references, save};
@@ -55,11 +55,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
             })
             .unwrap_or_default()
     };
-    let may_edit = move || {
-        app.session
-            .get()
-            .is_some_and(|s| matches!(s.user.role, Role::Supervisor | Role::Admin))
-    };
+    let may_edit = move || crate::state::is_supervisor(app);
     let project = RwSignal::new(None::<ProjectId>);
     Effect::new(move |_| {
         if project.get_untracked().is_none() {

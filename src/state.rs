@@ -42,6 +42,17 @@ pub fn people_with_role(
         .collect()
 }
 
+/// Supervisors and admins: they change reference data and project rules, see compliance and
+/// mark effective complaints (the server's scope rules say the same on push).
+pub fn is_supervisor(app: AppState) -> bool {
+    app.session.get().is_some_and(|s| {
+        matches!(
+            s.user.role,
+            guanjia_core::Role::Supervisor | guanjia_core::Role::Admin
+        )
+    })
+}
+
 /// The people with `role` who may be dispatched on a record of `project`.
 pub fn people_of_project(
     session: Option<&Session>,

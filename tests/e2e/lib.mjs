@@ -604,6 +604,16 @@ export async function signedInDevice(dir, label, username, server, options = {})
   return { context, page };
 }
 
+/// A server with the demo data and `username` signed in on a fresh profile that has synced
+/// once; then the server is stopped, so the device works offline from here.
+export async function offlineAfterFirstSync(dir, label, username) {
+  const server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
+  const { context, page } = await signedInDevice(dir, label, username, server);
+  await waitForFirstSync(page);
+  await stopServer(server);
+  return { server, context, page };
+}
+
 /// Waits until the device has synced once (the reference data an offline round or intake
 /// needs is on it).
 export async function waitForFirstSync(page) {

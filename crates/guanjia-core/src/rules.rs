@@ -333,6 +333,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The error `f`'s change to the valid edit `good` gets.
+    fn refused(good: &RulesEdit, f: fn(&mut RulesEdit)) -> RulesEditError {
+        let mut e = good.clone();
+        f(&mut e);
+        e.apply(&ProjectRules::default()).unwrap_err()
+    }
+
     #[test]
     fn a_supervisors_edit_round_trips_through_the_settings_payload() {
         let edit = RulesEdit {
@@ -363,11 +370,7 @@ mod tests {
     fn a_bad_edit_says_which_field_to_fix_and_changes_nothing() {
         let good = RulesEdit::from_rules(&ProjectRules::default());
         assert_eq!(good.finding_limit_days, "2");
-        let bad = |f: fn(&mut RulesEdit)| {
-            let mut e = good.clone();
-            f(&mut e);
-            e.apply(&ProjectRules::default()).unwrap_err()
-        };
+        let bad = |f: fn(&mut RulesEdit)| refused(&good, f);
         use RulesEditError as E;
         assert_eq!(
             bad(|e| e.round_deadlines = "noon".into()),
@@ -446,11 +449,7 @@ mod tests {
             .quiet_hours
             .spans
             .is_empty());
-        let bad = |f: fn(&mut RulesEdit)| {
-            let mut e = defaults.clone();
-            f(&mut e);
-            e.apply(&ProjectRules::default()).unwrap_err()
-        };
+        let bad = |f: fn(&mut RulesEdit)| refused(&defaults, f);
         use RulesEditError as E;
         assert_eq!(bad(|e| e.working_hours = String::new()), E::NoWorkingHours);
         assert_eq!(

@@ -4,23 +4,20 @@
 // hours are saved. Back online they reach the server once; butler1's patrol page asks for
 // three rounds a day and an urgent order filed on butler1's device has 10 minutes to arrival.
 
-import path from "node:path";
 import {
   TIMEOUT,
   assertNoPageErrors,
   check,
   eventually,
   fileOrder,
-  freePort,
+  offlineAfterFirstSync,
   RUN,
   go,
   pullAll,
   restartServer,
   screenshot,
   signedInDevice,
-  startServer,
   step,
-  stopServer,
   tempDir,
   tid,
   waitForFirstSync,
@@ -32,10 +29,7 @@ export const title = "project rules: a supervisor edits round times, holidays an
 
 export default async function () {
   const dir = await tempDir("m");
-  let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
-  const { context: c, page } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
-  await waitForFirstSync(page);
-  await stopServer(server);
+  let { server, context: c, page } = await offlineAfterFirstSync(dir, "C supervisor1", "supervisor1");
 
   await go(page, "/settings");
   await page.locator(tid("settings-project-rules")).click();

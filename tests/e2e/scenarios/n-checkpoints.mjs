@@ -4,21 +4,18 @@
 // exactly those changes; butler1's next round walks the new order without the retired one,
 // and the print page has a QR label for the new checkpoint.
 
-import path from "node:path";
 import {
   TIMEOUT,
   assertNoPageErrors,
   check,
   eventually,
-  freePort,
   go,
+  offlineAfterFirstSync,
   pullAll,
   restartServer,
   screenshot,
   signedInDevice,
-  startServer,
   step,
-  stopServer,
   syncBar,
   tempDir,
   tid,
@@ -33,10 +30,7 @@ const codesOf = (page, testid) =>
 
 export default async function () {
   const dir = await tempDir("n");
-  let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
-  const { context: c, page } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
-  await waitForFirstSync(page);
-  await stopServer(server);
+  let { server, context: c, page } = await offlineAfterFirstSync(dir, "C supervisor1", "supervisor1");
 
   await go(page, "/patrol");
   await page.locator(tid("checkpoints-link")).click();
