@@ -84,6 +84,10 @@ pub struct RepairOrder {
     pub return_visit: Option<RepairReturnVisited>,
     pub cancel_reason: Option<String>,
     pub fix_again: Vec<String>,
+    /// Where in `history` the latest "fix again" starts the work over: the redo is timed
+    /// from there, as a new visit, so its deadlines run again instead of reading the first
+    /// visit's arrival and completion as if they answered it.
+    pub redo_from: Option<usize>,
     pub notes: AppendSet<String>,
     pub photos: AppendSet<PhotoRef>,
     pub signatures: AppendSet<Signature>,
@@ -155,6 +159,9 @@ impl RepairOrder {
             return Applied::Unknown;
         }
         self.status = Some(to);
+        if what == "fix_again" {
+            self.redo_from = Some(self.history.len());
+        }
         self.history.push(StatusChange::of(to, ev));
         Applied::Ok
     }
@@ -197,9 +204,18 @@ pub struct OrderDeadlines {
 }
 
 impl RepairOrder {
-    /// When the latest change to `status` happened (a fix-again order is timed afresh).
+    /// The steps of the current visit: since the latest "fix again", else all of them.
+    fn current_visit(&self) -> &[StatusChange] {
+        &self.history[self.redo_from.unwrap_or(0).min(self.history.len())..]
+    }
+
+    /// When the current visit last reached `status`.
     fn last_time(&self, status: RepairStatus, cal: &WorkCalendar) -> Option<NaiveDateTime> {
-        let h = self.history.iter().rev().find(|h| h.status == status)?;
+        let h = self
+            .current_visit()
+            .iter()
+            .rev()
+            .find(|h| h.status == status)?;
         cal.local(&h.device_time)
     }
 
@@ -223,18 +239,28 @@ impl RepairOrder {
 
     /// The order's deadlines. Arrival runs from creation (or the agreed appointment), the
     /// category's completion limit from when arrival was due, the return visit from
-    /// completion. A cancelled order has none running.
+    /// completion. After "fix again" the clocks start over from that step (an appointment
+    /// agreed before it no longer applies). A cancelled order has none running.
     pub fn deadlines(
         &self,
         rules: &ServiceRules,
         category: Option<&CategoryLimits>,
         cal: &WorkCalendar,
     ) -> OrderDeadlines {
-        let Some(created) = self.last_time(RepairStatus::Created, cal) else {
+        let Some(start) = self
+            .current_visit()
+            .first()
+            .and_then(|h| cal.local(&h.device_time))
+        else {
             return OrderDeadlines::default();
         };
+        let created = start;
         let cancelled = self.status == Some(RepairStatus::Cancelled);
-        let appointment = self.appointment.get().and_then(|a| cal.local(a));
+        let appointment = self
+            .appointment
+            .get()
+            .and_then(|a| cal.local(a))
+            .filter(|a| self.redo_from.is_none() || *a >= start);
         let urgent = self.urgent.get().copied().unwrap_or(false);
         let completed = self.last_time(RepairStatus::Completed, cal);
         let arrived = self.last_time(RepairStatus::Arrived, cal).or(completed);
@@ -643,6 +669,65 @@ mod tests {
         assert_eq!(
             d.first_answer.unwrap().state(local("2026-11-18 12:00")),
             DeadlineState::Late
+        );
+    }
+
+    #[test]
+    fn fix_again_starts_the_clocks_over_from_that_step() {
+        let mut m = Maker::new("repair_order");
+        let (rules, cal) = (ServiceRules::default(), WorkCalendar::default());
+        let steps = [
+            (
+                1,
+                "2026-11-18 10:00",
+                "repair_order.created",
+                json!({"description": "水管漏水", "appointment": "2026-11-18T11:00:00+08:00"}),
+            ),
+            (
+                1,
+                "2026-11-18 10:01",
+                "repair_order.assigned",
+                json!({"technician_id": TECH}),
+            ),
+            (2, "2026-11-18 10:02", "repair_order.accepted", json!({})),
+            (2, "2026-11-18 10:50", "repair_order.arrived", json!({})),
+            (2, "2026-11-18 11:30", "repair_order.completed", json!({})),
+            (
+                1,
+                "2026-11-19 09:00",
+                "repair_order.return_visited",
+                json!({"satisfaction": 2}),
+            ),
+            (
+                1,
+                "2026-11-19 09:05",
+                "repair_order.fix_again",
+                json!({"reason": "仍然漏水"}),
+            ),
+        ];
+        let evs: Vec<Event> = steps
+            .into_iter()
+            .map(|(dev, at, kind, p)| m.make(dev, ms(at), kind, p))
+            .collect();
+        let d = fold::<RepairOrder>(m.record, &evs)
+            .state
+            .deadlines(&rules, None, &cal);
+        // The redo is a new visit: 30 minutes to arrive from the fix-again step, not the
+        // first visit's arrival (met) or its appointment (long past).
+        let arrival = d.arrival.unwrap();
+        assert_eq!(arrival.due, local("2026-11-19 09:35"));
+        assert!(matches!(
+            arrival.state(local("2026-11-19 09:40")),
+            DeadlineState::Running(c) if c.urgency() == crate::deadline::Urgency::Overdue
+        ));
+        assert_eq!(
+            d.return_visit, None,
+            "no return visit runs before the redo is done"
+        );
+        // The first answer was to the owner's call, and stays met.
+        assert_eq!(
+            d.first_answer.unwrap().state(local("2026-11-19 09:40")),
+            DeadlineState::Met
         );
     }
 }
