@@ -71,6 +71,16 @@ pub struct IgnoredEvent {
     pub reason: String,
 }
 
+/// Someone settled a conflict: the events they looked at and what they said.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictReview {
+    pub event_id: EventId,
+    pub actor: UserId,
+    pub device_time: String,
+    pub event_ids: Vec<EventId>,
+    pub note: Option<String>,
+}
+
 /// A folded record: its state plus everything a screen needs to show about its history.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Folded<R> {
@@ -79,6 +89,9 @@ pub struct Folded<R> {
     /// Invalid lifecycle transitions: kept, ignored and reported as conflicts.
     pub ignored: Vec<IgnoredEvent>,
     pub conflicts: Vec<FieldConflict>,
+    /// Conflicts people looked at and settled (`<type>.conflict_reviewed`): what they named
+    /// no longer counts in `ignored` or `conflicts`, and the events stay as they were.
+    pub reviews: Vec<ConflictReview>,
     /// Events of kinds or versions this build does not fold (still stored and synced).
     pub unknown: Vec<EventId>,
     pub event_count: usize,
@@ -123,9 +136,25 @@ pub fn fold<'a, R: Record>(
     let mut state = R::default();
     let mut ignored = Vec::new();
     let mut unknown = Vec::new();
+    let mut reviews = Vec::new();
     let mut max_seq = 0;
     for ev in &evs {
         max_seq = max_seq.max(ev.seq.unwrap_or(0));
+        if crate::kinds::is_conflict_review(ev) {
+            // Reviews name events, so where they sort among them does not matter: the
+            // result is the same whatever order the events arrived in.
+            match serde_json::from_value::<crate::kinds::ConflictReviewed>(ev.payload.clone()) {
+                Ok(p) if ev.v == 1 => reviews.push(ConflictReview {
+                    event_id: ev.id,
+                    actor: ev.actor,
+                    device_time: ev.device_time.as_str().to_string(),
+                    event_ids: p.event_ids,
+                    note: p.note,
+                }),
+                _ => unknown.push(ev.id),
+            }
+            continue;
+        }
         match state.apply(ev) {
             Applied::Ok => {}
             Applied::Ignored(reason) => ignored.push(IgnoredEvent {
@@ -137,9 +166,19 @@ pub fn fold<'a, R: Record>(
             Applied::Unknown => unknown.push(ev.id),
         }
     }
+    let seen: std::collections::BTreeSet<EventId> = reviews
+        .iter()
+        .flat_map(|r| r.event_ids.iter().copied())
+        .collect();
+    ignored.retain(|i| !seen.contains(&i.event_id));
+    let mut conflicts = state.conflicts();
+    // A field conflict is settled when every write in it was looked at; a write made later
+    // without having seen the review's writes opens a new conflict with a new event id.
+    conflicts.retain(|c| !c.writes.iter().all(|w| seen.contains(&w.event_id)));
     Folded {
         record_id,
-        conflicts: state.conflicts(),
+        conflicts,
+        reviews,
         state,
         ignored,
         unknown,

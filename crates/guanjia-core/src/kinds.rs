@@ -188,6 +188,30 @@ pub struct Reason {
     pub reason: String,
 }
 
+/// `<record_type>.conflict_reviewed`: someone looked at a record's conflict (ignored
+/// transitions, field writes nobody saw) and settled it. Any record type takes it, so a new
+/// record type gets conflict resolution without a mechanism of its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictReviewed {
+    /// The conflicting events that were looked at (an ignored transition, or every write
+    /// of a conflicting field).
+    pub event_ids: Vec<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The kind suffix of [`ConflictReviewed`].
+pub const CONFLICT_REVIEWED: &str = "conflict_reviewed";
+
+/// Whether `ev` is its record type's `conflict_reviewed`.
+pub fn is_conflict_review(ev: &Event) -> bool {
+    ev.kind
+        .as_str()
+        .strip_prefix(ev.record_type.as_str())
+        .and_then(|rest| rest.strip_prefix('.'))
+        == Some(CONFLICT_REVIEWED)
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TextNote {
     pub text: String,
@@ -354,6 +378,20 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
     }
     if is_reference(ev.record_type.as_str()) {
         return check_reference(ev);
+    }
+    if is_conflict_review(ev) {
+        let p: ConflictReviewed = parse(ev)?;
+        need(
+            !p.event_ids.is_empty() && p.event_ids.len() <= 500,
+            ev,
+            "name the conflicting events you looked at (1–500 `event_ids`)",
+        )?;
+        need(
+            p.note.as_deref().is_none_or(text_ok),
+            ev,
+            "a note, when given, must be non-empty (at most 10,000 characters)",
+        )?;
+        return Ok(KindStatus::Known);
     }
     match ev.kind.as_str() {
         "duty_log.entry_added" => {
@@ -574,6 +612,26 @@ mod tests {
         j["kind"] = json!(kind);
         j["payload"] = payload;
         Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn a_conflict_review_of_any_record_type_must_name_the_events_it_settles() {
+        let id = "01890a5d-ac96-774b-bcce-b302099a8057";
+        for rt in ["repair_order", "finding", "complaint", "patrol_round"] {
+            let kind = format!("{rt}.conflict_reviewed");
+            assert_eq!(
+                check_payload(&ev(&kind, json!({"event_ids": [id], "note": "已核实"}))),
+                Ok(KindStatus::Known)
+            );
+            let err = check_payload(&ev(&kind, json!({"event_ids": []}))).unwrap_err();
+            assert_eq!(err.code, RejectCode::Invalid);
+            assert!(err.message.contains("event_ids"), "{}", err.message);
+            assert!(check_payload(&ev(&kind, json!({"event_ids": [id], "note": " "}))).is_err());
+        }
+        // Only the record's own type: a finding's review kind on an order is not a review.
+        let mut other = ev("repair_order.x", json!({}));
+        other.kind = crate::event::Kind::parse("finding.conflict_reviewed").unwrap();
+        assert!(!is_conflict_review(&other));
     }
 
     #[test]

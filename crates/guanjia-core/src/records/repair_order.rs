@@ -730,4 +730,105 @@ mod tests {
             DeadlineState::Met
         );
     }
+
+    #[test]
+    fn a_reviewed_conflict_no_longer_needs_attention_and_every_event_stays() {
+        let mut m = Maker::new("repair_order");
+        let mut evs = vec![
+            m.make(
+                1,
+                100,
+                "repair_order.created",
+                json!({"description": "灯不亮"}),
+            ),
+            m.make(
+                1,
+                110,
+                "repair_order.assigned",
+                json!({"technician_id": TECH}),
+            ),
+            m.make(2, 120, "repair_order.accepted", json!({})),
+            m.make(
+                1,
+                130,
+                "repair_order.assigned",
+                json!({"technician_id": TECH2}),
+            ),
+            m.make(
+                2,
+                131,
+                "repair_order.completed",
+                json!({"result_note": "已换灯泡"}),
+            ),
+        ];
+        let before = fold::<RepairOrder>(m.record, &evs);
+        assert!(before.has_conflict());
+        let completed = evs[4].id;
+        // A review that names something else settles nothing.
+        evs.push(m.make(
+            3,
+            140,
+            "repair_order.conflict_reviewed",
+            json!({"event_ids": [evs[0].id]}),
+        ));
+        assert!(fold::<RepairOrder>(m.record, &evs).has_conflict());
+        // The review sorts before the completion it names, and still settles it.
+        evs.push(m.make(
+            3,
+            125,
+            "repair_order.conflict_reviewed",
+            json!({"event_ids": [completed], "note": "陈师傅已修好，改派作废"}),
+        ));
+        let after = fold::<RepairOrder>(m.record, &evs);
+        assert!(!after.has_conflict());
+        assert_eq!(after.reviews.len(), 2);
+        assert_eq!(
+            after.reviews[0].note.as_deref(),
+            Some("陈师傅已修好，改派作废")
+        );
+        assert_eq!(after.event_count, 7);
+        let mut rev = evs.clone();
+        rev.reverse();
+        assert_eq!(after, fold::<RepairOrder>(m.record, &rev));
+    }
+
+    #[test]
+    fn a_field_conflict_is_settled_only_when_every_write_in_it_was_reviewed() {
+        let mut m = Maker::new("repair_order");
+        let mut c = m.make(
+            1,
+            100,
+            "repair_order.created",
+            json!({"description": "原始"}),
+        );
+        c.seq = Some(1);
+        let mut evs = vec![c];
+        for (dev, ms, text) in [(1, 200, "甲"), (2, 190, "乙")] {
+            let mut e = m.make(
+                dev,
+                ms,
+                "repair_order.updated",
+                json!({"fields": {"description": text}}),
+            );
+            e.base_seq = 1;
+            evs.push(e);
+        }
+        let writes = [evs[1].id, evs[2].id];
+        evs.push(m.make(
+            3,
+            300,
+            "repair_order.conflict_reviewed",
+            json!({"event_ids": [writes[0]]}),
+        ));
+        assert_eq!(fold::<RepairOrder>(m.record, &evs).conflicts.len(), 1);
+        evs.push(m.make(
+            3,
+            310,
+            "repair_order.conflict_reviewed",
+            json!({"event_ids": writes}),
+        ));
+        let f = fold::<RepairOrder>(m.record, &evs);
+        assert!(f.conflicts.is_empty());
+        assert_eq!(f.state.description.get().map(String::as_str), Some("甲"));
+    }
 }
