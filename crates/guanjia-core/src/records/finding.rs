@@ -5,13 +5,13 @@
 //! (default 2 working days) needs a written explanation. The full history is kept.
 
 use crate::deadline::{Limit, LimitUnit, WorkCalendar};
-use crate::event::Event;
+use crate::event::{Event, OrderKey};
 use crate::fold::{Applied, FieldConflict, Record};
-use crate::ids::{RecordId, UserId};
+use crate::ids::{EventId, RecordId, UserId};
 use crate::kinds::{is_sha256_hex, Reason, TextNote};
 use crate::merge::{AppendSet, Lww};
 use crate::records::repair_order::StatusChangeOf;
-use crate::records::{guard, parse_payload, payload, with_payload};
+use crate::records::{guard, parse_payload, payload};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -147,6 +147,40 @@ pub enum FindingStatus {
     Closed,
 }
 
+/// One step of a finding's history, with what it said.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStep {
+    Reported(FindingReported),
+    /// The first assignment or a reassignment.
+    Assigned(FindingAssigned),
+    Rectified(FindingRectified),
+    Rechecked(FindingRechecked),
+    ClosedOnTheSpot {
+        reason: String,
+    },
+    Explained {
+        text: String,
+    },
+    Note {
+        text: String,
+    },
+    Photo {
+        sha256: String,
+    },
+}
+
+/// A step of the timeline with its author and time.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FindingEntry {
+    pub step: FindingStep,
+    pub event_id: EventId,
+    pub actor: UserId,
+    pub key: OrderKey,
+    /// RFC 3339 device time.
+    pub device_time: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Finding {
     pub status: Option<FindingStatus>,
@@ -158,11 +192,18 @@ pub struct Finding {
     pub fixer: Option<UserId>,
     pub rectifications: Vec<FindingRectified>,
     pub fix_again_reasons: Vec<String>,
+    /// Every re-check, passed or not, with its photo.
+    pub rechecks: Vec<FindingRechecked>,
     pub closed_by: Option<UserId>,
+    /// What was done when a minor problem was closed on the spot.
+    pub closed_on_the_spot: Option<String>,
     pub explanations: AppendSet<String>,
     pub notes: AppendSet<String>,
     pub photos: AppendSet<String>,
     pub history: Vec<StatusChangeOf<FindingStatus>>,
+    /// Every step that took effect, in fold order (status changes alone would drop the
+    /// reasons, photos and texts a supervisor needs to audit the loop).
+    pub timeline: Vec<FindingEntry>,
 }
 
 /// How long a finding may stay open before it needs an explanation (002 制度6: 2 working
@@ -189,6 +230,24 @@ impl Finding {
         self.status = Some(to);
         self.history.push(StatusChangeOf::of(to, ev));
     }
+
+    fn log(&mut self, ev: &Event, step: FindingStep) -> Applied {
+        if self.timeline.iter().all(|e| e.event_id != ev.id) {
+            let key = ev.order_key();
+            let at = self.timeline.partition_point(|e| e.key < key);
+            self.timeline.insert(
+                at,
+                FindingEntry {
+                    step,
+                    event_id: ev.id,
+                    actor: ev.actor,
+                    key,
+                    device_time: ev.device_time.as_str().to_string(),
+                },
+            );
+        }
+        Applied::Ok
+    }
 }
 
 impl Record for Finding {
@@ -210,11 +269,11 @@ impl Record for Finding {
                 if self.status.is_some() {
                     return Applied::Ignored("the finding was already reported".into());
                 }
-                self.reported = Some(p);
+                self.reported = Some(p.clone());
                 self.reported_by = Some(ev.actor);
                 self.reported_at = Some(ev.device_time.as_str().to_string());
                 self.set_status(Reported, ev);
-                Applied::Ok
+                self.log(ev, FindingStep::Reported(p))
             }
             "assigned" => {
                 let Some(p) = payload::<FindingAssigned>(ev) else {
@@ -223,11 +282,11 @@ impl Record for Finding {
                 if let Err(a) = step(self, &[Reported, Assigned], Assigned) {
                     return a;
                 }
-                self.assignment.set(ev, p);
+                self.assignment.set(ev, p.clone());
                 if self.status != Some(Assigned) {
                     self.set_status(Assigned, ev);
                 }
-                Applied::Ok
+                self.log(ev, FindingStep::Assigned(p))
             }
             "rectified" => {
                 let Some(p) = payload::<FindingRectified>(ev) else {
@@ -236,10 +295,10 @@ impl Record for Finding {
                 if let Err(a) = step(self, &[Reported, Assigned], Rectified) {
                     return a;
                 }
-                self.rectifications.push(p);
+                self.rectifications.push(p.clone());
                 self.fixer = Some(ev.actor);
                 self.set_status(Rectified, ev);
-                Applied::Ok
+                self.log(ev, FindingStep::Rectified(p))
             }
             "rechecked" => {
                 let Some(p) = payload::<FindingRechecked>(ev) else {
@@ -257,26 +316,49 @@ impl Record for Finding {
                     self.closed_by = Some(ev.actor);
                     self.set_status(Closed, ev);
                 } else {
-                    self.fix_again_reasons.push(p.reason.unwrap_or_default());
+                    self.fix_again_reasons
+                        .push(p.reason.clone().unwrap_or_default());
                     self.set_status(Assigned, ev);
                 }
-                Applied::Ok
+                self.rechecks.push(p.clone());
+                self.log(ev, FindingStep::Rechecked(p))
             }
             "closed_on_the_spot" => {
                 // Minor problems fixed there and then (002 制度6: within 30 minutes).
+                let Some(Reason { reason }) = payload::<Reason>(ev) else {
+                    return Applied::Unknown;
+                };
                 if let Err(a) = step(self, &[Reported], Closed) {
                     return a;
                 }
                 self.closed_by = Some(ev.actor);
+                self.closed_on_the_spot = Some(reason.clone());
                 self.set_status(Closed, ev);
-                Applied::Ok
+                self.log(ev, FindingStep::ClosedOnTheSpot { reason })
             }
-            "explained" => with_payload(ev, |p: TextNote| self.explanations.add(ev, p.text)),
-            "note_added" => with_payload(ev, |p: TextNote| self.notes.add(ev, p.text)),
+            "explained" => match payload::<TextNote>(ev) {
+                Some(p) => {
+                    self.explanations.add(ev, p.text.clone());
+                    self.log(ev, FindingStep::Explained { text: p.text })
+                }
+                None => Applied::Unknown,
+            },
+            "note_added" => match payload::<TextNote>(ev) {
+                Some(p) => {
+                    self.notes.add(ev, p.text.clone());
+                    self.log(ev, FindingStep::Note { text: p.text })
+                }
+                None => Applied::Unknown,
+            },
             "photo_added" => match ev.payload.get("sha256").and_then(|h| h.as_str()) {
                 Some(h) => {
                     self.photos.add(ev, h.to_string());
-                    Applied::Ok
+                    self.log(
+                        ev,
+                        FindingStep::Photo {
+                            sha256: h.to_string(),
+                        },
+                    )
                 }
                 None => Applied::Unknown,
             },
@@ -474,6 +556,103 @@ mod tests {
         let f = fold::<Finding>(m.record, &evs);
         assert_eq!(f.state.status, Some(FindingStatus::Closed));
         assert_eq!(f.ignored.len(), 1, "nothing to rectify after closing");
+    }
+
+    #[test]
+    fn the_timeline_keeps_every_step_with_its_reason_photo_and_author() {
+        const AFTER: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+        let mut m = Maker::new("finding");
+        let evs = vec![
+            reported(&mut m),
+            m.make(
+                BUTLER,
+                1_794_967_300_000,
+                "finding.assigned",
+                json!({"department": "工程部"}),
+            ),
+            m.make(
+                BUTLER,
+                1_794_967_310_000,
+                "finding.assigned",
+                json!({"department": "保洁部"}),
+            ),
+            m.make(
+                TECH,
+                1_794_967_400_000,
+                "finding.rectified",
+                json!({"photo": PHOTO}),
+            ),
+            m.make(
+                BUTLER,
+                1_794_967_500_000,
+                "finding.rechecked",
+                json!({"passed": false, "reason": "仍有垃圾", "photo": AFTER}),
+            ),
+            m.make(
+                BUTLER,
+                1_794_967_510_000,
+                "finding.explained",
+                json!({"text": "等待清运车"}),
+            ),
+            m.make(
+                TECH,
+                1_794_967_520_000,
+                "finding.note_added",
+                json!({"text": "明早处理"}),
+            ),
+        ];
+        let f = fold::<Finding>(m.record, &evs).state;
+        let kinds: Vec<_> = f
+            .timeline
+            .iter()
+            .map(|e| match &e.step {
+                FindingStep::Reported(_) => "reported",
+                FindingStep::Assigned(_) => "assigned",
+                FindingStep::Rectified(_) => "rectified",
+                FindingStep::Rechecked(_) => "rechecked",
+                FindingStep::ClosedOnTheSpot { .. } => "on_the_spot",
+                FindingStep::Explained { .. } => "explained",
+                FindingStep::Note { .. } => "note",
+                FindingStep::Photo { .. } => "photo",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "reported",
+                "assigned",
+                "assigned",
+                "rectified",
+                "rechecked",
+                "explained",
+                "note"
+            ],
+            "the reassignment is a step of its own"
+        );
+        assert_eq!(f.timeline[3].actor, UserId::from_parts(1, [TECH; 10]));
+        assert!(matches!(
+            &f.timeline[4].step,
+            FindingStep::Rechecked(FindingRechecked { passed: false, reason: Some(r), photo: Some(p) })
+                if r == "仍有垃圾" && p == AFTER
+        ));
+        assert_eq!(f.rechecks[0].photo.as_deref(), Some(AFTER));
+
+        let mut m = Maker::new("finding");
+        let evs = vec![
+            reported(&mut m),
+            m.make(
+                BUTLER,
+                1_794_967_300_000,
+                "finding.closed_on_the_spot",
+                json!({"reason": "已清理"}),
+            ),
+        ];
+        let f = fold::<Finding>(m.record, &evs).state;
+        assert_eq!(f.closed_on_the_spot.as_deref(), Some("已清理"));
+        assert!(matches!(
+            &f.timeline[1].step,
+            FindingStep::ClosedOnTheSpot { reason } if reason == "已清理"
+        ));
     }
 
     #[test]

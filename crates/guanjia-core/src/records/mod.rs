@@ -53,10 +53,13 @@ pub(crate) fn guard<S: Copy + PartialEq + Debug>(
 
 pub use complaint::{Complaint, ComplaintChange, ComplaintStatus};
 pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyLog};
-pub use finding::{Finding, FindingStatus, Severity, AFTER_CAPTION, DEFAULT_FINDING_LIMIT};
+pub use finding::{
+    Finding, FindingEntry, FindingStatus, FindingStep, Severity, AFTER_CAPTION,
+    DEFAULT_FINDING_LIMIT,
+};
 pub use patrol::{
-    Checklist, ChecklistItem, DayCompliance, PatrolRound, PatrolRules, Position, RoundStatus,
-    RoundSummary, ScanFlag, ScanMethod, Verdict,
+    Checklist, ChecklistItem, DayCompliance, LeftOut, PatrolRound, PatrolRules, Position,
+    RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
 pub use reference::{checkpoint_code_ok, checkpoint_fields, CheckpointError, Reference};
 pub use repair_order::{

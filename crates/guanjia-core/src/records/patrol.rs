@@ -192,6 +192,19 @@ pub enum ScanFlag {
     AfterFinish { at: RecordId },
 }
 
+/// The checkpoints not scanned and the checklist items not answered in a round.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub checkpoints: Vec<RecordId>,
+    pub items: Vec<String>,
+}
+
+impl LeftOut {
+    pub fn is_empty(&self) -> bool {
+        self.checkpoints.is_empty() && self.items.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PatrolRound {
     pub status: Option<RoundStatus>,
@@ -271,6 +284,36 @@ impl PatrolRound {
             }
         }
         flags
+    }
+
+    /// What the round left out, given the checkpoints of its area and the checklist items
+    /// it asks (both in walking / list order). A finished round only counts the scans made
+    /// up to its finish: a checkpoint scanned afterwards was not part of the round.
+    pub fn left_out(&self, checkpoints: &[RecordId], items: &[&str]) -> LeftOut {
+        let time = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+        let finished = self.finished_at.as_deref().and_then(time);
+        let scanned: BTreeSet<RecordId> = self
+            .scans
+            .items()
+            .iter()
+            .filter(|s| match (finished, time(&s.device_time)) {
+                (Some(f), Some(t)) => t <= f,
+                _ => true,
+            })
+            .map(|s| s.value.checkpoint_id)
+            .collect();
+        LeftOut {
+            checkpoints: checkpoints
+                .iter()
+                .filter(|c| !scanned.contains(c))
+                .copied()
+                .collect(),
+            items: items
+                .iter()
+                .filter(|i| self.answer(i).is_none())
+                .map(|i| i.to_string())
+                .collect(),
+        }
     }
 
     fn set_status(&mut self, to: RoundStatus, ev: &Event) {
@@ -368,6 +411,11 @@ pub struct RoundSummary {
     /// Project-local times.
     pub started: NaiveDateTime,
     pub finished: Option<NaiveDateTime>,
+    /// Finished with nothing left out ([`PatrolRound::left_out`] empty). A round finished
+    /// with checkpoints unscanned or items unanswered does not count as done: otherwise
+    /// "start, then finish at once" would satisfy the twice-a-day rule without patrolling.
+    /// It stays visible (flagged incomplete) on the round list for the supervisor.
+    pub complete: bool,
 }
 
 /// Per-project patrol settings (domain.md §1: at least twice a day).
@@ -432,8 +480,20 @@ impl PatrolRules {
         c
     }
 
+    /// When the next round of `day` is due, with `done` rounds finished so far: the
+    /// earliest deadline of a slot still empty that has not passed by `now` (slots whose
+    /// deadline has passed are missed, see [`Self::score_day`]). `None` once every slot is
+    /// filled or gone.
+    pub fn next_due(&self, day: NaiveDate, done: u32, now: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.round_deadlines
+            .iter()
+            .skip(done as usize)
+            .map(|t| day.and_time(*t))
+            .find(|due| *due >= now)
+    }
+
     /// Per area and day over `from..=to`: rounds done, late and missed. Rounds count for
-    /// the day they started on; unfinished rounds do not count.
+    /// the day they started on; unfinished and incomplete rounds do not count.
     pub fn by_area(
         &self,
         rounds: &[RoundSummary],
@@ -470,7 +530,7 @@ impl PatrolRules {
         let mut finished: BTreeMap<(K, NaiveDate), Vec<NaiveDateTime>> = BTreeMap::new();
         for r in rounds {
             let day = r.started.date();
-            if let Some(f) = r.finished {
+            if let (Some(f), true) = (r.finished, r.complete) {
                 if (from..=to).contains(&day) {
                     finished.entry((key(r), day)).or_default().push(f);
                 }
@@ -591,6 +651,40 @@ mod tests {
     }
 
     #[test]
+    fn a_round_reports_the_checkpoints_and_items_it_left_out() {
+        let mut m = Maker::new("patrol_round");
+        let cp1 = RecordId::parse(CP1).unwrap();
+        let cp2 = RecordId::parse(CP2).unwrap();
+        let items = ["item-01", "item-02", "item-03"];
+        let evs = vec![start(&mut m, 1_000)];
+        let f = fold::<PatrolRound>(m.record, &evs);
+        let nothing = f.state.left_out(&[cp1, cp2], &items);
+        assert_eq!(nothing.checkpoints, vec![cp1, cp2]);
+        assert_eq!(nothing.items.len(), 3, "nothing done yet");
+
+        let evs = vec![
+            start(&mut m, 1_000),
+            scan(&mut m, 60_000, CP1),
+            answer(&mut m, 61_000, "item-01", "pass"),
+            answer(&mut m, 62_000, "item-03", "fail"),
+            m.make(1, 100_000, "patrol_round.finished", json!({})),
+            scan(&mut m, 130_000, CP2),
+        ];
+        let f = fold::<PatrolRound>(m.record, &evs);
+        let part = f.state.left_out(&[cp1, cp2], &items);
+        assert_eq!(
+            part,
+            LeftOut {
+                checkpoints: vec![cp2],
+                items: vec!["item-02".into()]
+            },
+            "a scan after finishing does not fill the gap"
+        );
+        assert!(!part.is_empty());
+        assert!(f.state.left_out(&[cp1], &["item-01"]).is_empty());
+    }
+
+    #[test]
     fn renovation_items_are_asked_only_where_a_unit_is_renovating() {
         let list: Checklist = serde_json::from_value(json!({
             "name": "日常巡查表", "version": 1,
@@ -683,6 +777,57 @@ mod tests {
     }
 
     #[test]
+    fn the_next_round_is_due_at_the_first_open_slot_still_ahead() {
+        let rules = PatrolRules::default();
+        let day = d("2026-11-18");
+        let due = |done, now| rules.next_due(day, done, t(now)).map(|x| x.to_string());
+        assert_eq!(
+            due(0, "2026-11-18 08:00"),
+            Some("2026-11-18 12:00:00".into())
+        );
+        assert_eq!(
+            due(1, "2026-11-18 08:00"),
+            Some("2026-11-18 18:00:00".into())
+        );
+        assert_eq!(
+            due(0, "2026-11-18 13:00"),
+            Some("2026-11-18 18:00:00".into()),
+            "the 12:00 slot is missed; the next due is 18:00"
+        );
+        assert_eq!(due(2, "2026-11-18 08:00"), None, "both rounds done");
+        assert_eq!(
+            due(1, "2026-11-18 19:00"),
+            None,
+            "the day's deadlines are over"
+        );
+    }
+
+    #[test]
+    fn an_incomplete_round_does_not_count_for_compliance() {
+        let rules = PatrolRules::default();
+        let a = AreaId::from_parts(5, [1; 10]);
+        let zhang = UserId::from_parts(1, [1; 10]);
+        let round = |complete| RoundSummary {
+            area_id: a,
+            butler: zhang,
+            started: t("2026-11-18 08:30"),
+            finished: Some(t("2026-11-18 08:31")),
+            complete,
+        };
+        let now = t("2026-11-19 08:00");
+        let day = d("2026-11-18");
+        let got = rules.by_area(&[round(false), round(true)], &[a], day, day, now);
+        assert_eq!(
+            got[&(a, day)],
+            DayCompliance {
+                done: 1,
+                late: 0,
+                missed: 1
+            }
+        );
+    }
+
+    #[test]
     fn compliance_by_area_and_butler_over_a_date_range() {
         let rules = PatrolRules::default();
         let a = AreaId::from_parts(5, [1; 10]);
@@ -693,6 +838,7 @@ mod tests {
             butler: zhang,
             started: t(started),
             finished: finished.map(t),
+            complete: true,
         };
         let rounds = vec![
             round(a, "2026-11-17 08:30", Some("2026-11-17 10:00")),
