@@ -147,15 +147,20 @@ pub fn HomePage() -> impl IntoView {
                 </A>
                 <A href="/patrol" attr:class="card link-card" attr:data-testid="today-patrol">
                     <h2>{i18n.text(Key::TodayPatrolCard)}</h2>
-                    <p>{move || {
+                    {move || {
                         let _ = app.data_version.get();
-                        let (done, required) = crate::patrol::today_summary(app);
+                        let today = crate::patrol::today_summary(app);
                         let open = crate::findings::findings()
                             .iter()
                             .filter(|f| f.folded.state.status.is_some_and(|s| s != guanjia_core::records::FindingStatus::Closed))
                             .count();
-                        format!("{} {done} / {required} · {} {open}", i18n.t(Key::PatrolToday), i18n.t(Key::TodayPatrolOpen))
-                    }}</p>
+                        view! {
+                            <p data-testid="today-patrol-status" data-done=today.day.done data-required=today.required
+                                data-late=today.day.late data-missed=today.day.missed>
+                                {today.text(i18n)} " · " {i18n.t(Key::TodayPatrolOpen)} " " {open}
+                            </p>
+                        }
+                    }}
                 </A>
                 <A href="/orders" attr:class="card link-card" attr:data-testid="today-orders">
                     <h2>{i18n.text(Key::TodayRepairCard)}</h2>

@@ -14,11 +14,13 @@ use crate::orders::local_now;
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::WorkCalendar;
 use guanjia_core::records::{
-    Checklist, ChecklistItem, PatrolRound, RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
+    Checklist, ChecklistItem, DayCompliance, LeftOut, PatrolRound, RoundStatus, RoundSummary,
+    ScanFlag, ScanMethod, Verdict,
 };
 use guanjia_core::{AreaId, ProjectId, RecordId};
 use serde_json::json;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoint {
@@ -116,6 +118,111 @@ pub fn rounds() -> Vec<Row<PatrolRound>> {
     rows("patrol_round")
 }
 
+/// When each checkpoint first appeared (HLC ms of its first event): a round is held only
+/// to the checkpoints that existed when it started, so adding one later in the day does not
+/// turn the morning's rounds incomplete.
+fn checkpoint_births() -> BTreeMap<RecordId, u64> {
+    let Some(e) = engine() else {
+        return BTreeMap::new();
+    };
+    e.read(|r| {
+        let mut out: BTreeMap<RecordId, u64> = BTreeMap::new();
+        for ev in r
+            .events()
+            .filter(|ev| ev.record_type.as_str() == "checkpoint")
+        {
+            let at = out.entry(ev.record_id).or_insert(ev.hlc.ms);
+            *at = (*at).min(ev.hlc.ms);
+        }
+        out
+    })
+    .unwrap_or_default()
+}
+
+/// What rounds are held to (checkpoints, checklist versions, area tags), read once for a
+/// list of rounds.
+pub struct Plans {
+    points: Vec<Checkpoint>,
+    births: BTreeMap<RecordId, u64>,
+    lists: RefCell<BTreeMap<(RecordId, u32), Option<Checklist>>>,
+    tags: RefCell<BTreeMap<AreaId, BTreeSet<String>>>,
+}
+
+impl Plans {
+    pub fn read() -> Self {
+        Plans {
+            points: checkpoints(),
+            births: checkpoint_births(),
+            lists: RefCell::default(),
+            tags: RefCell::default(),
+        }
+    }
+
+    /// The checklist items of the version the round started with, narrowed to the area's
+    /// household tags (the project's current list when that version is not on the device).
+    pub fn items(&self, r: &Row<PatrolRound>) -> Vec<ChecklistItem> {
+        let (Some(t), Some(area)) = (r.folded.state.template.as_ref(), r.area_id) else {
+            return Vec::new();
+        };
+        let list = self
+            .lists
+            .borrow_mut()
+            .entry((t.template_id, t.template_version))
+            .or_insert_with(|| {
+                checklist_version(t.template_id, t.template_version)
+                    .or_else(|| template(r.project_id).map(|t| t.checklist))
+            })
+            .clone();
+        let tags = self
+            .tags
+            .borrow_mut()
+            .entry(area)
+            .or_insert_with(|| area_tags(area))
+            .clone();
+        list.map(|l| l.items_for(&tags).into_iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The area's checkpoints that existed when the round started, in walking order.
+    pub fn checkpoints_of(&self, r: &Row<PatrolRound>) -> Vec<Checkpoint> {
+        let started = r
+            .folded
+            .state
+            .history
+            .first()
+            .map_or(u64::MAX, |h| h.hlc.ms);
+        self.points
+            .iter()
+            .filter(|c| c.area_id == r.area_id)
+            .filter(|c| self.births.get(&c.id).is_none_or(|b| *b <= started))
+            .cloned()
+            .collect()
+    }
+
+    pub fn left_out(&self, r: &Row<PatrolRound>) -> LeftOut {
+        let points: Vec<RecordId> = self.checkpoints_of(r).iter().map(|c| c.id).collect();
+        let items = self.items(r);
+        let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+        r.folded.state.left_out(&points, &ids)
+    }
+}
+
+/// "2 个巡查点未打卡，5 项未检查" / "2 checkpoints not checked in, 5 items not checked".
+pub fn left_out_text(i18n: I18n, l: &LeftOut) -> String {
+    let mut parts = Vec::new();
+    if !l.checkpoints.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            l.checkpoints.len(),
+            i18n.t(Key::RoundLeftCheckpoints)
+        ));
+    }
+    if !l.items.is_empty() {
+        parts.push(format!("{} {}", l.items.len(), i18n.t(Key::RoundLeftItems)));
+    }
+    parts.join(i18n.t(Key::PatrolSep))
+}
+
 fn calendar() -> WorkCalendar {
     crate::data::rules().home().calendar.clone()
 }
@@ -123,11 +230,13 @@ fn calendar() -> WorkCalendar {
 /// What compliance needs of the rounds on this device.
 pub fn summaries(rounds: &[Row<PatrolRound>]) -> Vec<RoundSummary> {
     let cal = calendar();
+    let plans = Plans::read();
     rounds
         .iter()
         .filter_map(|r| {
             let s = &r.folded.state;
             Some(RoundSummary {
+                complete: s.status == Some(RoundStatus::Finished) && plans.left_out(r).is_empty(),
                 area_id: r.area_id?,
                 butler: s.butler?,
                 started: cal.local(s.started_at.as_deref()?)?,
@@ -161,17 +270,67 @@ fn area_name(app: AppState, area: Option<AreaId>) -> String {
         .unwrap_or_default()
 }
 
-/// (finished today, required per day) for an area.
-pub fn today_count(rounds: &[Row<PatrolRound>], project: ProjectId, area: AreaId) -> (usize, u32) {
-    let today = local_now().date();
-    let done = summaries(rounds)
-        .iter()
-        .filter(|s| s.area_id == area && s.started.date() == today && s.finished.is_some())
-        .count();
-    (
-        done,
-        crate::data::rules().of(project).patrol.rounds_per_day(),
-    )
+/// Today's patrol of an area (or, summed, of a person's areas).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TodayPatrol {
+    pub day: DayCompliance,
+    pub required: u32,
+    /// The deadline of the next round still ahead today.
+    pub next_due: Option<chrono::NaiveDateTime>,
+}
+
+impl TodayPatrol {
+    fn plus(self, o: TodayPatrol) -> TodayPatrol {
+        TodayPatrol {
+            day: DayCompliance {
+                done: self.day.done + o.day.done,
+                late: self.day.late + o.day.late,
+                missed: self.day.missed + o.day.missed,
+            },
+            required: self.required + o.required,
+            next_due: match (self.next_due, o.next_due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+
+    /// "今日已完成 1 / 2 · 下一轮截止 18:00 · 超时 1 · 漏巡 1".
+    pub fn text(&self, i18n: I18n) -> String {
+        let mut out = format!(
+            "{} {} / {}",
+            i18n.t(Key::PatrolToday),
+            self.day.done,
+            self.required
+        );
+        if let Some(due) = self.next_due {
+            out += &format!(" · {} {}", i18n.t(Key::PatrolNextDue), due.format("%H:%M"));
+        }
+        if self.day.late > 0 {
+            out += &format!(" · {} {}", i18n.t(Key::ComplianceLate), self.day.late);
+        }
+        if self.day.missed > 0 {
+            out += &format!(" · {} {}", i18n.t(Key::ComplianceMissed), self.day.missed);
+        }
+        out
+    }
+}
+
+/// Today's rounds of an area, scored by its project's round deadlines.
+pub fn today_of(sums: &[RoundSummary], project: ProjectId, area: AreaId) -> TodayPatrol {
+    let now = local_now();
+    let today = now.date();
+    let all = crate::data::rules();
+    let rules = &all.of(project).patrol;
+    let day = rules
+        .by_area(sums, &[area], today, today, now)
+        .remove(&(area, today))
+        .unwrap_or_default();
+    TodayPatrol {
+        day,
+        required: rules.rounds_per_day(),
+        next_due: rules.next_due(today, day.done, now),
+    }
 }
 
 /// `/patrol`: my areas with today's rounds; start or continue a round.
@@ -220,9 +379,11 @@ pub fn PatrolPage() -> impl IntoView {
             <ul class="list">
                 {move || {
                     let start = start.clone();
+                    let sums = rounds.with(|r| summaries(r));
                     my_areas(app).into_iter().map(move |(project, area, name)| {
                         let start = start.clone();
-                        let (done, required) = rounds.with(|r| today_count(r, project, area));
+                        let today = today_of(&sums, project, area);
+                        let (done, required) = (today.day.done, today.required);
                         let running = rounds.with(|r| {
                             r.iter()
                                 .find(|x| {
@@ -235,8 +396,10 @@ pub fn PatrolPage() -> impl IntoView {
                         view! {
                             <li class="card" data-testid="patrol-area" data-area=area.to_string()>
                                 <h2>{name}</h2>
-                                <p data-testid="patrol-today" data-done=done data-required=required>
-                                    {i18n.text(Key::PatrolToday)} " " {done} " / " {required}
+                                <p data-testid="patrol-today" data-done=done data-required=required
+                                    data-late=today.day.late data-missed=today.day.missed
+                                    data-next-due=today.next_due.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()>
+                                    {move || today.text(i18n)}
                                 </p>
                                 {match running {
                                     Some(id) => view! {
@@ -260,7 +423,10 @@ pub fn PatrolPage() -> impl IntoView {
             </Show>
             <h2>{i18n.text(Key::PatrolRecent)}</h2>
             <ul class="list">
-                {move || recent(&rounds.get()).into_iter().map(|r| round_card(i18n, app, r)).collect_view()}
+                {move || {
+                    let plans = Plans::read();
+                    recent(&rounds.get()).into_iter().map(|r| round_card(i18n, app, &plans, r)).collect_view()
+                }}
             </ul>
         </section>
     }
@@ -287,8 +453,13 @@ fn recent(rounds: &[Row<PatrolRound>]) -> Vec<Row<PatrolRound>> {
     out
 }
 
-fn round_card(i18n: I18n, app: AppState, r: Row<PatrolRound>) -> impl IntoView {
+fn round_card(i18n: I18n, app: AppState, plans: &Plans, r: Row<PatrolRound>) -> impl IntoView {
     let s = &r.folded.state;
+    let incomplete = (s.status == Some(RoundStatus::Finished))
+        .then(|| plans.left_out(&r))
+        .filter(|l| !l.is_empty())
+        .map(|l| left_out_text(i18n, &l));
+    let badge = incomplete.is_some();
     let sess = app.session.get_untracked();
     let status = s.status;
     let fails = s.failures().len();
@@ -308,11 +479,13 @@ fn round_card(i18n: I18n, app: AppState, r: Row<PatrolRound>) -> impl IntoView {
         <li class="card" data-testid="round-card" data-round-id=r.id.to_string() data-status=crate::data::status_code(status, "in_progress")>
             <A href=format!("/patrol/rounds/{}", r.id) attr:class="list-link">
                 <span class="badge">{i18n.text(round_status_key(status))}</span>
+                {badge.then(|| view! { " " <span class="badge warn" data-testid="round-incomplete">{i18n.text(Key::RoundIncomplete)}</span> })}
                 " " {area_name(app, r.area_id)} " · " {who} " · " {when}
             </A>
             <p class="hint">
                 {i18n.text(Key::PatrolCheckpoints)} " " {visited} " · " {i18n.text(Key::PatrolFail)} " " {fails}
                 {(flags > 0).then(|| view! { " · " <span class="badge warn">{i18n.text(Key::PatrolFlagged)} " " {flags}</span> })}
+                {incomplete.map(|t| view! { " · " <span>{t}</span> })}
             </p>
         </li>
     }
@@ -422,6 +595,22 @@ pub fn RoundPage() -> impl IntoView {
         let d = draft("patrol_round", r.id, kind, r.project_id, r.area_id, payload);
         save(app, vec![d], error, then);
     };
+    let left_out = Memo::new(move |_| {
+        app.data_version.track();
+        round.with(|r| r.as_ref().map(|r| Plans::read().left_out(r)))
+    });
+    // Finishing with something left out takes a second tap, so a slip of the thumb does not
+    // end a round half done (the round would then not count for compliance).
+    let confirm_finish = RwSignal::new(false);
+    let finish = move |_| {
+        let gaps = left_out.with_untracked(|l| l.as_ref().is_some_and(|l| !l.is_empty()));
+        if gaps && !confirm_finish.get_untracked() {
+            confirm_finish.set(true);
+            return;
+        }
+        confirm_finish.set(false);
+        write("patrol_round.finished", json!({}), Box::new(|| {}));
+    };
     let scan = move |typed: String, method: ScanMethod| {
         let wanted = typed.trim().to_uppercase();
         let found = points
@@ -436,16 +625,20 @@ pub fn RoundPage() -> impl IntoView {
             )));
             return;
         };
+        // The offset is only real once a server answer set it: the epoch is stored with the
+        // first push or pull answer, in the same step that learns the offset. Before that
+        // the "correction" would be the device's own clock relabelled.
         let offset = engine()
-            .and_then(|e| e.read(|r| r.clock_offset_ms()))
-            .unwrap_or(0);
-        let corrected = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-            now_ms() as f64 + offset as f64,
-        ))
-        .to_iso_string()
-        .as_string();
-        let mut payload =
-            json!({"checkpoint_id": cp.id, "method": method, "corrected_time": corrected});
+            .and_then(|e| e.read(|r| r.epoch().is_some().then(|| r.clock_offset_ms())))
+            .flatten();
+        let mut payload = json!({"checkpoint_id": cp.id, "method": method});
+        if let Some(offset) = offset {
+            payload["corrected_time"] = json!(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+                now_ms() as f64 + offset as f64
+            ))
+            .to_iso_string()
+            .as_string());
+        }
         if let Some(p) = position.get_untracked() {
             payload["position"] = p;
         }
@@ -480,6 +673,9 @@ pub fn RoundPage() -> impl IntoView {
                             <p class="error" data-testid="round-flag">{flag_text(i18n, &f)}</p>
                         }).collect_view()}
                         {s.abandon_reason.clone().map(|why| view! { <p class="hint">{why}</p> })}
+                        {(status == Some(RoundStatus::Finished)).then(|| left_out.get()).flatten().filter(|l| !l.is_empty()).map(|l| view! {
+                            <p class="error" data-testid="round-incomplete">{i18n.t(Key::RoundIncomplete)} ": " {left_out_text(i18n, &l)}</p>
+                        })}
                     }
                 })}
                 <h2>{i18n.text(Key::PatrolCheckpoints)}</h2>
@@ -490,16 +686,30 @@ pub fn RoundPage() -> impl IntoView {
                             let scan = scans.iter().find(|s| s.value.checkpoint_id == c.id);
                             let done = scan.is_some();
                             let time = scan.map(|s| crate::data::clock_time(&s.device_time)).unwrap_or_default();
+                            let ms = |t: &str| js_sys::Date::parse(t);
+                            // The device clock may be off; show the server-corrected time
+                            // beside it when they differ by a minute or more.
+                            let corrected = scan
+                                .and_then(|s| s.value.corrected_time.clone().map(|c| (ms(&s.device_time), c)))
+                                .filter(|(d, c)| (ms(c) - d).abs() >= 60_000.0)
+                                .map(|(_, c)| crate::data::clock_time(&c));
+                            let accuracy = scan.and_then(|s| s.value.position).map(|p| p.accuracy_m.round() as i64);
                             view! {
                                 <li class="card checkpoint" data-testid="checkpoint" data-code=c.code.clone() data-scanned=done.to_string()>
                                     <span>{if done { "✓ " } else { "○ " }}</span>
-                                    <strong>{c.name.clone()}</strong> " " <span class="hint">{c.code.clone()}</span> " " <span class="hint">{time}</span>
+                                    <strong>{c.name.clone()}</strong> " " <span class="hint">{c.code.clone()}</span> " "
+                                    <span class="hint" data-testid="scan-time">{corrected.is_some().then(|| format!("{} ", i18n.t(Key::ScanDeviceTime)))}{time}</span>
+                                    {corrected.map(|t| view! { " " <span class="hint" data-testid="scan-corrected">{i18n.t(Key::ScanCorrectedTime)} " " {t}</span> })}
+                                    {accuracy.map(|m| view! { " " <span class="hint" data-testid="scan-accuracy" data-accuracy=m>"±" {m} " m"</span> })}
                                 </li>
                             }
                         }).collect_view()
                     }}
                 </ol>
                 <Show when=in_progress>
+                    {move || position.get().and_then(|p| p.get("accuracy_m")?.as_f64()).map(|m| view! {
+                        <p class="hint" data-testid="round-position">{i18n.text(Key::PatrolPositionFix)} " ±" {m.round() as i64} " m"</p>
+                    })}
                     <form class="row scan" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
                         scan(code.get_untracked(), ScanMethod::Typed);
@@ -564,10 +774,14 @@ pub fn RoundPage() -> impl IntoView {
                 </ul>
                 <Show when=in_progress>
                     <div class="card form">
-                        <button type="button" class="primary" data-testid="round-finish"
-                            on:click=move |_| write("patrol_round.finished", json!({}), Box::new(|| {}))>
+                        <button type="button" class="primary" data-testid="round-finish" on:click=finish>
                             {i18n.text(Key::PatrolFinish)}
                         </button>
+                        {move || confirm_finish.get().then(|| left_out.get()).flatten().filter(|l| !l.is_empty()).map(|l| view! {
+                            <p class="error" role="alert" data-testid="round-finish-confirm">
+                                {left_out_text(i18n, &l)} {i18n.t(Key::PatrolSep)} {i18n.t(Key::RoundFinishAgain)}
+                            </p>
+                        })}
                         <label>
                             <span>{i18n.text(Key::PatrolAbandonReason)}</span>
                             <input data-testid="round-abandon-reason" prop:value=move || abandon_reason.get() on:input=move |ev| abandon_reason.set(event_target_value(&ev)) />
@@ -741,11 +955,11 @@ fn FindingForm(
     }
 }
 
-/// Rounds the person walked today, for Today.
-pub fn today_summary(app: AppState) -> (usize, u32) {
-    let rs = rounds();
+/// Today's rounds in the person's areas, for Today.
+pub fn today_summary(app: AppState) -> TodayPatrol {
+    let sums = summaries(&rounds());
     my_areas(app)
         .iter()
-        .map(|(p, a, _)| today_count(&rs, *p, *a))
-        .fold((0, 0), |(d, r), (d2, r2)| (d + d2, r + r2))
+        .map(|(p, a, _)| today_of(&sums, *p, *a))
+        .fold(TodayPatrol::default(), TodayPatrol::plus)
 }
