@@ -7,6 +7,7 @@
 pub mod api;
 pub mod checkpoints;
 pub mod complaints;
+pub mod conflicts;
 pub mod data;
 pub mod engine;
 pub mod findings;

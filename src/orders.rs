@@ -259,6 +259,26 @@ pub fn status_key(s: Option<RepairStatus>) -> Key {
     }
 }
 
+/// An appointment as `datetime-local` gives it (project-local "2026-11-23T09:30"), stored in
+/// RFC 3339 with the project calendar's offset.
+fn appointment_time(typed: &str) -> Option<String> {
+    let t = chrono::NaiveDateTime::parse_from_str(typed, "%Y-%m-%dT%H:%M").ok()?;
+    let m = calendar().utc_offset_minutes;
+    let sign = if m < 0 { '-' } else { '+' };
+    Some(format!(
+        "{}{sign}{:02}:{:02}",
+        t.format("%Y-%m-%dT%H:%M:%S"),
+        m.abs() / 60,
+        m.abs() % 60
+    ))
+}
+
+/// The step an order event's kind stands for, for the conflict panel.
+fn kind_status_key(kind: &str) -> Key {
+    let step = kind.rsplit('.').next().unwrap_or_default();
+    status_key(serde_json::from_value(json!(step)).ok())
+}
+
 /// A minute clock for countdowns (re-renders every 30 s while the page is open).
 pub fn minute_clock() -> RwSignal<chrono::NaiveDateTime> {
     let now = RwSignal::new(local_now());
@@ -528,17 +548,8 @@ pub fn NewOrderPage() -> impl IntoView {
         if let Some(h) = household.get_untracked() {
             payload["household_id"] = json!(h.id);
         }
-        // datetime-local gives project-local "2026-11-23T09:30"; stored with the calendar's offset.
-        let when = appointment.get_untracked();
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&when, "%Y-%m-%dT%H:%M") {
-            let m = calendar().utc_offset_minutes;
-            let sign = if m < 0 { '-' } else { '+' };
-            payload["appointment"] = json!(format!(
-                "{}{sign}{:02}:{:02}",
-                t.format("%Y-%m-%dT%H:%M:%S"),
-                m.abs() / 60,
-                m.abs() % 60
-            ));
+        if let Some(when) = appointment_time(&appointment.get_untracked()) {
+            payload["appointment"] = json!(when);
         }
         let optional = [
             ("category_id", category.get_untracked()),
@@ -703,7 +714,26 @@ struct WorkEntry {
     materials: RwSignal<Vec<(PriceItem, u32)>>,
     pick: RwSignal<String>,
     quantity: RwSignal<u32>,
+    /// A material or fee not on the price list: name and unit price in yuan as typed.
+    other_name: RwSignal<String>,
+    other_price: RwSignal<String>,
     consent: RwSignal<bool>,
+}
+
+/// Yuan as typed ("12", "12.5", "12.50") in fen, without floats; `None` for anything else.
+pub fn parse_yuan(text: &str) -> Option<i64> {
+    let t = text.trim().trim_start_matches(['¥', '￥']);
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(frac.is_empty() || digits(frac) && frac.len() <= 2) {
+        return None;
+    }
+    let fen = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(fen)
 }
 
 impl WorkEntry {
@@ -713,6 +743,8 @@ impl WorkEntry {
             materials: RwSignal::new(Vec::new()),
             pick: RwSignal::new(String::new()),
             quantity: RwSignal::new(1),
+            other_name: RwSignal::new(String::new()),
+            other_price: RwSignal::new(String::new()),
             consent: RwSignal::new(false),
         }
     }
@@ -748,11 +780,31 @@ impl WorkEntry {
 fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
     let prices = price_list();
     let prices2 = prices.clone();
+    let error = RwSignal::new(false);
     let add = move |_| {
         let name = w.pick.get_untracked();
-        if let Some(p) = prices2.iter().find(|p| p.name == name) {
-            let q = w.quantity.get_untracked().max(1);
-            w.materials.update(|m| m.push((p.clone(), q)));
+        let q = w.quantity.get_untracked().max(1);
+        let other = w.other_name.get_untracked().trim().to_string();
+        let item = if !other.is_empty() {
+            match parse_yuan(&w.other_price.get_untracked()) {
+                Some(price_cents) => Some(PriceItem {
+                    name: other,
+                    unit: String::new(),
+                    price_cents,
+                }),
+                None => {
+                    error.set(true);
+                    return;
+                }
+            }
+        } else {
+            prices2.iter().find(|p| p.name == name).cloned()
+        };
+        if let Some(p) = item {
+            error.set(false);
+            w.other_name.set(String::new());
+            w.other_price.set(String::new());
+            w.materials.update(|m| m.push((p, q)));
         }
     };
     view! {
@@ -770,6 +822,15 @@ fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
                 prop:value=move || w.quantity.get().to_string() on:input=move |ev| w.quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
             <button type="button" class="small" data-testid="work-add-item" on:click=add>{i18n.text(Key::WorkAddItem)}</button>
         </div>
+        <div class="row">
+            <input data-testid="work-other-name" placeholder=i18n.text(Key::WorkOtherName)
+                prop:value=move || w.other_name.get() on:input=move |ev| w.other_name.set(event_target_value(&ev)) />
+            <input inputmode="decimal" class="qty" data-testid="work-other-price" placeholder=i18n.text(Key::WorkOtherPrice)
+                prop:value=move || w.other_price.get() on:input=move |ev| w.other_price.set(event_target_value(&ev)) />
+        </div>
+        <Show when=move || error.get()>
+            <p class="error" role="alert" data-testid="work-other-error">{i18n.text(Key::WorkOtherPriceInvalid)}</p>
+        </Show>
         <ul class="list">
             {move || w.materials.get().into_iter().enumerate().map(|(i, (p, q))| view! {
                 <li data-testid="work-item">{format!("{} × {q} = {}", p.name, yuan(p.price_cents * q as i64))}
@@ -802,6 +863,7 @@ pub fn OrderPage() -> impl IntoView {
     let technician = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
     let in_person = RwSignal::new(false);
+    let appointment = RwSignal::new(String::new());
     // Technicians' arrivals carry their position when the phone allows it (the session may
     // still be loading when the page opens from a link, hence an effect).
     let position = RwSignal::new(None::<serde_json::Value>);
@@ -910,6 +972,28 @@ pub fn OrderPage() -> impl IntoView {
             }
             _ => {}
         }
+        if status.is_some_and(RepairStatus::is_open) {
+            // A note is also the first answer to the owner's call (`RepairOrder::deadlines`).
+            out.push(button(
+                "repair_order.note_added",
+                Key::OrderAddNote,
+                |n, _, _| (!n.trim().is_empty()).then(|| json!({"text": n.trim()})),
+            ));
+        }
+        if dispatcher && matches!(status, Some(Created | Assigned | Accepted)) {
+            let set = move |_| match appointment_time(&appointment.get_untracked()) {
+                Some(when) => act(
+                    "repair_order.updated",
+                    json!({"fields": {"appointment": when}}),
+                ),
+                None => error.set(Some(i18n.t(Key::OrderAppointmentInvalid).to_string())),
+            };
+            out.push(view! {
+                <input type="datetime-local" data-testid="order-set-appointment" prop:value=move || appointment.get()
+                    on:input=move |ev| appointment.set(event_target_value(&ev)) />
+                <button type="button" class="secondary" data-action="repair_order.updated" on:click=set>{i18n.text(Key::OrderSetAppointment)}</button>
+            }.into_any());
+        }
         if assigned_to_me {
             match status {
                 Some(Assigned) => out.push(button("repair_order.accepted", Key::ActAccept, empty)),
@@ -1002,12 +1086,21 @@ pub fn OrderPage() -> impl IntoView {
                         <Show when={let n = o.folded.conflicts.len() + o.folded.ignored.len(); move || n > 0}>
                             <p class="error" role="alert" data-testid="order-conflict">{i18n.text(Key::OrderHasConflict)}</p>
                         </Show>
+                        {(o.folded.has_conflict() || !o.folded.reviews.is_empty()).then(|| view! {
+                            <crate::conflicts::ConflictPanel subject=crate::conflicts::ConflictSubject::of("repair_order", o.id, o.project_id, o.area_id, &o.folded) kind_label=kind_status_key />
+                        })}
                         <ul class="deadlines">
                             {deadline_row(Key::OrderFirstAnswer, o.deadlines.first_answer)}
                             {deadline_row(Key::OrderArrival, o.deadlines.arrival)}
                             {deadline_row(Key::OrderCompletion, o.deadlines.completion)}
                             {deadline_row(Key::OrderReturnVisit, o.deadlines.return_visit)}
                         </ul>
+                        {s.arrival_position.map(|p| view! {
+                            <p class="hint" data-testid="order-arrival-position">
+                                {i18n.text(Key::OrderArrivalPosition)} ": "
+                                {i18n.text(Key::PositionKnown)} {format!(" ±{} m", p.accuracy_m.round() as i64)}
+                            </p>
+                        })}
                         {s.finding_id.map(|f| view! {
                             <p><A href=format!("/findings/{f}") attr:data-testid="order-finding-link">{i18n.text(Key::OrderFromFinding)}</A></p>
                         })}
@@ -1048,6 +1141,11 @@ pub fn OrderPage() -> impl IntoView {
                                 <li>{crate::data::clock_time(&h.device_time)} " " {i18n.t(status_key(Some(h.status)))} " · " {person_name(sess.as_ref(), h.actor)}</li>
                             }).collect_view()}
                         </ol>
+                        <ul class="history notes">
+                            {s.notes.items().iter().map(|n| view! {
+                                <li data-testid="order-note-entry">{crate::data::clock_time(&n.device_time)} " " {person_name(sess.as_ref(), n.actor)} ": " {n.value.clone()}</li>
+                            }).collect_view()}
+                        </ul>
                     }
                 })}
                 <div class="card form">
@@ -1142,6 +1240,22 @@ mod tests {
             name: "3幢1单元1201".into(),
             owner: Some("王秀英".into()),
             phone: Some("13800001234".into()),
+        }
+    }
+
+    #[test]
+    fn typed_yuan_become_fen_and_anything_else_is_refused() {
+        for (typed, fen) in [
+            ("12", 1200),
+            ("12.5", 1250),
+            ("12.05", 1205),
+            (" ¥0.5 ", 50),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_yuan(typed), Some(fen), "{typed}");
+        }
+        for typed in ["", ".5", "12.345", "-3", "1e3", "十二", "12,5"] {
+            assert_eq!(parse_yuan(typed), None, "{typed}");
         }
     }
 

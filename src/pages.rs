@@ -400,6 +400,19 @@ pub fn DutyLogPage() -> impl IntoView {
     }
 }
 
+/// The page that shows a record and settles its conflicts.
+fn record_page(rec: &guanjia_core::fold::AnyRecord, id: guanjia_core::RecordId) -> Option<String> {
+    use guanjia_core::fold::AnyRecord;
+    let base = match rec {
+        AnyRecord::RepairOrder(_) => "/orders",
+        AnyRecord::Complaint(_) => "/complaints",
+        AnyRecord::Finding(_) => "/findings",
+        AnyRecord::PatrolRound(_) => "/patrol/rounds",
+        _ => return None,
+    };
+    Some(format!("{base}/{id}"))
+}
+
 /// `/inbox`: refused changes and records with conflicts, with their reasons.
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -431,7 +444,7 @@ pub fn InboxPage() -> impl IntoView {
                 if conflicts > 0 || !ignored.is_empty() {
                     out.push((
                         "conflict".into(),
-                        id.to_string(),
+                        record_page(&rec, id).unwrap_or_else(|| id.to_string()),
                         format!("{conflicts} / {}", ignored.join("; ")),
                     ));
                 }
@@ -448,7 +461,12 @@ pub fn InboxPage() -> impl IntoView {
                     {move || items.get().into_iter().map(|(what, subject, reason)| view! {
                         <li class="card" data-testid="inbox-item" data-kind=what.clone()>
                             <strong>{i18n.t(if what == "rejected" { Key::InboxRejected } else { Key::InboxConflict })}</strong>
-                            " " <code>{subject}</code>
+                            " "
+                            {if subject.starts_with('/') {
+                                view! { <A href=subject attr:data-testid="inbox-open">{i18n.text(Key::ConflictOpenRecord)}</A> }.into_any()
+                            } else {
+                                view! { <code>{subject}</code> }.into_any()
+                            }}
                             <p>{reason}</p>
                         </li>
                     }).collect_view()}

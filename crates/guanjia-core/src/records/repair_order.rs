@@ -11,7 +11,7 @@ use crate::fold::{Applied, FieldConflict, Record};
 use crate::hlc::Hlc;
 use crate::ids::{EventId, RecordId, UserId};
 use crate::kinds::{
-    PhotoRef, Reason, RepairAssigned, RepairCompleted, RepairCreated, RepairFields,
+    PhotoRef, Reason, RepairArrived, RepairAssigned, RepairCompleted, RepairCreated, RepairFields,
     RepairReturnVisited, RepairUpdated, RequestKind, Signature, TextNote,
 };
 use crate::merge::{AppendSet, Lww};
@@ -80,6 +80,8 @@ pub struct RepairOrder {
     pub technician: Lww<UserId>,
     /// The patrol finding this order fixes, if it was started from one.
     pub finding_id: Option<RecordId>,
+    /// Where the technician's phone was on arrival, when it allowed a fix.
+    pub arrival_position: Option<crate::records::Position>,
     pub completion: Option<RepairCompleted>,
     pub return_visit: Option<RepairReturnVisited>,
     pub cancel_reason: Option<String>,
@@ -143,6 +145,7 @@ impl RepairOrder {
             "assigned" => {
                 payload::<RepairAssigned>(ev).map(|p| self.technician.set(ev, p.technician_id))
             }
+            "arrived" => payload::<RepairArrived>(ev).map(|p| self.arrival_position = p.position),
             "completed" => payload::<RepairCompleted>(ev).map(|p| self.completion = Some(p)),
             "return_visited" => {
                 payload::<RepairReturnVisited>(ev).map(|p| self.return_visit = Some(p))
@@ -359,7 +362,7 @@ mod tests {
             m.make(1, 100, "repair_order.created", json!({"description": "厨房水龙头漏水", "urgent": true})),
             m.make(1, 110, "repair_order.assigned", json!({"technician_id": TECH})),
             m.make(2, 120, "repair_order.accepted", json!({})),
-            m.make(2, 130, "repair_order.arrived", json!({})),
+            m.make(2, 130, "repair_order.arrived", json!({"position": {"lat": 30.27, "lon": 120.15, "accuracy_m": 12.0}})),
             m.make(2, 140, "repair_order.completed", json!({"labour_minutes": 30, "materials": [{"name": "阀芯", "quantity": 1, "unit_price_cents": 1500}]})),
             m.make(1, 150, "repair_order.return_visited", json!({"satisfaction": 5})),
             m.make(1, 160, "repair_order.closed", json!({})),
@@ -373,6 +376,7 @@ mod tests {
         let f = fold::<RepairOrder>(m.record, &evs);
         assert_eq!(f.state.status, Some(RepairStatus::Closed));
         assert_eq!(f.state.history.len(), 7);
+        assert_eq!(f.state.arrival_position.unwrap().accuracy_m, 12.0);
         assert_eq!(
             f.state.completion.as_ref().unwrap().labour_minutes,
             Some(30)
