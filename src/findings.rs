@@ -13,7 +13,9 @@ use crate::orders::{countdown_text, local_now, minute_clock, urgency_class};
 use crate::patrol::{checkpoints, my_areas, rounds, summaries, template};
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::Countdown;
-use guanjia_core::records::{ChecklistItem, DayCompliance, Finding, FindingStatus, Severity};
+use guanjia_core::records::{
+    ChecklistItem, DayCompliance, Finding, FindingEntry, FindingStatus, FindingStep, Severity,
+};
 use guanjia_core::{RecordId, Role, UserId};
 use serde_json::json;
 
@@ -32,6 +34,15 @@ fn severity_key(s: Option<Severity>) -> Key {
         Some(Severity::Critical) => Key::SeverityCritical,
         _ => Key::SeverityMajor,
     }
+}
+
+/// Overdue and not explained yet, by the finding's project rules.
+fn needs_explanation(f: &Row<Finding>, now: chrono::NaiveDateTime) -> bool {
+    let all = crate::data::rules();
+    let r = all.of(f.project_id);
+    f.folded
+        .state
+        .needs_explanation(now, r.finding_limit, &r.calendar)
 }
 
 fn is_open(f: &Row<Finding>) -> bool {
@@ -133,11 +144,13 @@ fn finding_card(i18n: I18n, f: Row<Finding>, now: chrono::NaiveDateTime) -> impl
         .unwrap_or_default();
     let severity = s.reported.as_ref().map(|r| r.severity);
     let status = s.status;
+    let explain = needs_explanation(&f, now);
     view! {
         <li class="card" data-testid="finding-card" data-finding-id=f.id.to_string() data-status=crate::data::status_code(status, "reported")>
             <A href=format!("/findings/{}", f.id) attr:class="list-link">
                 <span class="badge">{i18n.text(status_key(status))}</span>
                 <span class="badge warn">{i18n.text(severity_key(severity))}</span>
+                {explain.then(|| view! { " " <span class="badge danger" data-testid="finding-needs-explanation">{i18n.text(Key::FindingNeedsExplanation)}</span> })}
                 " " <span>{note}</span>
             </A>
             {c.map(|c| view! {
@@ -160,6 +173,7 @@ pub fn FindingPage() -> impl IntoView {
     let department = RwSignal::new(String::new());
     let technician = RwSignal::new(String::new());
     let photo = RwSignal::new(None::<String>);
+    let explanation = RwSignal::new(String::new());
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
@@ -254,9 +268,13 @@ pub fn FindingPage() -> impl IntoView {
         None => need(Key::FindingNeedsReason),
         Some(t) => act("finding.closed_on_the_spot", json!({"reason": t})),
     };
-    let explain = move |_| match text() {
-        None => need(Key::FindingNeedsReason),
-        Some(t) => act("finding.explained", json!({"text": t})),
+    let explain = move |_| {
+        let t = explanation.get_untracked();
+        if t.trim().is_empty() {
+            return need(Key::FindingNeedsReason);
+        }
+        act("finding.explained", json!({"text": t.trim()}));
+        explanation.set(String::new());
     };
     let status = move || finding.with(|f| f.as_ref().and_then(|f| f.folded.state.status));
     let dispatcher = move || role().is_some_and(|r| r != Role::Technician);
@@ -265,17 +283,11 @@ pub fn FindingPage() -> impl IntoView {
             && dispatcher()
             && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer != me()))
     };
-    let needs_explanation = move || {
-        let all = crate::data::rules();
-        finding.with(|f| {
-            f.as_ref().is_some_and(|f| {
-                let rules = all.of(f.project_id);
-                f.folded
-                    .state
-                    .needs_explanation(now.get(), rules.finding_limit, &rules.calendar)
-            })
-        })
-    };
+    // Overdue: re-checking and closing wait for the explanation. Only the screen holds
+    // them back; the core folds a re-check from an offline device whatever it says, since
+    // an event already made elsewhere must never be refused after the fact.
+    let needs_explanation =
+        move || finding.with(|f| f.as_ref().is_some_and(|f| needs_explanation(f, now.get())));
     let open_for_work = move || {
         matches!(
             status(),
@@ -286,6 +298,17 @@ pub fn FindingPage() -> impl IntoView {
         <section class="page finding-detail">
             <Show when=move || finding.with(|f| f.is_some()) fallback=move || view! { <p class="hint">{i18n.text(Key::FindingNotFound)}</p> }>
                 {move || finding.get().map(|f| detail(i18n, app, &f, now.get()))}
+                <Show when=needs_explanation>
+                    <div class="card form alert" role="alert" data-testid="finding-overdue">
+                        <p><strong>{i18n.text(Key::FindingOverdueAlert)}</strong></p>
+                        <label>
+                            <span>{i18n.text(Key::FindingExplain)}</span>
+                            <textarea data-testid="finding-explanation" rows="2" prop:value=move || explanation.get()
+                                on:input=move |ev| explanation.set(event_target_value(&ev))></textarea>
+                        </label>
+                        <button type="button" class="primary" data-action="finding.explained" on:click=explain>{i18n.text(Key::FindingExplain)}</button>
+                    </div>
+                </Show>
                 <div class="card form">
                     <label>
                         <span>{i18n.text(Key::OrderNote)}</span>
@@ -317,14 +340,11 @@ pub fn FindingPage() -> impl IntoView {
                             <button type="button" class="primary" data-action="finding.rectified" on:click=rectify>{i18n.text(Key::FindingRectify)}</button>
                         </Show>
                         <Show when=move || status() == Some(FindingStatus::Reported) && dispatcher()>
-                            <button type="button" data-action="finding.closed_on_the_spot" on:click=on_spot>{i18n.text(Key::FindingCloseOnSpot)}</button>
+                            <button type="button" data-action="finding.closed_on_the_spot" disabled=needs_explanation on:click=on_spot>{i18n.text(Key::FindingCloseOnSpot)}</button>
                         </Show>
                         <Show when=can_recheck>
-                            <button type="button" class="primary" data-action="finding.recheck_pass" on:click=move |_| recheck(true)>{i18n.text(Key::FindingRecheckPass)}</button>
-                            <button type="button" data-action="finding.recheck_fail" on:click=move |_| recheck(false)>{i18n.text(Key::FindingRecheckFail)}</button>
-                        </Show>
-                        <Show when=needs_explanation>
-                            <button type="button" data-action="finding.explained" on:click=explain>{i18n.text(Key::FindingExplain)}</button>
+                            <button type="button" class="primary" data-action="finding.recheck_pass" disabled=needs_explanation on:click=move |_| recheck(true)>{i18n.text(Key::FindingRecheckPass)}</button>
+                            <button type="button" data-action="finding.recheck_fail" disabled=needs_explanation on:click=move |_| recheck(false)>{i18n.text(Key::FindingRecheckFail)}</button>
                         </Show>
                     </div>
                     <Show when=move || status() == Some(FindingStatus::Rectified) && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer == me()))>
@@ -372,7 +392,7 @@ fn detail(
         <p>
             <span class="badge" data-testid="finding-status" data-status=crate::data::status_code(s.status, "reported")>{i18n.text(status_key(s.status))}</span>
             <span class="badge warn">{i18n.text(severity_key(r.as_ref().map(|r| r.severity)))}</span>
-            " " {place}
+            " " <span data-testid="finding-place">{place}</span>
         </p>
         <p class="hint">
             {s.reported_by.map(name).unwrap_or_default()} " " {s.reported_at.as_deref().map(crate::data::clock_time).unwrap_or_default()}
@@ -390,21 +410,81 @@ fn detail(
         <Show when={let n = f.folded.conflicts.len() + f.folded.ignored.len(); move || n > 0}>
             <p class="error" role="alert" data-testid="finding-conflict">{i18n.text(Key::OrderHasConflict)}</p>
         </Show>
-        <ul class="list">
-            {s.rectifications.iter().map(|x| view! {
-                <li class="card" data-testid="finding-rectification">
-                    {i18n.text(Key::FindingRectified)} " " {x.note.clone().unwrap_or_default()}
-                    <crate::photos::Photo hash=x.photo.clone() />
-                </li>
-            }).collect_view()}
-            {s.fix_again_reasons.iter().map(|why| view! { <li class="card" data-testid="finding-fix-again">{i18n.text(Key::FindingRecheckFail)} ": " {why.clone()}</li> }).collect_view()}
-            {s.explanations.items().iter().map(|x| view! { <li class="card">{i18n.text(Key::FindingExplain)} ": " {x.value.clone()}</li> }).collect_view()}
-        </ul>
-        <ol class="history" data-testid="finding-history">
-            {s.history.iter().map(|h| view! {
-                <li>{crate::data::clock_time(&h.device_time)} " " {i18n.t(status_key(Some(h.status)))} " · " {name(h.actor)}</li>
-            }).collect_view()}
+        <h2>{i18n.text(Key::FindingTimeline)}</h2>
+        <ol class="list timeline" data-testid="finding-history">
+            {s.timeline.iter().enumerate().map(|(n, e)| timeline_entry(i18n, &name, s, n, e)).collect_view()}
         </ol>
+    }
+}
+
+/// One step of the finding's history: what, when, who, and what it said.
+fn timeline_entry(
+    i18n: I18n,
+    name: &dyn Fn(UserId) -> String,
+    s: &Finding,
+    n: usize,
+    e: &FindingEntry,
+) -> impl IntoView {
+    let reassigned = s.timeline[..n]
+        .iter()
+        .any(|x| matches!(x.step, FindingStep::Assigned(_)));
+    let (kind, key, text, photo): (&str, Key, String, Option<String>) = match &e.step {
+        FindingStep::Reported(r) => ("reported", Key::FindingStepReported, r.note.clone(), None),
+        FindingStep::Assigned(a) => {
+            let who = [a.department.clone(), a.technician_id.map(name)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let text = match a.repair_order_id {
+                Some(_) => i18n.t(Key::FindingOrderLink).to_string(),
+                None => who,
+            };
+            match reassigned {
+                true => ("reassigned", Key::FindingStepReassigned, text, None),
+                false => ("assigned", Key::FindingStepAssigned, text, None),
+            }
+        }
+        FindingStep::Rectified(x) => (
+            "rectified",
+            Key::FindingStepRectified,
+            x.note.clone().unwrap_or_default(),
+            Some(x.photo.clone()),
+        ),
+        FindingStep::Rechecked(x) if x.passed => (
+            "recheck_pass",
+            Key::FindingStepRecheckPassed,
+            x.reason.clone().unwrap_or_default(),
+            x.photo.clone(),
+        ),
+        FindingStep::Rechecked(x) => (
+            "fix_again",
+            Key::FindingRecheckFail,
+            x.reason.clone().unwrap_or_default(),
+            x.photo.clone(),
+        ),
+        FindingStep::ClosedOnTheSpot { reason } => (
+            "closed_on_the_spot",
+            Key::FindingCloseOnSpot,
+            reason.clone(),
+            None,
+        ),
+        FindingStep::Explained { text } => ("explained", Key::FindingExplain, text.clone(), None),
+        FindingStep::Note { text } => ("note", Key::FindingStepNote, text.clone(), None),
+        FindingStep::Photo { sha256 } => (
+            "photo",
+            Key::FindingStepPhoto,
+            String::new(),
+            Some(sha256.clone()),
+        ),
+    };
+    view! {
+        <li class="card" data-testid="finding-event" data-kind=kind>
+            <span class="hint">{crate::data::clock_time(&e.device_time)} " · " <span data-testid="finding-event-author">{name(e.actor)}</span></span>
+            " " <strong>{i18n.text(key)}</strong>
+            {(!text.is_empty()).then(|| view! { " " <span data-testid="finding-event-text">{text}</span> })}
+            {photo.map(|h| view! { <crate::photos::Photo hash=h /> })}
+        </li>
     }
 }
 
