@@ -19,6 +19,15 @@ use guanjia_core::records::{Complaint, ComplaintStatus};
 use guanjia_core::RecordId;
 use serde_json::json;
 
+/// The step a complaint event's kind stands for ("reopened" reads as investigating again).
+fn kind_status_key(kind: &str) -> Key {
+    let step = match kind.rsplit('.').next().unwrap_or_default() {
+        "reopened" => "investigating",
+        s => s,
+    };
+    status_key(serde_json::from_value(serde_json::json!(step)).ok())
+}
+
 fn status_key(s: Option<ComplaintStatus>) -> Key {
     match s {
         None | Some(ComplaintStatus::Registered) => Key::ComplaintRegistered,
@@ -287,6 +296,9 @@ pub fn ComplaintPage() -> impl IntoView {
                         </p>
                         <p class="hint">{s.reporter_name.get().cloned().unwrap_or_default()} " " {s.reporter_phone.get().cloned().unwrap_or_default()}</p>
                         {s.repair_order_id.get().map(|o| view! { <A href=format!("/orders/{o}") attr:data-testid="complaint-order-link">{i18n.text(Key::ComplaintAboutOrder)}</A> })}
+                        {(c.folded.has_conflict() || !c.folded.reviews.is_empty()).then(|| view! {
+                            <crate::conflicts::ConflictPanel subject=crate::conflicts::ConflictSubject::of("complaint", c.id, c.project_id, c.area_id, &c.folded) kind_label=kind_status_key />
+                        })}
                         {due.map(|d| view! { <p class=format!("countdown {}", urgency_class(&d)) data-testid="complaint-due">{i18n.text(Key::ComplaintReplyDue)} " " {d.due.format("%m-%d %H:%M").to_string()} " · " {countdown_text(i18n.lang(), &d)}</p> })}
                         <ul class="list">
                             {s.replies.iter().map(|r| view! { <li class="card" data-testid="complaint-reply">{i18n.text(Key::ComplaintReplied)} ": " {r.clone()}</li> }).collect_view()}

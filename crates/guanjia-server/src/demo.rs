@@ -14,7 +14,7 @@ pub struct DemoLogin {
     pub role: Role,
 }
 
-pub const DEMO_USERS: [DemoLogin; 5] = [
+pub const DEMO_USERS: [DemoLogin; 6] = [
     DemoLogin {
         username: "admin",
         display_name: "王经理",
@@ -38,6 +38,12 @@ pub const DEMO_USERS: [DemoLogin; 5] = [
     DemoLogin {
         username: "tech1",
         display_name: "陈师傅",
+        role: Role::Technician,
+    },
+    // A second technician, so an order can be handed over (reassigned).
+    DemoLogin {
+        username: "tech2",
+        display_name: "赵师傅",
         role: Role::Technician,
     },
 ];

@@ -686,7 +686,26 @@ async fn a_technician_sees_and_works_only_orders_assigned_to_them(s: TestServer)
         "repair_order.cancelled",
         json!({"reason": "x"}),
     );
-    assert_eq!(s.push_ok(&tech, &[cancel]).await[0]["code"], "forbidden");
+    assert_eq!(
+        s.push_ok(&tech, std::slice::from_ref(&cancel)).await[0]["code"],
+        "forbidden"
+    );
+    // Settling the order's conflicts is the desk's and the supervisor's, not the technician's.
+    let review = |who: &User| {
+        event(
+            who,
+            &s.project,
+            Some(&s.area_a),
+            &order,
+            "repair_order.conflict_reviewed",
+            json!({"event_ids": [cancel["id"]], "note": "技术员无权取消"}),
+        )
+    };
+    assert_eq!(
+        s.push_ok(&tech, &[review(&tech)]).await[0]["code"],
+        "forbidden"
+    );
+    assert_eq!(status(&s.push_ok(&b1, &[review(&b1)]).await[0]), "accepted");
 }
 
 async fn a_technician_named_on_a_finding_gets_it_and_may_rectify_but_not_recheck_it(s: TestServer) {

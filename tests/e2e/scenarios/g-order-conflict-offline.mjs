@@ -1,7 +1,10 @@
-// (g) Two people change one repair order while the server is down: tech1 completes it on
-// site while butler1 cancels it at the desk. When the server is back, both changes are
-// stored, both devices show the order with its conflict, and butler1's inbox lists it.
-// Nothing either of them entered is lost.
+// (g) Two people change one repair order while the server is down: butler1 hands it over
+// to another technician at the desk while tech1, on site, completes it (labour, a fee not on
+// the price list, a result note). When the server is back both changes are stored once; the
+// fold keeps the reassignment and reports the completion as not taken effect. Both devices
+// show the conflict; supervisor1's inbox lists it and opens the order, whose conflict panel
+// shows everything tech1 entered; supervisor1 settles it with a note, and it leaves every
+// inbox while every event stays on the server.
 
 import path from "node:path";
 import {
@@ -27,12 +30,13 @@ import {
   waitForPendingZero,
 } from "../lib.mjs";
 
-export const title = "repair order changed on two devices offline: both kept, conflict shown";
+export const title = "repair order reassigned while completed, both offline: both kept, conflict shown, supervisor settles it";
 
 export default async function () {
   const dir = await tempDir("g");
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
   const fault = `5 幢 2 单元 1102 厨房水龙头漏水 (e2e ${RUN})`;
+  const result = `已换阀芯，试水正常 ${RUN}`;
 
   const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
   const orderId = await fileOrder(pageA, { description: fault });
@@ -47,38 +51,83 @@ export default async function () {
   await actOnOrder(pageB, "repair_order.accepted");
   await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
   await waitForPendingZero(pageB);
-  step(`order ${orderId} filed, assigned and accepted online`);
+  step(`order ${orderId} filed, assigned to 陈师傅 and accepted online`);
 
   await stopServer(server);
+  // The desk hands the order over first; a moment later the technician, who never heard,
+  // finishes the job.
+  await assignOrder(pageA, "赵师傅");
+  await pageB.locator(tid("work-labour")).fill("40");
+  await pageB.locator(tid("work-other-name")).fill("上门服务费");
+  await pageB.locator(tid("work-other-price")).fill("1,5");
+  await pageB.locator(tid("work-add-item")).click();
+  await pageB.locator(tid("work-other-error")).waitFor({ state: "visible" });
+  await pageB.locator(tid("work-other-price")).fill("15");
+  await pageB.locator(tid("work-add-item")).click();
+  await pageB.locator(tid("work-charge")).getByText("¥15.00").waitFor({ state: "visible" });
+  await pageB.locator(tid("work-consent")).check();
+  await pageB.locator(tid("order-note")).fill(result);
   await actOnOrder(pageB, "repair_order.completed");
   await waitForOrderStatus(pageB, "completed", TIMEOUT.action);
-  await pageA.locator(tid("order-note")).fill("业主来电：已自行找人修好，取消");
-  await actOnOrder(pageA, "repair_order.cancelled");
-  await waitForOrderStatus(pageA, "cancelled", TIMEOUT.action);
-  step("offline: tech1 completed, butler1 cancelled");
+  step("offline: butler1 reassigned to 赵师傅, then tech1 completed (labour, a ¥15 fee typed in)");
 
   server = await restartServer(server);
   await waitForPendingZero(pageA);
   await waitForPendingZero(pageB);
-  // Each device pulls the other's change.
   for (const page of [pageA, pageB]) {
     await eventually("the conflict is shown on the order", async () => {
       await page.locator(tid("sync-now")).click();
       await page.locator(tid("order-conflict")).waitFor({ state: "visible", timeout: 2_000 });
     }, { timeout: TIMEOUT.sync });
   }
-  step("both devices show the order's conflict");
+  // The reassignment came first, so it stands; the completion is kept and shown.
+  await waitForOrderStatus(pageA, "assigned", TIMEOUT.action);
+  check(
+    (await pageA.locator(tid("order-technician")).innerText()).includes("赵师傅"),
+    "the order is 赵师傅's after the fold",
+  );
+  step("both devices show the conflict; the order is 赵师傅's");
 
-  await go(pageA, "/inbox");
-  await pageA.locator(`${tid("inbox-item")}[data-kind="conflict"]`).first().waitFor({ state: "visible" });
+  const { context: c, page: pageC } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
+  await eventually("supervisor1's inbox lists the order", async () => {
+    await go(pageC, "/inbox");
+    await pageC.locator(`${tid("inbox-item")}[data-kind="conflict"] ${tid("inbox-open")}`).first().waitFor({ state: "visible", timeout: 2_000 });
+  }, { timeout: TIMEOUT.sync });
+  await pageC.locator(`${tid("inbox-item")}[data-kind="conflict"] ${tid("inbox-open")}`).first().click();
+  await pageC.waitForURL((url) => url.pathname === `/orders/${orderId}`);
+  const ignored = pageC.locator(`${tid("conflict-ignored")}[data-kind="repair_order.completed"]`);
+  await ignored.waitFor({ state: "visible" });
+  const carried = await ignored.innerText();
+  for (const part of [result, "40", "上门服务费", "¥15.00", "陈师傅"]) {
+    check(carried.includes(part), `the ignored completion shows ${part}: ${carried}`);
+  }
+  step("supervisor1: inbox → the order; the panel shows everything tech1 entered");
+
+  await pageC.locator(tid("conflict-review-note")).fill("陈师傅已修好，赵师傅不必再去");
+  await pageC.locator(tid("conflict-review")).click();
+  await pageC.locator(tid("conflict-reviewed")).waitFor({ state: "visible", timeout: TIMEOUT.action });
+  await pageC.locator(tid("order-conflict")).waitFor({ state: "hidden", timeout: TIMEOUT.action });
+  await waitForPendingZero(pageC);
+  await eventually("butler1's inbox has no conflict any more", async () => {
+    await pageA.locator(tid("sync-now")).click();
+    await go(pageA, "/inbox");
+    await pageA.locator(tid("inbox-item")).first().waitFor({ state: "detached", timeout: 2_000 });
+  }, { timeout: TIMEOUT.sync });
+  step("supervisor1 settled it; it left butler1's inbox too");
+
   const kinds = (await pullAll(server, "supervisor1"))
     .filter((e) => e.record_id === orderId)
     .map((e) => e.kind);
-  for (const kind of ["repair_order.completed", "repair_order.cancelled"]) {
+  for (const [kind, times] of [
+    ["repair_order.assigned", 2],
+    ["repair_order.completed", 1],
+    ["repair_order.conflict_reviewed", 1],
+  ]) {
     const n = kinds.filter((k) => k === kind).length;
-    check(n === 1, `the server holds ${kind} ${n} times, not once: ${JSON.stringify(kinds)}`);
+    check(n === times, `the server holds ${kind} ${n} times, not ${times}: ${JSON.stringify(kinds)}`);
   }
-  step("both changes stored once; the inbox lists the conflict");
+  step("every change stored once: two assignments, the completion, the review");
   assertNoPageErrors(a);
   assertNoPageErrors(b);
+  assertNoPageErrors(c);
 }

@@ -1,6 +1,7 @@
 // (i) An owner's call to a signed completion and a return visit across three devices, each
-// offline part of the time: butler1 takes the call offline (household found by 1-1-101,
-// appointment), dispatches once back; tech1 accepts and arrives, then completes with the
+// offline part of the time: butler1 takes the call offline (household found by 1-1-101),
+// dispatches once back, notes the call to the owner and sets the agreed appointment (the
+// arrival deadline); tech1 accepts, is on the way and arrives, then completes with the
 // server down (labour, a priced item with the owner's consent, the owner's signature on the pad);
 // butler1 sees the charge, calls back (dissatisfied) and registers a complaint linked to the
 // order. supervisor1's escalation view lists an order whose arrival is already overdue and
@@ -78,6 +79,18 @@ export default async function () {
   server = await restartServer(server);
   await waitForPendingZero(pageA);
   await assignOrder(pageA, "陈师傅");
+  // The butler phones the owner and agrees a time for tomorrow (project-local, UTC+8): a
+  // note and the appointment, which then is the arrival deadline.
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86400_000).toISOString().slice(0, 10);
+  await pageA.locator(tid("order-note")).fill("已致电业主，约明早十点上门");
+  await actOnOrder(pageA, "repair_order.note_added");
+  await pageA.locator(tid("order-note-entry")).filter({ hasText: "约明早十点" }).waitFor();
+  await pageA.locator(tid("order-set-appointment")).fill(`${tomorrow}T10:00`);
+  await actOnOrder(pageA, "repair_order.updated");
+  const agreed = `${tomorrow.slice(5)} 10:00`;
+  await pageA.locator(tid("order-appointment-shown")).filter({ hasText: agreed }).waitFor();
+  const arrivalRow = (await pageA.locator(tid("order-deadline")).filter({ hasText: "到场" }).textContent()).trim();
+  check(arrivalRow.includes(agreed), `the arrival deadline is the appointment ${agreed}: "${arrivalRow}"`);
   await waitForPendingZero(pageA);
   const overdueId = await seedOverdueOrder(server, `2 小时前的报修，未派单 (e2e ${RUN})`);
   step("dispatched to tech1; an undispatched order from 2 hours ago pushed by API");
@@ -92,9 +105,12 @@ export default async function () {
   await waitForOrderStatus(pageB, "assigned");
   await actOnOrder(pageB, "repair_order.accepted");
   await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
+  await actOnOrder(pageB, "repair_order.on_the_way");
+  await waitForOrderStatus(pageB, "on_the_way", TIMEOUT.action);
   await pageB.locator(`${tid("order-position")}[data-fix="true"]`).waitFor();
   await actOnOrder(pageB, "repair_order.arrived");
   await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
+  await pageB.locator(tid("order-arrival-position")).filter({ hasText: "±15 m" }).waitFor();
   await waitForPendingZero(pageB);
   await stopServer(server);
   await pageB.locator(tid("work-labour")).fill("45");
@@ -181,7 +197,10 @@ export default async function () {
     "repair_order.created",
     "repair_order.photo_added",
     "repair_order.assigned",
+    "repair_order.note_added",
+    "repair_order.updated",
     "repair_order.accepted",
+    "repair_order.on_the_way",
     "repair_order.arrived",
     "repair_order.signature_added",
     "repair_order.completed",
