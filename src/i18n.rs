@@ -138,6 +138,8 @@ pub enum Key {
     OrderAddNote,
     OrderSetAppointment,
     OrderAppointmentInvalid,
+    WorkNeedsSignature,
+    OrderComplaintKind,
     DeviceId,
     Storage,
     Persistent,
@@ -426,7 +428,7 @@ pub enum Key {
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 373] = [
+    pub const ALL: [Key; 375] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -516,6 +518,8 @@ impl Key {
         Key::OrderAddNote,
         Key::OrderSetAppointment,
         Key::OrderAppointmentInvalid,
+        Key::WorkNeedsSignature,
+        Key::OrderComplaintKind,
         Key::DeviceId,
         Key::Storage,
         Key::Persistent,
@@ -965,6 +969,8 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::OrderAddNote => ("记录备注", "Add note"),
         Key::OrderSetAppointment => ("约定上门时间", "Set appointment"),
         Key::OrderAppointmentInvalid => ("请先选好约定的日期和时间。", "Pick the agreed date and time first."),
+        Key::WorkNeedsSignature => ("请业主在签名板上签名；业主拒签时，在备注里写明原因后点“业主拒签”。", "Have the owner sign on the pad; if the owner refuses, write why in the note and tap “Owner refuses to sign”."),
+        Key::OrderComplaintKind => ("投诉请登记为投诉单，答复时限和回访另行计算。", "Register a complaint as a complaint: its reply deadline and return visit are tracked separately."),
         Key::DeviceId => ("设备编号", "Device id"),
         Key::Storage => ("本地存储", "Storage on this device"),
         Key::Persistent => ("持久保存（浏览器不会自动清除）", "Persistent (the browser will not evict it)"),

@@ -631,6 +631,12 @@ pub fn NewOrderPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
+                <Show when=move || request_kind.get() == "complaint">
+                    <p class="hint" data-testid="order-complaint-kind">
+                        {i18n.text(Key::OrderComplaintKind)} " "
+                        <A href="/complaints/new" attr:class="button" attr:data-testid="order-to-complaint-form">{i18n.text(Key::ComplaintNew)}</A>
+                    </p>
+                </Show>
                 <label>
                     <span>{i18n.text(Key::OrderDescription)}</span>
                     <textarea data-testid="order-description" rows="3" required
@@ -937,6 +943,11 @@ pub fn OrderPage() -> impl IntoView {
         let Some(o) = order.get_untracked() else {
             return;
         };
+        // The owner signs for the work (domain.md §2), or refuses with a reason on record.
+        if o.folded.state.signatures.is_empty() {
+            error.set(Some(i18n.t(Key::WorkNeedsSignature).to_string()));
+            return;
+        }
         let n = note.get_untracked();
         let result = (!n.trim().is_empty()).then(|| n.trim().to_string());
         match work.payload(result.clone()) {

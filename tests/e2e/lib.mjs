@@ -664,6 +664,14 @@ export async function actOnOrder(page, kind) {
   await page.locator(`button[data-action="${kind}"]`).click();
 }
 
+/// On the technician's open order: the owner refuses to sign, for `reason` (completion
+/// needs a signature or a refusal).
+export async function refuseSignature(page, reason) {
+  await page.locator(tid("order-note")).fill(reason);
+  await actOnOrder(page, "repair_order.signature_refused");
+  await page.locator(tid("order-signature-refused")).filter({ hasText: reason }).waitFor({ timeout: TIMEOUT.action });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server's side of the story, straight from the API (not through the app)
 

@@ -9,6 +9,7 @@ import {
   RUN,
   TIMEOUT,
   actOnOrder,
+  refuseSignature,
   assertNoPageErrors,
   assignOrder,
   check,
@@ -67,6 +68,11 @@ export default async function () {
   await waitForOrderStatus(pageB, "accepted", TIMEOUT.action);
   await actOnOrder(pageB, "repair_order.arrived");
   await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
+  // Completing needs the owner's signature or a refusal: refused first, then recorded.
+  await pageB.locator(tid("order-note")).fill("疏通下水道，更换存水弯密封圈");
+  await actOnOrder(pageB, "repair_order.completed");
+  await pageB.locator('[role="alert"]').filter({ hasText: "签名" }).waitFor();
+  await refuseSignature(pageB, "业主不在家，由家人确认");
   await pageB.locator(tid("order-note")).fill("疏通下水道，更换存水弯密封圈");
   await actOnOrder(pageB, "repair_order.completed");
   await waitForOrderStatus(pageB, "completed", TIMEOUT.action);
@@ -96,6 +102,7 @@ export default async function () {
     "repair_order.assigned",
     "repair_order.accepted",
     "repair_order.arrived",
+    "repair_order.signature_added",
     "repair_order.completed",
     "repair_order.return_visited",
     "repair_order.closed",

@@ -11,6 +11,7 @@ import {
   RUN,
   TIMEOUT,
   actOnOrder,
+  refuseSignature,
   assertNoPageErrors,
   assignOrder,
   check,
@@ -66,6 +67,7 @@ export default async function () {
   await pageB.locator(tid("work-add-item")).click();
   await pageB.locator(tid("work-charge")).getByText("¥15.00").waitFor({ state: "visible" });
   await pageB.locator(tid("work-consent")).check();
+  await refuseSignature(pageB, "业主不在家");
   await pageB.locator(tid("order-note")).fill(result);
   await actOnOrder(pageB, "repair_order.completed");
   await waitForOrderStatus(pageB, "completed", TIMEOUT.action);

@@ -8,6 +8,7 @@ import {
   RUN,
   TIMEOUT,
   actOnOrder,
+  refuseSignature,
   assertNoPageErrors,
   assignOrder,
   check,
@@ -84,6 +85,7 @@ export default async function () {
   await pageB.locator(tid("order-needs-after-photo")).waitFor({ state: "detached", timeout: TIMEOUT.action });
   step("tech1 was told the finding needs an after photo, until one was added");
   await pageB.locator(tid("work-labour")).fill("30");
+  await refuseSignature(pageB, "公共区域，无业主签名");
   await pageB.locator(tid("order-note")).fill("更换闭门器");
   await actOnOrder(pageB, "repair_order.completed");
   await waitForOrderStatus(pageB, "completed", TIMEOUT.action);
