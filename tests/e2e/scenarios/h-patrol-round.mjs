@@ -4,7 +4,9 @@
 // photo each (≤ 4 taps + typing per finding), finishes; back online the events and photos
 // upload. supervisor1 sees the round and the photos and assigns the findings; tech1
 // rectifies one on his phone, supervisor1 the other; butler1's re-check closes the first
-// and sends the second back. The compliance view shows what was done.
+// and sends the second back. The compliance view shows what was done. butler1's phone has a
+// position (every scan stores it), the typed check-ins seconds apart are flagged too fast,
+// each finding's timeline lists every step with its author, and Today counts the round.
 
 import path from "node:path";
 import {
@@ -74,7 +76,10 @@ const localDate = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
 export default async function () {
   const dir = await tempDir("h");
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
-  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
+  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server, {
+    geolocation: { latitude: 30.2741, longitude: 120.1551, accuracy: 15 },
+    permissions: ["geolocation"],
+  });
   await waitForFirstSync(pageA);
 
   await stopServer(server);
@@ -87,6 +92,11 @@ export default async function () {
   check(butler.count <= 2, `a round starts ${butler.count} taps from Today (limit 2)`);
   const roundId = decodeURIComponent(new URL(pageA.url()).pathname.split("/")[3]);
   step(`round ${roundId} started in ${butler.count} taps`);
+  // The phone knows where it is before the first check-in (a person sees ±15 m first).
+  await eventually("position fix shown", async () => {
+    const text = await pageA.locator(tid("round-position")).textContent();
+    check(text.includes("±15 m"), `position hint ${JSON.stringify(text)}`);
+  });
 
   const codes = await pageA.locator(tid("checkpoint")).evaluateAll((els) => els.map((e) => e.dataset.code));
   check(codes.length === 6, `area A has 6 checkpoints: ${JSON.stringify(codes)}`);
@@ -108,6 +118,10 @@ export default async function () {
         const before = butler.count;
         await butler.tap(item.locator('button[data-action="fail"]'));
         await pageA.locator(tid("finding-note")).fill(`${id} 不合格：现场有问题 (e2e ${RUN})`);
+        if (id === failed[0]) {
+          await pageA.locator(tid("finding-building")).fill("2幢");
+          await pageA.locator(tid("finding-unit")).fill("1单元");
+        }
         await butler.photo("finding-photo");
         await pageA.locator(`${tid("finding-form")} ${tid("photo")}`).waitFor();
         await butler.tap(pageA.locator(tid("finding-save")));
@@ -128,6 +142,7 @@ export default async function () {
       await pageA.locator(`${tid("checkpoint")}[data-code="${codes[2]}"][data-scanned="true"]`).waitFor({ timeout: TIMEOUT.action });
       const after = await pageA.locator(`${tid("item")}:not([data-verdict="none"])`).count();
       check(after === answered, `after an offline reload mid-round ${after} answers shown, ${answered} given`);
+      await pageA.locator(tid("round-position")).waitFor();
       step(`reloaded offline mid-round: ${after} answers kept`);
     }
   }
@@ -137,7 +152,13 @@ export default async function () {
   const finishedAt = Date.now();
   const findingIds = await pageA.locator(tid("item-finding")).evaluateAll((els) => els.map((e) => e.getAttribute("href").split("/").pop()));
   check(findingIds.length === 2, `two findings linked from the round: ${JSON.stringify(findingIds)}`);
-  step(`round finished offline: ${itemIds.length} items, 2 findings, ${butler.count} taps in all`);
+  // Typed check-ins seconds apart are faster than anyone walks (MIN_SECONDS_BETWEEN_CHECKPOINTS = 20).
+  const flags = await pageA.locator(tid("round-flag")).count();
+  check(flags >= 1, `typed check-ins seconds apart are flagged: ${flags} flags`);
+  check((await pageA.locator(tid("round-incomplete")).count()) === 0, "a round with everything done is not incomplete");
+  const accuracies = await pageA.locator(tid("scan-accuracy")).evaluateAll((els) => els.map((e) => e.dataset.accuracy));
+  check(accuracies.length === 6 && accuracies.every((m) => m === "15"), `each check-in shows ±15 m: ${JSON.stringify(accuracies)}`);
+  step(`round finished offline: ${itemIds.length} items, 2 findings, ${flags} flags, ${butler.count} taps in all`);
 
   server = await restartServer(server);
   await waitForPendingZero(pageA);
@@ -149,6 +170,18 @@ export default async function () {
     }, { timeout: TIMEOUT.sync });
   }
   step("events and photos uploaded after reconnecting");
+  const place = await (async () => {
+    await go(pageA, `/findings/${findingIds[0]}`);
+    return (await pageA.locator(tid("finding-place")).textContent()).trim();
+  })();
+  check(place.includes("2幢") && place.includes("1单元"), `the finding shows its building and unit: ${JSON.stringify(place)}`);
+  await go(pageA, "/");
+  await eventually("Today counts the finished round", async () => {
+    const status = pageA.locator(`${tid("today-patrol")} ${tid("today-patrol-status")}`);
+    const done = await status.getAttribute("data-done");
+    const text = await status.textContent();
+    check(done === "1" && text.includes("1 / 2"), `Today shows ${JSON.stringify(text)} (done ${done})`);
+  });
 
   // supervisor1: the round, the photos, and dispatch of both findings.
   const { context: c, page: pageC } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
@@ -204,9 +237,29 @@ export default async function () {
   await pageA.locator(tid("finding-text")).fill("仍有垃圾未清理");
   await pageA.locator('button[data-action="finding.recheck_fail"]').click();
   await findingStatus(pageA, "assigned");
-  await pageA.locator(tid("finding-fix-again")).waitFor();
+  await pageA.locator(`${tid("finding-event")}[data-kind="fix_again"]`).waitFor();
   await waitForPendingZero(pageA);
   step("butler1 closed one and sent the other back");
+
+  // One timeline per finding: every step, with who did it.
+  const timeline = async (id) => {
+    await go(pageA, `/findings/${id}`);
+    const entries = pageA.locator(`${tid("finding-history")} ${tid("finding-event")}`);
+    await entries.first().waitFor();
+    return entries.evaluateAll((els) =>
+      els.map((e) => `${e.dataset.kind}:${e.querySelector('[data-testid="finding-event-author"]').textContent.trim()}`),
+    );
+  };
+  const first = await timeline(findingIds[0]);
+  const wantFirst = ["reported:张管家", "assigned:李主管", "rectified:陈师傅", "recheck_pass:张管家"];
+  check(JSON.stringify(first) === JSON.stringify(wantFirst), `timeline of the first finding ${JSON.stringify(first)}`);
+  check((await pageA.locator(`${tid("finding-event")}[data-kind="rectified"] ${tid("photo")}`).count()) === 1, "the rectification shows its photo");
+  const second = await timeline(findingIds[1]);
+  const wantSecond = ["reported:张管家", "assigned:李主管", "rectified:李主管", "fix_again:张管家"];
+  check(JSON.stringify(second) === JSON.stringify(wantSecond), `timeline of the second finding ${JSON.stringify(second)}`);
+  const why = await pageA.locator(`${tid("finding-event")}[data-kind="fix_again"] ${tid("finding-event-text")}`).textContent();
+  check(why.includes("仍有垃圾未清理"), `the fix-again reason is in the timeline: ${JSON.stringify(why)}`);
+  step("both timelines list every step with its author");
 
   // Compliance for today, on the supervisor's device.
   await pageC.locator(tid("sync-now")).click();
@@ -241,6 +294,9 @@ export default async function () {
   check(count("patrol_round.started") === 1 && count("patrol_round.finished") === 1, `round events ${JSON.stringify(round)}`);
   check(count("patrol_round.checkpoint_scanned") === 6, `6 check-ins stored, not ${count("patrol_round.checkpoint_scanned")}`);
   check(count("patrol_round.item_answered") === itemIds.length, `${itemIds.length} answers stored, not ${count("patrol_round.item_answered")}`);
+  const placed = events.filter((e) => e.record_id === roundId && e.kind === "patrol_round.checkpoint_scanned" && e.payload.position?.accuracy_m === 15);
+  check(placed.length === 6, `the server holds 6 check-ins with a position, not ${placed.length}`);
+  check(placed.every((e) => typeof e.payload.corrected_time === "string"), "check-ins after the first sync carry the server-corrected time");
   const photos = events.filter((e) => findingIds.includes(e.record_id) && e.kind === "finding.reported").map((e) => e.payload.photos.length);
   check(JSON.stringify(photos) === "[1,1]", `each finding holds its photo: ${JSON.stringify(photos)}`);
 
@@ -264,6 +320,11 @@ export default async function () {
     await pageA.waitForURL((url) => /^\/patrol\/rounds\/[^/]+$/.test(url.pathname));
     const texts = await pageA.locator(tid("item")).allTextContents();
     const has = texts.some((t) => t.includes(`消防通道畅通 (e2e ${RUN})`));
+    // Finishing with nothing done asks for a second tap and says what is left out.
+    await pageA.locator(tid("round-finish")).click();
+    const confirm = (await pageA.locator(tid("round-finish-confirm")).textContent()).trim();
+    check(confirm.includes("6 个巡查点未打卡"), `finish asks again: ${JSON.stringify(confirm)}`);
+    check((await pageA.locator(tid("round-status")).getAttribute("data-status")) === "in_progress", "one tap did not finish it");
     await pageA.locator(tid("round-abandon-reason")).fill(has ? "演示新版本" : "还没有新版本");
     await pageA.locator(tid("round-abandon")).click();
     await pageA.locator(`${tid("round-status")}[data-status="abandoned"]`).waitFor();
