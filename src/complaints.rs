@@ -39,6 +39,28 @@ fn status_key(s: Option<ComplaintStatus>) -> Key {
 }
 
 /// Time left to reply, while a reply is owed.
+/// Whether a lowercase search text occurs in the complaint's description, owner or phone.
+fn matches(c: &Row<Complaint>, lowercase_query: &str) -> bool {
+    let s = &c.folded.state;
+    [&s.description, &s.reporter_name, &s.reporter_phone]
+        .into_iter()
+        .filter_map(|f| f.get())
+        .any(|v| v.to_lowercase().contains(lowercase_query))
+}
+
+/// Late with its reply now, or late within the hour (the escalation view's rule for orders).
+fn needs_escalation(c: &Row<Complaint>, now: chrono::NaiveDateTime) -> bool {
+    reply_countdown(c, now).is_some_and(|d| d.urgency() != guanjia_core::deadline::Urgency::OnTime)
+}
+
+/// How many complaints the escalation view should point at.
+pub fn escalating(now: chrono::NaiveDateTime) -> usize {
+    rows::<Complaint>("complaint")
+        .iter()
+        .filter(|c| needs_escalation(c, now))
+        .count()
+}
+
 fn reply_countdown(c: &Row<Complaint>, now: chrono::NaiveDateTime) -> Option<Countdown> {
     let s = &c.folded.state;
     if !s.status?.awaits_reply() {
@@ -73,11 +95,17 @@ pub fn ComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
     let now = minute_clock();
-    let filter = RwSignal::new("open");
+    // `?filter=escalate` comes from the supervisor's escalation view of the orders.
+    let asked = use_query_map().with_untracked(|q| q.get("filter"));
+    let filter = RwSignal::new(match asked.as_deref() {
+        Some("escalate") => "escalate",
+        _ => "open",
+    });
     let all = Memo::new(move |_| {
         app.data_version.track();
         complaints()
     });
+    let query = RwSignal::new(String::new());
     let tab = move |code: &'static str, key: Key| {
         view! {
             <button type="button" class="choice" data-filter=code aria-pressed=move || (filter.get() == code).to_string()
@@ -91,13 +119,18 @@ pub fn ComplaintsPage() -> impl IntoView {
             <div class="segmented" role="group">
                 {tab("open", Key::FilterOpen)}
                 {tab("overdue", Key::FilterOverdue)}
+                {tab("escalate", Key::FilterEscalate)}
                 {tab("all", Key::FilterAll)}
             </div>
+            <input type="search" data-testid="complaint-search" placeholder=i18n.text(Key::OrderSearch)
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
             <ul class="list">
                 {move || {
                     let (f, now) = (filter.get(), now.get());
-                    all.get().into_iter().filter(|c| match f {
+                    let q = query.get().trim().to_lowercase();
+                    all.get().into_iter().filter(|c| q.is_empty() || matches(c, &q)).filter(|c| match f {
                         "overdue" => reply_countdown(c, now).is_some_and(|d| d.seconds_left < 0),
+                        "escalate" => needs_escalation(c, now),
                         "all" => true,
                         _ => c.folded.state.status.is_some_and(|s| s.is_open()),
                     }).take(100).map(|c| card(i18n, c, now)).collect_view()
@@ -255,6 +288,7 @@ pub fn ComplaintPage() -> impl IntoView {
     let complaint = crate::data::use_routed::<Complaint>("complaint");
     let text = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
+    let in_person = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let act = move |kind: &'static str, payload: serde_json::Value| {
         let Some(c) = complaint.get_untracked() else {
@@ -314,7 +348,12 @@ pub fn ComplaintPage() -> impl IntoView {
                 <div class="card form">
                     <label><span>{i18n.text(Key::ComplaintReplyText)}</span>
                         <textarea data-testid="complaint-text" rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>
+                    <crate::orders::QuietHoursWarning now=now project=Signal::derive(move || {
+                        complaint.with(|c| c.as_ref().filter(|c| c.folded.state.status == Some(ComplaintStatus::Replied)).map(|c| c.project_id))
+                    }) />
                     <Show when=move || status() == Some(ComplaintStatus::Replied)>
+                        <label class="check"><input type="checkbox" data-testid="complaint-visit-in-person" prop:checked=move || in_person.get()
+                            on:change=move |ev| in_person.set(event_target_checked(&ev)) /><span>{i18n.text(Key::OrderVisitInPerson)}</span></label>
                         <label><span>{i18n.text(Key::OrderSatisfaction)}</span>
                             <select data-testid="complaint-satisfaction" on:change=move |ev| satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))>
                                 {(1..=5u8).rev().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
@@ -333,7 +372,7 @@ pub fn ComplaintPage() -> impl IntoView {
                                 Some(Replied) => {
                                     out.push(button("complaint.return_visited", Key::ActReturnVisit, Box::new(move |_| {
                                         let t = text.get_untracked();
-                                        act("complaint.return_visited", json!({"satisfaction": satisfaction.get_untracked(), "comment": (!t.trim().is_empty()).then(|| t.trim().to_string()), "method": "phone"}))
+                                        act("complaint.return_visited", json!({"satisfaction": satisfaction.get_untracked(), "comment": (!t.trim().is_empty()).then(|| t.trim().to_string()), "method": if in_person.get_untracked() { "in_person" } else { "phone" }}))
                                     })));
                                     out.push(button("complaint.closed", Key::ActClose, Box::new(move |_| act("complaint.closed", json!({})))));
                                     out.push(button("complaint.reopened", Key::ComplaintReopen, Box::new(with_text("complaint.reopened", "reason"))));

@@ -18,6 +18,45 @@ use guanjia_core::{AreaId, ProjectId, RecordId, Role, UserId};
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// "到场 30 分钟（紧急 15）· 完工 ½ 个工作日": a category's limits as intake shows them
+/// (amounts in halves, so no float formatting is linked into the app).
+fn limits_text(i18n: I18n, l: &CategoryLimits) -> String {
+    use guanjia_core::deadline::LimitUnit;
+    let mut parts = Vec::new();
+    if let Some(m) = l.arrival_minutes {
+        let urgent = l
+            .urgent_arrival_minutes
+            .map(|u| format!(" ({} {u})", i18n.t(Key::LimitUrgent)))
+            .unwrap_or_default();
+        parts.push(format!(
+            "{} {m} {}{urgent}",
+            i18n.t(Key::LimitArrival),
+            i18n.t(Key::UnitMinutes)
+        ));
+    }
+    if let Some(c) = l.completion {
+        let halves = (c.amount * 2.0).round() as i64;
+        let amount = match (halves / 2, halves % 2 == 1) {
+            (0, true) => "½".to_string(),
+            (n, true) => format!("{n}½"),
+            (n, false) => n.to_string(),
+        };
+        let unit = match c.unit {
+            LimitUnit::Minutes => Key::UnitMinutes,
+            LimitUnit::Hours => Key::UnitHours,
+            LimitUnit::Days => Key::UnitDays,
+            LimitUnit::WorkingHours => Key::UnitWorkingHours,
+            LimitUnit::WorkingDays => Key::UnitWorkingDays,
+        };
+        parts.push(format!(
+            "{} {amount} {}",
+            i18n.t(Key::LimitCompletion),
+            i18n.t(unit)
+        ));
+    }
+    parts.join(" · ")
+}
+
 /// A repair category as intake offers it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Category {
@@ -426,6 +465,13 @@ pub fn OrdersPage() -> impl IntoView {
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
             />
+            {move || {
+                app.data_version.track();
+                let n = if filter.get() == "escalate" { crate::complaints::escalating(now.get()) } else { 0 };
+                (n > 0).then(|| view! {
+                    <p><A href="/complaints?filter=escalate" attr:class="button" attr:data-testid="escalate-complaints">{n} " " {i18n.text(Key::EscalateComplaints)}</A></p>
+                })
+            }}
             <Show when=move || { shown.with(|(_, total)| *total > LIST_LIMIT) }>
                 <p class="hint" data-testid="order-count">
                     {i18n.text(Key::OrdersShowingFirst)} " " {LIST_LIMIT} " / " {move || shown.with(|(_, t)| *t)}
@@ -531,6 +577,11 @@ pub fn NewOrderPage() -> impl IntoView {
         ev.prevent_default();
         let text = description.get_untracked();
         if text.trim().is_empty() {
+            return;
+        }
+        // A repair is timed by its category (domain.md §2); other requests need none.
+        if request_kind.get_untracked() == "repair" && category.get_untracked().is_empty() {
+            error.set(Some(i18n.t(Key::OrderNeedsCategory).to_string()));
             return;
         }
         let all = areas();
@@ -650,6 +701,12 @@ pub fn NewOrderPage() -> impl IntoView {
                         {move || cats.get().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
                     </select>
                 </label>
+                {move || {
+                    let id = category.get();
+                    cats.with(|cs| cs.iter().find(|c| c.id.to_string() == id).map(|c| view! {
+                        <p class="hint" data-testid="order-category-limits">{limits_text(i18n, &c.limits)}</p>
+                    }))
+                }}
                 <label>
                     <span>{i18n.text(Key::OrderArea)}</span>
                     <select data-testid="order-area" on:change=move |ev| area.set(event_target_value(&ev))>
@@ -849,6 +906,33 @@ fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
                 <input type="checkbox" data-testid="work-consent" prop:checked=move || w.consent.get() on:change=move |ev| w.consent.set(event_target_checked(&ev)) />
                 <span>{i18n.text(Key::WorkConsent)}</span>
             </label>
+        </Show>
+    }
+}
+
+/// Warns before phoning an owner in the project's quiet hours (domain.md §3), with the next
+/// time a call is fine. `project` is `None` while no call is due (nothing shown).
+#[component]
+pub fn QuietHoursWarning(
+    now: RwSignal<chrono::NaiveDateTime>,
+    project: Signal<Option<ProjectId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let next_call = move || {
+        let rules = crate::data::rules();
+        let quiet = &rules.of(project.get()?).service.quiet_hours;
+        let now = now.get();
+        quiet
+            .is_quiet(now.time())
+            .then(|| quiet.next_call_time(now))
+            .flatten()
+            .map(|t| t.format("%H:%M").to_string())
+    };
+    view! {
+        <Show when=move || next_call().is_some()>
+            <p class="error" role="alert" data-testid="quiet-hours">
+                {i18n.text(Key::QuietHoursWarning)} " " {move || next_call().unwrap_or_default()}
+            </p>
         </Show>
     }
 }
@@ -1175,19 +1259,9 @@ pub fn OrderPage() -> impl IntoView {
                             </select>
                         </label>
                     </Show>
-                    <Show when=move || {
-                        let awaiting_visit = order.get().is_some_and(|o| o.status() == Some(RepairStatus::Completed));
-                        awaiting_visit && order.with(|o| o.as_ref().is_some_and(|o| crate::data::rules().of(o.project_id).service.quiet_hours.is_quiet(now.get().time())))
-                    }>
-                        <p class="error" role="alert" data-testid="quiet-hours">
-                            {i18n.text(Key::QuietHoursWarning)} " "
-                            {move || order.with(|o| o.as_ref().and_then(|o| crate::data::rules().of(o.project_id).service
-                                .quiet_hours
-                                .next_call_time(now.get())))
-                                .map(|t| t.format("%H:%M").to_string())
-                                .unwrap_or_default()}
-                        </p>
-                    </Show>
+                    <QuietHoursWarning now=now project=Signal::derive(move || {
+                        order.with(|o| o.as_ref().filter(|o| o.status() == Some(RepairStatus::Completed)).map(|o| o.project_id))
+                    }) />
                     <label>
                         <span>{i18n.text(Key::OrderNote)}</span>
                         <input data-testid="order-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />

@@ -624,12 +624,12 @@ export async function waitForFirstSync(page) {
 }
 
 /// Files a repair order through /orders/new (works offline); returns its record id.
-export async function fileOrder(page, { description, category = null, urgent = false }) {
+/// A repair needs a category (it sets the limits); 其他简单维修 has no urgent limit of its
+/// own, so an urgent order gets the project's.
+export async function fileOrder(page, { description, category = "其他简单维修", urgent = false }) {
   await go(page, "/orders/new");
   await page.locator(tid("order-description")).fill(description);
-  if (category) {
-    await page.locator(tid("order-category")).selectOption({ label: category });
-  }
+  await page.locator(tid("order-category")).selectOption({ label: category });
   if (urgent) {
     await page.locator(tid("order-urgent")).check();
   }

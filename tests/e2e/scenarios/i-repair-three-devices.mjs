@@ -93,6 +93,13 @@ export default async function () {
   check(arrivalRow.includes(agreed), `the arrival deadline is the appointment ${agreed}: "${arrivalRow}"`);
   await waitForPendingZero(pageA);
   const overdueId = await seedOverdueOrder(server, `2 小时前的报修，未派单 (e2e ${RUN})`);
+  // A complaint registered 8 days ago and never answered: its 4-working-day reply is late.
+  const lateComplaintId = await pushNewRecord(server, "butler1", {
+    record_type: "complaint",
+    kind: "complaint.registered",
+    payload: { description: `8 天前的投诉，未答复 (e2e ${RUN})` },
+    ms: Date.now() - 8 * 86400_000,
+  });
   step("dispatched to tech1; an undispatched order from 2 hours ago pushed by API");
 
   // tech1: accept and arrive online, complete with the server down.
@@ -186,10 +193,19 @@ export default async function () {
   }
   check(listedIn.length === 1, `the overdue order is listed under ${listedIn.length} areas, not 1`);
   await areaFilter.selectOption(listedIn[0]);
+  // The late complaint reply is pointed at from the same view.
+  await pageC.locator(tid("escalate-complaints")).click();
+  await pageC.locator(`${tid("complaint-card")}[data-complaint-id="${lateComplaintId}"]`).waitFor();
+  check(
+    (await pageC.locator('button[data-filter="escalate"][aria-pressed="true"]').count()) === 1,
+    "the complaints list opens on its escalation filter",
+  );
+  await pageC.goBack();
+  await pageC.locator('button[data-filter="escalate"]').click();
   await late.locator("a").click();
   await assignOrder(pageC, "陈师傅");
   await waitForPendingZero(pageC);
-  step("supervisor1 escalated (listed under its own area only) and dispatched the overdue order");
+  step("supervisor1 escalated (listed under its own area only; the late complaint reply pointed at) and dispatched the overdue order");
 
   const events = await pullAll(server, "supervisor1");
   const kinds = events.filter((e) => e.record_id === orderId).map((e) => e.kind);
