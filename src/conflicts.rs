@@ -66,6 +66,7 @@ fn field_key(name: &str) -> Option<Key> {
         "satisfaction" => Key::FieldSatisfaction,
         "description" => Key::FieldDescription,
         "appointment" => Key::FieldAppointment,
+        "owner_consented" => Key::FieldConsent,
         _ => return None,
     })
 }
@@ -73,12 +74,14 @@ fn field_key(name: &str) -> Option<Key> {
 /// One value as a person reads it: ids of people as names, fen as yuan, materials as
 /// "name × quantity".
 fn show_value(
+    i18n: crate::i18n::I18n,
     session: Option<&crate::state::Session>,
     field: &str,
     v: &serde_json::Value,
 ) -> String {
     use serde_json::Value;
     match (field, v) {
+        (_, Value::Bool(b)) => i18n.t(if *b { Key::Yes } else { Key::No }).to_string(),
         (_, Value::String(s)) => match guanjia_core::UserId::parse(s) {
             Ok(u) if field.starts_with("technician") => person_name(session, u),
             _ => s.clone(),
@@ -97,7 +100,11 @@ fn show_value(
 }
 
 /// What an ignored event carried, field by field (nothing anyone entered is hidden).
-fn carried(session: Option<&crate::state::Session>, id: EventId) -> Vec<(String, String)> {
+fn carried(
+    i18n: crate::i18n::I18n,
+    session: Option<&crate::state::Session>,
+    id: EventId,
+) -> Vec<(String, String)> {
     let payload = crate::engine::engine()
         .and_then(|e| e.read(|r| r.event(id).map(|ev| ev.payload.clone())))
         .flatten();
@@ -106,7 +113,7 @@ fn carried(session: Option<&crate::state::Session>, id: EventId) -> Vec<(String,
     };
     map.iter()
         .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
-        .map(|(k, v)| (k.clone(), show_value(session, k, v)))
+        .map(|(k, v)| (k.clone(), show_value(i18n, session, k, v)))
         .collect()
 }
 
@@ -131,12 +138,12 @@ pub fn ConflictPanel(
         .ignored
         .iter()
         .map(|i| {
-            let lines = carried(session.as_ref(), i.event_id);
+            let lines = carried(i18n, session.as_ref(), i.event_id);
             view! {
                 <li data-testid="conflict-ignored" data-kind=i.kind.to_string()>
                     <strong>{i18n.text(Key::ConflictIgnoredStep)} ": " {i18n.t(kind_label(i.kind.as_str()))}</strong>
                     " · " {person_name(session.as_ref(), i.actor)}
-                    <p class="hint">{i.reason.clone()}</p>
+                    <p class="hint" title=i.reason.clone()>{i18n.text(Key::ConflictIgnoredWhy)}</p>
                     <ul>
                         {lines.into_iter().map(|(k, v)| {
                             let label = field_key(&k).map_or(k, |key| i18n.t(key).to_string());
@@ -157,7 +164,7 @@ pub fn ConflictPanel(
                     <strong>{i18n.text(Key::ConflictFieldWrites)} " " {label}</strong>
                     <ul>
                         {c.writes.iter().map(|w| view! {
-                            <li>{show_value(session.as_ref(), &c.field, &w.value)} " · " {person_name(session.as_ref(), w.actor)}</li>
+                            <li>{show_value(i18n, session.as_ref(), &c.field, &w.value)} " · " {person_name(session.as_ref(), w.actor)}</li>
                         }).collect_view()}
                     </ul>
                 </li>

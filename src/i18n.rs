@@ -122,6 +122,10 @@ pub enum Key {
     ConflictReview,
     ConflictReviewedBy,
     ConflictOpenRecord,
+    ConflictIgnoredWhy,
+    FieldConsent,
+    Yes,
+    No,
     FieldResultNote,
     FieldLabour,
     FieldMaterials,
@@ -438,7 +442,7 @@ pub enum Key {
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 385] = [
+    pub const ALL: [Key; 389] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -512,6 +516,10 @@ impl Key {
         Key::ConflictReview,
         Key::ConflictReviewedBy,
         Key::ConflictOpenRecord,
+        Key::ConflictIgnoredWhy,
+        Key::FieldConsent,
+        Key::Yes,
+        Key::No,
         Key::FieldResultNote,
         Key::FieldLabour,
         Key::FieldMaterials,
@@ -895,7 +903,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::DeadlineLate => ("超时完成", "Done late"),
         Key::OrderNotFound => ("此设备上没有这张工单。", "This device has no such order."),
         Key::OrderTechnician => ("维修人员", "Technician"),
-        Key::OrderHasConflict => ("这张工单有离线冲突或被忽略的操作，请查看收件箱。", "This order has an offline conflict or an ignored step; see the inbox."),
+        Key::OrderHasConflict => ("这张工单有离线冲突或未生效的操作，请在下方核对。", "This order has an offline conflict or a step that did not take effect; check it below."),
         Key::OrderSatisfaction => ("满意度（5 最满意）", "Satisfaction (5 = very satisfied)"),
         Key::OrderNote => ("说明 / 原因", "Note / reason"),
         Key::FilterEscalate => ("需督办", "Escalate"),
@@ -973,6 +981,10 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ConflictReview => ("核对完毕，标记已处理", "Checked: mark as settled"),
         Key::ConflictReviewedBy => ("已处理", "Settled"),
         Key::ConflictOpenRecord => ("打开记录", "Open the record"),
+        Key::ConflictIgnoredWhy => ("这一步到达时，记录已处在不允许它的状态，所以没有生效；它录入的内容都保留在这里。", "When this step arrived the record was already in a state that does not allow it, so it did not take effect; everything it carried is kept here."),
+        Key::FieldConsent => ("业主同意收费", "Owner agreed to the charge"),
+        Key::Yes => ("是", "Yes"),
+        Key::No => ("否", "No"),
         Key::FieldResultNote => ("结果说明", "Result"),
         Key::FieldLabour => ("工时（分钟）", "Labour (minutes)"),
         Key::FieldMaterials => ("材料", "Materials"),

@@ -21,6 +21,7 @@ import {
   go,
   pullAll,
   restartServer,
+  screenshot,
   signedInDevice,
   startServer,
   step,
@@ -103,6 +104,8 @@ export default async function () {
   for (const part of [result, "40", "上门服务费", "¥15.00", "陈师傅"]) {
     check(carried.includes(part), `the ignored completion shows ${part}: ${carried}`);
   }
+  await ignored.scrollIntoViewIfNeeded();
+  await screenshot(pageC, "order-conflict-phone");
   step("supervisor1: inbox → the order; the panel shows everything tech1 entered");
 
   await pageC.locator(tid("conflict-review-note")).fill("陈师傅已修好，赵师傅不必再去");
