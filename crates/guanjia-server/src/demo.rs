@@ -175,6 +175,33 @@ const GIVEN: &[&str] = &[
     "涛",
 ];
 
+/// The tags of the `n`-th household (1-based, in building order): a sprinkling of each, and
+/// renovation in three units of area A only, so area B's rounds skip the renovation items
+/// until a supervisor tags a unit there.
+fn household_tags(n: usize, in_area_a: bool) -> Vec<&'static str> {
+    [
+        (37, "elderly_alone"),
+        (23, "vacant"),
+        (101, "renovating"),
+        (53, "new_owner"),
+        (61, "key_customer"),
+    ]
+    .into_iter()
+    .filter(|(every, tag)| n.is_multiple_of(*every) && (*tag != "renovating" || in_area_a))
+    .map(|(_, tag)| tag)
+    .collect()
+}
+
+/// The owner of the `n`-th household: 256 different names, so a search by name finds a few
+/// households, not every sixteenth.
+fn owner_name(n: usize) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[n % SURNAMES.len()],
+        GIVEN[(n * 7 + n / SURNAMES.len()) % GIVEN.len()]
+    )
+}
+
 struct Seeder {
     admin: UserId,
     device: DeviceId,
@@ -278,24 +305,9 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
                 for k in 1..=per_floor {
                     n += 1;
                     let room = format!("{floor}{k:02}");
-                    let mut tags = Vec::new();
-                    for (every, tag) in [
-                        (37, "elderly_alone"),
-                        (23, "vacant"),
-                        (41, "renovating"),
-                        (53, "new_owner"),
-                        (61, "key_customer"),
-                    ] {
-                        if n.is_multiple_of(every) {
-                            tags.push(tag);
-                        }
-                    }
+                    let tags = household_tags(n, area == area_a);
                     let vacant = tags.contains(&"vacant");
-                    let owner = format!(
-                        "{}{}",
-                        SURNAMES[n % SURNAMES.len()],
-                        GIVEN[(n * 7) % GIVEN.len()]
-                    );
+                    let owner = owner_name(n);
                     s.add(
                         "household",
                         Some(area),
@@ -398,4 +410,28 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
         "demo project seeded"
     );
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_units_of_area_a_renovate_and_none_of_area_b() {
+        // Buildings 1–3 (area A) hold households 1–324, buildings 4–6 (area B) 325–648.
+        let renovating: Vec<usize> = (1..=648)
+            .filter(|&n| household_tags(n, n <= 324).contains(&"renovating"))
+            .collect();
+        assert_eq!(renovating, [101, 202, 303]);
+        for tag in ["elderly_alone", "vacant", "new_owner", "key_customer"] {
+            assert!((325..=648).any(|n| household_tags(n, false).contains(&tag)));
+        }
+    }
+
+    #[test]
+    fn owner_names_vary_beyond_sixteen() {
+        let names: std::collections::BTreeSet<String> = (1..=648).map(owner_name).collect();
+        assert_eq!(names.len(), 256);
+        assert_eq!(owner_name(1), "李强");
+    }
 }
