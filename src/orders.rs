@@ -544,6 +544,8 @@ pub fn NewOrderPage() -> impl IntoView {
     let appointment = RwSignal::new(String::new());
     let household = RwSignal::new(None::<Household>);
     let photos = RwSignal::new(Vec::<String>::new());
+    let paid = RwSignal::new(false);
+    let quote = WorkEntry::new();
     let lookup = RwSignal::new(String::new());
     let registry = Memo::new(move |_| {
         app.data_version.track();
@@ -596,6 +598,9 @@ pub fn NewOrderPage() -> impl IntoView {
             return;
         };
         let mut payload = json!({"description": text.trim(), "urgent": urgent.get_untracked(), "request_kind": request_kind.get_untracked()});
+        if let Some(q) = paid.get_untracked().then(|| quote.quote()).flatten() {
+            payload["quote"] = q;
+        }
         if let Some(h) = household.get_untracked() {
             payload["household_id"] = json!(h.id);
         }
@@ -722,6 +727,14 @@ pub fn NewOrderPage() -> impl IntoView {
                 {text_input(Key::OrderReporter, reporter, "order-reporter", "text")}
                 {text_input(Key::OrderPhone, phone, "order-phone", "tel")}
                 {text_input(Key::OrderAppointment, appointment, "order-appointment", "datetime-local")}
+                <label class="check">
+                    <input type="checkbox" data-testid="order-paid" prop:checked=move || paid.get()
+                        on:change=move |ev| paid.set(event_target_checked(&ev)) />
+                    <span>{i18n.text(Key::OrderPaid)}</span>
+                </label>
+                <Show when=move || paid.get()>
+                    <div class="card form" data-testid="order-quote-form">{work_form(i18n, quote, false)}</div>
+                </Show>
                 <crate::photos::PhotoPicker testid="order-intake-photo" on_added=Callback::new(move |h: String| photos.update(|p| if !p.contains(&h) { p.push(h) }))/>
                 <div class="photos">{move || photos.get().into_iter().map(|h| view! { <crate::photos::Photo hash=h /> }).collect_view()}</div>
                 <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty()>
@@ -812,6 +825,40 @@ impl WorkEntry {
         }
     }
 
+    fn items(&self) -> Vec<serde_json::Value> {
+        self.materials.with_untracked(|m| {
+            m.iter()
+                .map(|(p, q)| json!({"name": p.name, "quantity": q, "unit_price_cents": p.price_cents}))
+                .collect()
+        })
+    }
+
+    /// The quote for paid work agreed at intake (`None` when nothing is priced).
+    fn quote(&self) -> Option<serde_json::Value> {
+        let total = self.charge_cents();
+        (!self.materials.with_untracked(Vec::is_empty)).then(|| {
+            json!({"items": self.items(), "total_cents": total, "owner_consented": self.consent.get_untracked()})
+        })
+    }
+
+    /// Starts the completion from what was quoted (the technician can still change it).
+    fn fill_from(&self, q: &guanjia_core::kinds::Quote) {
+        let items = q
+            .items
+            .iter()
+            .map(|m| {
+                let p = PriceItem {
+                    name: m.name.clone(),
+                    unit: String::new(),
+                    price_cents: m.unit_price_cents,
+                };
+                (p, m.quantity.round().max(1.0) as u32)
+            })
+            .collect();
+        self.materials.set(items);
+        self.consent.set(q.owner_consented);
+    }
+
     fn charge_cents(&self) -> i64 {
         self.materials
             .with(|m| m.iter().map(|(p, q)| p.price_cents * *q as i64).sum())
@@ -827,11 +874,7 @@ impl WorkEntry {
         if charge > 0 && !self.consent.get_untracked() {
             return Err(Key::WorkNeedsConsent);
         }
-        let materials: Vec<serde_json::Value> = self.materials.with_untracked(|m| {
-            m.iter()
-                .map(|(p, q)| json!({"name": p.name, "quantity": q, "unit_price_cents": p.price_cents}))
-                .collect()
-        });
+        let materials = self.items();
         Ok(json!({
             "result_note": note, "labour_minutes": labour, "materials": materials,
             "charge_cents": (charge > 0).then_some(charge),
@@ -840,7 +883,9 @@ impl WorkEntry {
     }
 }
 
-fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
+/// The priced items and the owner's consent; `labour` adds the labour minutes (completion,
+/// not the quote at intake).
+fn work_form(i18n: I18n, w: WorkEntry, labour: bool) -> impl IntoView {
     let prices = price_list();
     let prices2 = prices.clone();
     let error = RwSignal::new(false);
@@ -871,11 +916,13 @@ fn work_form(i18n: I18n, w: WorkEntry) -> impl IntoView {
         }
     };
     view! {
-        <label>
-            <span>{i18n.text(Key::WorkLabour)}</span>
-            <input type="number" min="0" inputmode="numeric" data-testid="work-labour"
-                prop:value=move || w.labour.get() on:input=move |ev| w.labour.set(event_target_value(&ev)) />
-        </label>
+        {labour.then(|| view! {
+            <label>
+                <span>{i18n.text(Key::WorkLabour)}</span>
+                <input type="number" min="0" inputmode="numeric" data-testid="work-labour"
+                    prop:value=move || w.labour.get() on:input=move |ev| w.labour.set(event_target_value(&ev)) />
+            </label>
+        })}
         <div class="row">
             <select data-testid="work-price-item" on:change=move |ev| w.pick.set(event_target_value(&ev))>
                 <option value="">{i18n.text(Key::WorkPickItem)}</option>
@@ -963,6 +1010,18 @@ pub fn OrderPage() -> impl IntoView {
         }
     });
     let work = WorkEntry::new();
+    // The technician's completion starts from the quote agreed at intake, once.
+    Effect::new(move |filled: Option<bool>| {
+        if filled == Some(true) {
+            return true;
+        }
+        order.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.folded.state.quote.get().cloned())
+                .map(|q| work.fill_from(&q))
+                .is_some()
+        })
+    });
     let session = move || app.session.get();
     let role = move || session().map(|s| s.user.role);
     let me = move || session().map(|s| s.user.id);
@@ -1075,6 +1134,44 @@ pub fn OrderPage() -> impl IntoView {
                 |n, _, _| (!n.trim().is_empty()).then(|| json!({"text": n.trim()})),
             ));
         }
+        if dispatcher
+            && matches!(
+                status,
+                Some(Created | Assigned | Accepted | OnTheWay | Arrived)
+            )
+        {
+            // Category and urgency decide the limits; a wrong guess at intake is corrected here.
+            let s = &o.folded.state;
+            let (cat_now, urgent_now) = (
+                s.category_id
+                    .get()
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+                s.urgent.get().copied().unwrap_or(false),
+            );
+            let cat = RwSignal::new(cat_now.clone());
+            let urg = RwSignal::new(urgent_now);
+            let change = move |_| {
+                let mut fields = serde_json::Map::new();
+                if let Ok(c) = RecordId::parse(&cat.get_untracked()) {
+                    fields.insert("category_id".into(), json!(c));
+                }
+                fields.insert("urgent".into(), json!(urg.get_untracked()));
+                act("repair_order.updated", json!({ "fields": fields }));
+            };
+            out.push(view! {
+                <select data-testid="order-edit-category" on:change=move |ev| cat.set(event_target_value(&ev))>
+                    {categories().into_iter().map(|c| {
+                        let id = c.id.to_string();
+                        let selected = id == cat_now;
+                        view! { <option value=id selected=selected>{c.name}</option> }
+                    }).collect_view()}
+                </select>
+                <label class="check"><input type="checkbox" data-testid="order-edit-urgent" prop:checked=move || urg.get()
+                    on:change=move |ev| urg.set(event_target_checked(&ev)) /><span>{i18n.text(Key::OrderUrgent)}</span></label>
+                <button type="button" class="secondary" data-action="repair_order.updated.fields" on:click=change>{i18n.text(Key::OrderEdit)}</button>
+            }.into_any());
+        }
         if dispatcher && matches!(status, Some(Created | Assigned | Accepted)) {
             let set = move |_| match appointment_time(&appointment.get_untracked()) {
                 Some(when) => act(
@@ -1174,6 +1271,13 @@ pub fn OrderPage() -> impl IntoView {
                         {s.appointment.get().and_then(|a| calendar().local(a)).map(|a| view! {
                             <p class="hint" data-testid="order-appointment-shown">{i18n.text(Key::OrderAppointment)} ": " {a.format("%m-%d %H:%M").to_string()}</p>
                         })}
+                        <p class="hint" data-testid="order-reporter-shown">
+                            {s.location.get().cloned().unwrap_or_default()} " "
+                            {s.reporter_name.get().cloned().unwrap_or_default()} " "
+                            {s.reporter_phone.get().cloned().map(|p| view! {
+                                <a href=format!("tel:{p}") class="button small" data-testid="order-call">{i18n.text(Key::OrderCallOwner)} " " {p.clone()}</a>
+                            })}
+                        </p>
                         <p class="hint">
                             {i18n.text(Key::OrderTechnician)} ": "
                             <span data-testid="order-technician">{tech.map(|t| person_name(sess.as_ref(), t)).unwrap_or_else(|| "—".into())}</span>
@@ -1190,6 +1294,13 @@ pub fn OrderPage() -> impl IntoView {
                             {deadline_row(Key::OrderCompletion, o.deadlines.completion)}
                             {deadline_row(Key::OrderReturnVisit, o.deadlines.return_visit)}
                         </ul>
+                        {s.quote.get().map(|q| view! {
+                            <p class="hint" data-testid="order-quote" data-consented=q.owner_consented.to_string()>
+                                {i18n.text(Key::OrderQuote)} " " {yuan(q.total_cents)} " · "
+                                {q.items.iter().map(|m| format!("{} × {}", m.name, m.quantity.round() as i64)).collect::<Vec<_>>().join("，")} " · "
+                                {i18n.text(if q.owner_consented { Key::OrderQuoteConsented } else { Key::OrderQuoteNotConsented })}
+                            </p>
+                        })}
                         {s.arrival_position.map(|p| view! {
                             <p class="hint" data-testid="order-arrival-position">
                                 {i18n.text(Key::OrderArrivalPosition)} ": "
@@ -1217,7 +1328,20 @@ pub fn OrderPage() -> impl IntoView {
                             </p>
                         })}
                         <div class="photos" data-testid="order-photos">
-                            {s.photos.items().iter().map(|p| view! { <crate::photos::Photo hash=p.value.sha256.clone() /> }).collect_view()}
+                            {s.photos.items().iter().map(|p| {
+                                let caption = match p.value.caption.as_deref() {
+                                    Some("before") => Some(Key::CaptionBefore),
+                                    Some(guanjia_core::records::AFTER_CAPTION) => Some(Key::CaptionAfter),
+                                    Some("finding") => Some(Key::CaptionFinding),
+                                    _ => None,
+                                };
+                                view! {
+                                    <figure data-testid="order-photo" data-caption=p.value.caption.clone().unwrap_or_default()>
+                                        <crate::photos::Photo hash=p.value.sha256.clone() />
+                                        {caption.map(|k| view! { <figcaption>{i18n.text(k)}</figcaption> })}
+                                    </figure>
+                                }
+                            }).collect_view()}
                         </div>
                         {s.signatures.items().iter().map(|x| match (&x.value.sha256, &x.value.refused_reason) {
                             (Some(h), _) => view! { <div data-testid="order-signature"><p class="hint">{i18n.text(Key::SignatureTitle)}</p><crate::photos::Photo hash=h.clone() /></div> }.into_any(),
@@ -1277,7 +1401,7 @@ pub fn OrderPage() -> impl IntoView {
                     <div class="row actions">{actions}</div>
                     <Show when=can_work>
                         <div class="card form" data-testid="order-work">
-                            {work_form(i18n, work)}
+                            {work_form(i18n, work, true)}
                             <Show when=needs_after_photo>
                                 <p class="hint" data-testid="order-needs-after-photo">{i18n.text(Key::OrderFindingNeedsAfterPhoto)}</p>
                             </Show>

@@ -626,10 +626,18 @@ export async function waitForFirstSync(page) {
 /// Files a repair order through /orders/new (works offline); returns its record id.
 /// A repair needs a category (it sets the limits); 其他简单维修 has no urgent limit of its
 /// own, so an urgent order gets the project's.
-export async function fileOrder(page, { description, category = "其他简单维修", urgent = false }) {
+/// `quote`: paid work, the first item of the price list quoted and agreed by the owner.
+export async function fileOrder(page, { description, category = "其他简单维修", urgent = false, quote = false }) {
   await go(page, "/orders/new");
   await page.locator(tid("order-description")).fill(description);
   await page.locator(tid("order-category")).selectOption({ label: category });
+  if (quote) {
+    await page.locator(tid("order-paid")).check();
+    const form = page.locator(tid("order-quote-form"));
+    await form.locator(tid("work-price-item")).selectOption({ index: 1 });
+    await form.locator(tid("work-add-item")).click();
+    await form.locator(tid("work-consent")).check();
+  }
   if (urgent) {
     await page.locator(tid("order-urgent")).check();
   }

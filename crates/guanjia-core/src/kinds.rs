@@ -56,6 +56,8 @@ pub const REFERENCE_RECORD_TYPES: &[&str] = &[
     "repair_category",
     "price_item",
     "project_settings",
+    // The departments a finding's rectification is assigned to (工程部, 保洁部…).
+    "department",
 ];
 
 pub fn is_reference(record_type: &str) -> bool {
@@ -121,6 +123,28 @@ pub struct RepairFields {
     pub reporter_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_kind: Option<RequestKind>,
+    /// Paid work (有偿服务) priced from the project's price list before the work, and
+    /// whether the owner agreed to the price (domain.md §2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
+}
+
+/// The price quoted to the owner before paid work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub items: Vec<Material>,
+    pub total_cents: i64,
+    pub owner_consented: bool,
+}
+
+impl Quote {
+    /// The total of its items, each rounded to the fen.
+    pub fn sum_cents(items: &[Material]) -> i64 {
+        items
+            .iter()
+            .map(|m| (m.quantity * m.unit_price_cents as f64).round() as i64)
+            .sum()
+    }
 }
 
 impl RepairFields {
@@ -318,6 +342,21 @@ fn check_fields(ev: &Event, f: &RepairFields) -> Result<(), Rejection> {
             chrono::DateTime::parse_from_rfc3339(a).is_ok(),
             ev,
             "appointment must be an RFC 3339 time",
+        )?;
+    }
+    if let Some(q) = &f.quote {
+        need(
+            !q.items.is_empty()
+                && q.items.iter().all(|m| {
+                    text_ok(&m.name) && m.quantity > 0.0 && m.unit_price_cents >= 0
+                }),
+            ev,
+            "a quote lists at least one priced item, each with a name, a quantity above 0 and a price of 0 or more",
+        )?;
+        need(
+            q.total_cents == Quote::sum_cents(&q.items),
+            ev,
+            "the quote's total_cents must be the sum of its items (quantity × unit price, to the fen)",
         )?;
     }
     Ok(())
@@ -612,6 +651,34 @@ mod tests {
         j["kind"] = json!(kind);
         j["payload"] = payload;
         Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn a_quote_must_add_up_and_list_real_items() {
+        let item = json!({"name": "水龙头", "quantity": 2, "unit_price_cents": 3500});
+        let ok = json!({"description": "换水龙头", "quote": {"items": [item], "total_cents": 7000, "owner_consented": true}});
+        assert_eq!(
+            check_payload(&ev("repair_order.created", ok)),
+            Ok(KindStatus::Known)
+        );
+        for (quote, why) in [
+            (
+                json!({"items": [item], "total_cents": 6999, "owner_consented": true}),
+                "sum",
+            ),
+            (
+                json!({"items": [], "total_cents": 0, "owner_consented": false}),
+                "at least one",
+            ),
+            (
+                json!({"items": [{"name": "x", "quantity": 0, "unit_price_cents": 1}], "total_cents": 0, "owner_consented": false}),
+                "quantity",
+            ),
+        ] {
+            let bad = json!({"fields": {"quote": quote}});
+            let err = check_payload(&ev("repair_order.updated", bad)).unwrap_err();
+            assert!(err.message.contains(why), "{why}: {}", err.message);
+        }
     }
 
     #[test]

@@ -42,7 +42,10 @@ export default async function () {
   await waitForFirstSync(pageA);
 
   await stopServer(server);
-  const orderId = await fileOrder(pageA, { description: fault, category: "下水道堵塞", urgent: true });
+  const orderId = await fileOrder(pageA, { description: fault, category: "下水道堵塞", urgent: true, quote: true });
+  const quoted = pageA.locator(`${tid("order-quote")}[data-consented="true"]`);
+  await quoted.waitFor();
+  const quotedText = await quoted.innerText();
   const arrival = (await pageA.locator(tid("order-deadline")).filter({ hasText: "到场" }).textContent()).trim();
   check(/到场/.test(arrival) && /剩 1[0-5] 分/.test(arrival), `urgent arrival countdown: "${arrival}"`);
   step(`offline intake: order ${orderId}, ${arrival}`);
@@ -69,6 +72,10 @@ export default async function () {
   await actOnOrder(pageB, "repair_order.arrived");
   await waitForOrderStatus(pageB, "arrived", TIMEOUT.action);
   // Completing needs the owner's signature or a refusal: refused first, then recorded.
+  // The technician's completion starts from the price the owner agreed to at intake.
+  const charge = (await pageB.locator(tid("work-charge")).textContent()).trim();
+  check(quotedText.includes(charge.split(" ").pop()), `completion starts from the quote: ${charge} / ${quotedText}`);
+  check(await pageB.locator(tid("work-consent")).isChecked(), "the owner's consent comes with the quote");
   await pageB.locator(tid("order-note")).fill("疏通下水道，更换存水弯密封圈");
   await actOnOrder(pageB, "repair_order.completed");
   await pageB.locator('[role="alert"]').filter({ hasText: "签名" }).waitFor();
@@ -110,6 +117,15 @@ export default async function () {
   check(
     JSON.stringify(kinds) === JSON.stringify(expected),
     `the server holds each step once, in order: ${JSON.stringify(kinds)}`,
+  );
+  const events = (await pullAll(server, "supervisor1")).filter((e) => e.record_id === orderId);
+  const created = events.find((e) => e.kind === "repair_order.created");
+  const completed = events.find((e) => e.kind === "repair_order.completed");
+  check(
+    created.payload.quote?.owner_consented === true &&
+      completed.payload.charge_cents === created.payload.quote.total_cents &&
+      completed.payload.owner_consented === true,
+    `quote at intake and charge at completion agree: ${JSON.stringify(created.payload.quote)} / ${JSON.stringify(completed.payload)}`,
   );
   assertNoPageErrors(a);
   assertNoPageErrors(b);

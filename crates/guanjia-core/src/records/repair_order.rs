@@ -77,6 +77,7 @@ pub struct RepairOrder {
     pub reporter_name: Lww<String>,
     pub reporter_phone: Lww<String>,
     pub request_kind: Lww<RequestKind>,
+    pub quote: Lww<crate::kinds::Quote>,
     pub technician: Lww<UserId>,
     /// The patrol finding this order fixes, if it was started from one.
     pub finding_id: Option<RecordId>,
@@ -112,7 +113,8 @@ impl RepairOrder {
             appointment,
             reporter_name,
             reporter_phone,
-            request_kind
+            request_kind,
+            quote
         );
     }
 
@@ -339,6 +341,7 @@ impl Record for RepairOrder {
             FieldConflict::of("reporter_name", &self.reporter_name),
             FieldConflict::of("reporter_phone", &self.reporter_phone),
             FieldConflict::of("request_kind", &self.request_kind),
+            FieldConflict::of("quote", &self.quote),
             FieldConflict::of("technician", &self.technician),
         ]
         .into_iter()
