@@ -123,6 +123,7 @@ pub enum Key {
     ConflictReviewedBy,
     ConflictOpenRecord,
     ConflictIgnoredWhy,
+    InboxConflictSummary,
     FieldConsent,
     Yes,
     No,
@@ -479,7 +480,7 @@ pub enum Key {
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 426] = [
+    pub const ALL: [Key; 427] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -554,6 +555,7 @@ impl Key {
         Key::ConflictReviewedBy,
         Key::ConflictOpenRecord,
         Key::ConflictIgnoredWhy,
+        Key::InboxConflictSummary,
         Key::FieldConsent,
         Key::Yes,
         Key::No,
@@ -1056,6 +1058,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ConflictReviewedBy => ("已处理", "Settled"),
         Key::ConflictOpenRecord => ("打开记录", "Open the record"),
         Key::ConflictIgnoredWhy => ("这一步到达时，记录已处在不允许它的状态，所以没有生效；它录入的内容都保留在这里。", "When this step arrived the record was already in a state that does not allow it, so it did not take effect; everything it carried is kept here."),
+        Key::InboxConflictSummary => ("处字段冲突，未生效的操作：", "conflicting fields; steps that did not take effect:"),
         Key::FieldConsent => ("业主同意收费", "Owner agreed to the charge"),
         Key::Yes => ("是", "Yes"),
         Key::No => ("否", "No"),

@@ -178,6 +178,14 @@ pub fn HomePage() -> impl IntoView {
                         format!("{} {} · {} {}", i18n.t(Key::FilterOpen), open.len(), i18n.t(Key::FilterOverdue), overdue)
                     }}</p>
                 </A>
+                <A href="/households" attr:class="card link-card" attr:data-testid="today-households">
+                    <h2>{i18n.text(Key::HouseholdsTitle)}</h2>
+                    <p>{move || {
+                        let _ = app.data_version.get();
+                        let tagged = crate::households::registry().iter().filter(|h| !h.tags.is_empty()).count();
+                        format!("{} {tagged}", i18n.t(Key::HouseholdsTagged))
+                    }}</p>
+                </A>
             </div>
             <p class="version">
                 <span>{i18n.text(Key::Version)}</span>
@@ -413,6 +421,17 @@ fn record_page(rec: &guanjia_core::fold::AnyRecord, id: guanjia_core::RecordId) 
     Some(format!("{base}/{id}"))
 }
 
+/// What a person calls the record in a list: an order's or complaint's description.
+fn record_title(rec: &guanjia_core::fold::AnyRecord) -> Option<String> {
+    use guanjia_core::fold::AnyRecord;
+    match rec {
+        AnyRecord::RepairOrder(f) => f.state.description.get().cloned(),
+        AnyRecord::Complaint(f) => f.state.description.get().cloned(),
+        AnyRecord::Finding(f) => f.state.reported.as_ref().map(|r| r.note.clone()),
+        _ => None,
+    }
+}
+
 /// `/inbox`: refused changes and records with conflicts, with their reasons.
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -440,12 +459,18 @@ pub fn InboxPage() -> impl IntoView {
             for (id, rec) in r.fold_all() {
                 let (conflicts, ignored) = rec.attention();
                 let conflicts = conflicts.len();
-                let ignored: Vec<&str> = ignored.iter().map(|i| i.reason.as_str()).collect();
                 if conflicts > 0 || !ignored.is_empty() {
                     out.push((
                         "conflict".into(),
                         record_page(&rec, id).unwrap_or_else(|| id.to_string()),
-                        format!("{conflicts} / {}", ignored.join("; ")),
+                        format!(
+                            "{}{conflicts} {} {}",
+                            record_title(&rec)
+                                .map(|t| format!("{t} · "))
+                                .unwrap_or_default(),
+                            i18n.t(Key::InboxConflictSummary),
+                            ignored.len()
+                        ),
                     ));
                 }
             }
