@@ -480,10 +480,10 @@ mod tests {
         assert_eq!(conflict.writes.len(), 3);
     }
 
-    #[test]
-    fn reassigning_while_the_technician_completes_keeps_both_and_reports_the_loser() {
-        let mut m = Maker::new("repair_order");
-        let evs = vec![
+    /// The desk reassigns to TECH2 while TECH, offline, completes: the completion arrives
+    /// from a state that no longer allows it.
+    fn reassigned_while_completed(m: &mut Maker) -> Vec<Event> {
+        vec![
             m.make(
                 1,
                 100,
@@ -509,7 +509,13 @@ mod tests {
                 "repair_order.completed",
                 json!({"result_note": "已换灯泡"}),
             ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn reassigning_while_the_technician_completes_keeps_both_and_reports_the_loser() {
+        let mut m = Maker::new("repair_order");
+        let evs = reassigned_while_completed(&mut m);
         let f = fold::<RepairOrder>(m.record, &evs);
         assert_eq!(f.state.status, Some(RepairStatus::Assigned));
         assert_eq!(f.ignored.len(), 1);
@@ -741,33 +747,7 @@ mod tests {
     #[test]
     fn a_reviewed_conflict_no_longer_needs_attention_and_every_event_stays() {
         let mut m = Maker::new("repair_order");
-        let mut evs = vec![
-            m.make(
-                1,
-                100,
-                "repair_order.created",
-                json!({"description": "灯不亮"}),
-            ),
-            m.make(
-                1,
-                110,
-                "repair_order.assigned",
-                json!({"technician_id": TECH}),
-            ),
-            m.make(2, 120, "repair_order.accepted", json!({})),
-            m.make(
-                1,
-                130,
-                "repair_order.assigned",
-                json!({"technician_id": TECH2}),
-            ),
-            m.make(
-                2,
-                131,
-                "repair_order.completed",
-                json!({"result_note": "已换灯泡"}),
-            ),
-        ];
+        let mut evs = reassigned_while_completed(&mut m);
         let before = fold::<RepairOrder>(m.record, &evs);
         assert!(before.has_conflict());
         let completed = evs[4].id;
