@@ -500,11 +500,13 @@ fn add(a: DayCompliance, b: &DayCompliance) -> DayCompliance {
         done: a.done + b.done,
         late: a.late + b.late,
         missed: a.missed + b.missed,
+        incomplete: a.incomplete + b.incomplete,
     }
 }
 
 /// `/patrol/compliance`: per area and per butler over a date range, rounds done, late and
-/// missed (PatrolRules: 2 rounds a day by default).
+/// missed (PatrolRules: 2 rounds a day by default), and the finished rounds that left
+/// something out (incomplete, not counted as done).
 #[component]
 pub fn CompliancePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -566,6 +568,7 @@ pub fn CompliancePage() -> impl IntoView {
                     <th>{i18n.text(Key::ComplianceDone)}</th>
                     <th>{i18n.text(Key::ComplianceLate)}</th>
                     <th>{i18n.text(Key::ComplianceMissed)}</th>
+                    <th>{i18n.text(Key::ComplianceIncomplete)}</th>
                 </tr></thead>
                 <tbody>
                     {move || table().into_iter().map(|(kind, name, c)| view! {
@@ -574,6 +577,7 @@ pub fn CompliancePage() -> impl IntoView {
                             <td data-field="done">{c.done}</td>
                             <td data-field="late">{c.late}</td>
                             <td data-field="missed">{c.missed}</td>
+                            <td data-field="incomplete">{c.incomplete}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

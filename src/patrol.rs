@@ -286,6 +286,7 @@ impl TodayPatrol {
                 done: self.day.done + o.day.done,
                 late: self.day.late + o.day.late,
                 missed: self.day.missed + o.day.missed,
+                incomplete: self.day.incomplete + o.day.incomplete,
             },
             required: self.required + o.required,
             next_due: match (self.next_due, o.next_due) {

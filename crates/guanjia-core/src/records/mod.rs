@@ -58,8 +58,8 @@ pub use finding::{
     DEFAULT_FINDING_LIMIT,
 };
 pub use patrol::{
-    Checklist, ChecklistItem, DayCompliance, LeftOut, PatrolRound, PatrolRules, Position,
-    RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
+    items_at, Checklist, ChecklistItem, CheckpointGroups, DayCompliance, LeftOut, PatrolRound,
+    PatrolRules, Position, RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
 pub use reference::{checkpoint_code_ok, checkpoint_fields, CheckpointError, Reference};
 pub use repair_order::{

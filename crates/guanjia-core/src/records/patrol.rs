@@ -52,6 +52,54 @@ impl Checklist {
             .filter(|i| i.only_if_tag.as_ref().is_none_or(|t| area_tags.contains(t)))
             .collect()
     }
+
+    /// The groups of the list, each once, in list order (what a supervisor ticks per
+    /// checkpoint).
+    pub fn groups(&self) -> Vec<&str> {
+        let mut seen = BTreeSet::new();
+        self.items
+            .iter()
+            .map(|i| i.group.as_str())
+            .filter(|g| seen.insert(*g))
+            .collect()
+    }
+}
+
+// ----- which items at which checkpoint -----
+
+/// A checkpoint of an area with the checklist groups (or item ids) checked there — the
+/// optional `groups` field of the `checkpoint` reference record (absent or empty: nothing
+/// is bound to it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CheckpointGroups<'a> {
+    pub id: RecordId,
+    pub groups: &'a [String],
+}
+
+impl CheckpointGroups<'_> {
+    /// Is `item` checked here (its group or its id is listed)?
+    pub fn binds(&self, item: &ChecklistItem) -> bool {
+        self.groups
+            .iter()
+            .any(|g| *g == item.group || *g == item.id)
+    }
+}
+
+/// The items asked at checkpoint `at` of an area whose checkpoints are `points`: the items
+/// bound to `at`, and the items bound to none of the area's checkpoints (those may be
+/// answered anywhere). A checkpoint without groups so shows every item not bound elsewhere.
+/// `at = None` (nothing scanned yet) gives the unbound items. Items keep list order.
+pub fn items_at<'a>(
+    items: &[&'a ChecklistItem],
+    points: &[CheckpointGroups<'_>],
+    at: Option<RecordId>,
+) -> Vec<&'a ChecklistItem> {
+    let here = at.and_then(|at| points.iter().find(|p| p.id == at));
+    items
+        .iter()
+        .filter(|i| here.is_some_and(|p| p.binds(i)) || points.iter().all(|p| !p.binds(i)))
+        .copied()
+        .collect()
 }
 
 // ----- payloads -----
@@ -447,6 +495,9 @@ pub struct DayCompliance {
     pub late: u32,
     /// Rounds required and not done (0 for a day still running before its deadlines).
     pub missed: u32,
+    /// Rounds started that day and finished with checkpoints or items left out; they do
+    /// not count as done.
+    pub incomplete: u32,
 }
 
 impl PatrolRules {
@@ -528,12 +579,16 @@ impl PatrolRules {
         key: impl Fn(&RoundSummary) -> K,
     ) -> BTreeMap<(K, NaiveDate), DayCompliance> {
         let mut finished: BTreeMap<(K, NaiveDate), Vec<NaiveDateTime>> = BTreeMap::new();
+        let mut incomplete: BTreeMap<(K, NaiveDate), u32> = BTreeMap::new();
         for r in rounds {
             let day = r.started.date();
-            if let (Some(f), true) = (r.finished, r.complete) {
-                if (from..=to).contains(&day) {
-                    finished.entry((key(r), day)).or_default().push(f);
-                }
+            if !(from..=to).contains(&day) {
+                continue;
+            }
+            match (r.finished, r.complete) {
+                (Some(f), true) => finished.entry((key(r), day)).or_default().push(f),
+                (Some(_), false) => *incomplete.entry((key(r), day)).or_default() += 1,
+                (None, _) => {}
             }
         }
         let mut out = BTreeMap::new();
@@ -541,7 +596,9 @@ impl PatrolRules {
             let mut day = from;
             while day <= to {
                 let mut times = finished.remove(&(*k, day)).unwrap_or_default();
-                out.insert((*k, day), self.score_day(day, &mut times, now));
+                let mut c = self.score_day(day, &mut times, now);
+                c.incomplete = incomplete.remove(&(*k, day)).unwrap_or(0);
+                out.insert((*k, day), c);
                 let Some(next) = day.succ_opt() else { break };
                 day = next;
             }
@@ -743,7 +800,8 @@ mod tests {
             DayCompliance {
                 done: 2,
                 late: 0,
-                missed: 0
+                missed: 0,
+                ..Default::default()
             }
         );
         let late = rules.score_day(
@@ -756,7 +814,8 @@ mod tests {
             DayCompliance {
                 done: 2,
                 late: 1,
-                missed: 0
+                missed: 0,
+                ..Default::default()
             }
         );
         let one = rules.score_day(day, &mut [t("2026-11-18 10:00")], now);
@@ -765,7 +824,8 @@ mod tests {
             DayCompliance {
                 done: 1,
                 late: 0,
-                missed: 1
+                missed: 1,
+                ..Default::default()
             }
         );
         let none_yet = rules.score_day(d("2026-11-19"), &mut [], now);
@@ -822,9 +882,133 @@ mod tests {
             DayCompliance {
                 done: 1,
                 late: 0,
-                missed: 1
-            }
+                missed: 1,
+                incomplete: 1,
+            },
+            "the incomplete round is counted apart, never as done"
         );
+        let unfinished = RoundSummary {
+            finished: None,
+            ..round(false)
+        };
+        let by_butler = rules.by_butler(
+            &[round(false), round(false), unfinished],
+            &[zhang],
+            day,
+            d("2026-11-19"),
+            now,
+        );
+        assert_eq!(
+            by_butler[&(zhang, day)].incomplete,
+            2,
+            "an unfinished round is not incomplete"
+        );
+        assert_eq!(by_butler[&(zhang, day)].done, 0);
+        assert_eq!(by_butler[&(zhang, d("2026-11-19"))].incomplete, 0);
+    }
+
+    fn item(id: &str, group: &str) -> ChecklistItem {
+        ChecklistItem {
+            id: id.into(),
+            group: group.into(),
+            text: id.into(),
+            photo_on_fail: false,
+            only_if_tag: None,
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_asks_its_groups_and_the_items_bound_nowhere() {
+        let list = [
+            item("item-01", "环境卫生"),
+            item("item-02", "环境卫生"),
+            item("item-03", "绿化"),
+            item("item-04", "车辆"),
+            item("item-05", "其他"),
+        ];
+        let items: Vec<&ChecklistItem> = list.iter().collect();
+        let cp1 = RecordId::parse(CP1).unwrap();
+        let cp2 = RecordId::parse(CP2).unwrap();
+        let cp3 = RecordId::parse("019aa8b0-0000-7000-8000-0000000000d3").unwrap();
+        let garden = vec!["绿化".to_string(), "环境卫生".to_string()];
+        // An item id binds one item alone.
+        let garage = vec!["车辆".to_string(), "item-02".to_string()];
+        let points = [
+            CheckpointGroups {
+                id: cp1,
+                groups: &garden,
+            },
+            CheckpointGroups {
+                id: cp2,
+                groups: &garage,
+            },
+            CheckpointGroups {
+                id: cp3,
+                groups: &[],
+            },
+        ];
+        let ids = |at| -> Vec<&str> {
+            items_at(&items, &points, at)
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect()
+        };
+        assert_eq!(ids(Some(cp1)), ["item-01", "item-02", "item-03", "item-05"]);
+        assert_eq!(ids(Some(cp2)), ["item-02", "item-04", "item-05"]);
+        assert_eq!(
+            ids(Some(cp3)),
+            ["item-05"],
+            "no groups: what is bound nowhere"
+        );
+        assert_eq!(
+            ids(None),
+            ["item-05"],
+            "before the first scan: the unbound items"
+        );
+        let unknown = RecordId::parse(FINDING).unwrap();
+        assert_eq!(ids(Some(unknown)), ["item-05"]);
+        // Nothing bound anywhere: every item at every checkpoint (the old behaviour).
+        let free = [CheckpointGroups {
+            id: cp1,
+            groups: &[],
+        }];
+        assert_eq!(items_at(&items, &free, Some(cp1)).len(), 5);
+
+        // Every item is asked somewhere, so a round answering what each checkpoint shows
+        // leaves nothing out; skipping one checkpoint's items leaves exactly those out.
+        let mut m = Maker::new("patrol_round");
+        let mut evs = vec![start(&mut m, 1_000)];
+        let mut ms = 2_000;
+        for at in [cp1, cp3] {
+            evs.push(scan(&mut m, ms, &at.to_string()));
+            for i in items_at(&items, &points, Some(at)) {
+                ms += 1_000;
+                evs.push(answer(&mut m, ms, &i.id, "pass"));
+            }
+            ms += 60_000;
+        }
+        evs.push(m.make(1, ms, "patrol_round.finished", json!({})));
+        let f = fold::<PatrolRound>(m.record, &evs);
+        let all: Vec<&str> = list.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            f.state.left_out(&[cp1, cp2, cp3], &all),
+            LeftOut {
+                checkpoints: vec![cp2],
+                items: vec!["item-04".into()]
+            },
+            "item-02 was answered at cp1, so only the garage's own item is missing"
+        );
+    }
+
+    #[test]
+    fn a_checklist_lists_its_groups_once_in_order() {
+        let list = Checklist {
+            name: "x".into(),
+            version: 1,
+            rounds_per_day: 2,
+            items: vec![item("a", "绿化"), item("b", "车辆"), item("c", "绿化")],
+        };
+        assert_eq!(list.groups(), ["绿化", "车辆"]);
     }
 
     #[test]
@@ -855,7 +1039,8 @@ mod tests {
             DayCompliance {
                 done: 2,
                 late: 1,
-                missed: 0
+                missed: 0,
+                ..Default::default()
             }
         );
         assert_eq!(
@@ -863,7 +1048,8 @@ mod tests {
             DayCompliance {
                 done: 1,
                 late: 0,
-                missed: 1
+                missed: 1,
+                ..Default::default()
             }
         );
         assert_eq!(
