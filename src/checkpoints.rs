@@ -1,7 +1,8 @@
 //! `/patrol/checkpoints`: supervisors and admins set up each area's checkpoints — add one
-//! (name and the code its QR label carries), move it in the walking order, retire it. Each
-//! change is a `checkpoint.defined` / `checkpoint.retired` event, offline too; nothing is
-//! deleted, and rounds already walked keep the checkpoints they scanned.
+//! (name and the code its QR label carries), move it in the walking order, tick the
+//! checklist groups checked there (`groups`; none: the items no other checkpoint has),
+//! retire it. Each change is a `checkpoint.defined` / `checkpoint.retired` event, offline
+//! too; nothing is deleted, and rounds already walked keep the checkpoints they scanned.
 
 use guanjia_core::records::{checkpoint_fields, CheckpointError};
 use guanjia_core::{AreaId, RecordId};
@@ -25,14 +26,34 @@ fn checkpoint_error(i18n: I18n, e: &CheckpointError) -> String {
 /// The `checkpoint.defined` event giving `c` its place `order` (the whole definition again:
 /// every definition carries the name, and the server checks the code on each).
 fn placed(c: &Checkpoint, order: u64) -> guanjia_core::replica::Draft {
+    defined(c, order, &c.groups)
+}
+
+/// `c`'s whole definition with its place and the checklist groups checked there.
+fn defined(c: &Checkpoint, order: u64, groups: &[String]) -> guanjia_core::replica::Draft {
+    let mut fields = json!({"name": c.name, "code": c.code, "order": order});
+    if !groups.is_empty() || !c.groups.is_empty() {
+        fields["groups"] = json!(groups);
+    }
     draft(
         "checkpoint",
         c.id,
         "checkpoint.defined",
         c.project_id,
         c.area_id,
-        json!({"name": c.name, "code": c.code, "order": order}),
+        fields,
     )
+}
+
+/// `groups` with `group` ticked on or off, in the checklist's order.
+fn ticked(groups: &[String], group: &str, on: bool, order: &[String]) -> Vec<String> {
+    order
+        .iter()
+        .filter(|g| if *g == group { on } else { groups.contains(g) })
+        .cloned()
+        // Item ids or groups no longer in the checklist stay as they were.
+        .chain(groups.iter().filter(|g| !order.contains(g)).cloned())
+        .collect()
 }
 
 /// The events that put `list` (an area's checkpoints in their new order) at places 1, 2, …;
@@ -43,6 +64,22 @@ fn renumbered(list: &[Checkpoint]) -> Vec<guanjia_core::replica::Draft> {
         .filter(|(c, n)| c.order != *n)
         .map(|(c, n)| placed(c, n))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ticked;
+
+    #[test]
+    fn ticking_keeps_the_checklist_order_and_what_is_not_a_group() {
+        let order: Vec<String> = ["环境卫生", "绿化", "车辆"].map(String::from).into();
+        let now: Vec<String> = ["车辆", "item-03"].map(String::from).into();
+        assert_eq!(
+            ticked(&now, "环境卫生", true, &order),
+            ["环境卫生", "车辆", "item-03"]
+        );
+        assert_eq!(ticked(&now, "车辆", false, &order), ["item-03"]);
+    }
 }
 
 #[component]
@@ -129,6 +166,29 @@ pub fn CheckpointsPage() -> impl IntoView {
         list.swap(i, j);
         save(app, renumbered(&list), error, || ());
     };
+    // The checklist groups a supervisor ticks per checkpoint (the project's current list).
+    let groups = Memo::new(move |_| {
+        app.data_version.track();
+        let a = area.get();
+        areas()
+            .into_iter()
+            .find(|(_, x, _)| Some(*x) == a)
+            .and_then(|(p, _, _)| crate::patrol::template(p))
+            .map(|t| {
+                t.checklist
+                    .groups()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let editing = RwSignal::new(None::<RecordId>);
+    let tick = move |c: Checkpoint, group: String, on: bool| {
+        let order = groups.get_untracked();
+        let next = ticked(&c.groups, &group, on, &order);
+        save(app, vec![defined(&c, c.order, &next)], error, || ());
+    };
     let retire = move |c: Checkpoint| {
         let d = draft(
             "checkpoint",
@@ -161,9 +221,39 @@ pub fn CheckpointsPage() -> impl IntoView {
                     list.into_iter().enumerate().map(|(i, c)| {
                         let id = c.id;
                         let gone = c.clone();
+                        let this = c.clone();
+                        let bound = if c.groups.is_empty() {
+                            i18n.t(Key::CheckpointGroupsNone).to_string()
+                        } else {
+                            c.groups.join("、")
+                        };
                         view! {
                             <li class="card row" data-testid="checkpoint-row" data-code=c.code.clone()>
                                 <span class="item-text">{c.name.clone()}</span> " " <span class="hint">{c.code.clone()}</span>
+                                " " <span class="hint" data-testid="checkpoint-groups">{i18n.text(Key::CheckpointGroups)} ": " {bound}</span>
+                                <Show when=move || edit>
+                                    <button type="button" class="small" data-action="groups" aria-pressed=move || (editing.get() == Some(id)).to_string()
+                                        on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>{i18n.text(Key::CheckpointGroupsEdit)}</button>
+                                </Show>
+                                <Show when=move || edit && editing.get() == Some(id)>
+                                    <fieldset class="groups" data-testid="checkpoint-group-list">
+                                        <legend>{i18n.text(Key::CheckpointGroups)}</legend>
+                                        {
+                                            let this = this.clone();
+                                            move || groups.get().into_iter().map(|g| {
+                                                let on = this.groups.contains(&g);
+                                                let (c, g2) = (this.clone(), g.clone());
+                                                view! {
+                                                    <label class="check">
+                                                        <input type="checkbox" data-testid="checkpoint-group" data-group=g.clone() prop:checked=on
+                                                            on:change=move |ev| tick(c.clone(), g2.clone(), event_target_checked(&ev)) />
+                                                        <span>{g}</span>
+                                                    </label>
+                                                }
+                                            }).collect_view()
+                                        }
+                                    </fieldset>
+                                </Show>
                                 <Show when=move || edit>
                                     <button type="button" class="small" data-action="up" disabled=i == 0 on:click=move |_| move_by(i, true)>"↑"</button>
                                     <button type="button" class="small" data-action="down" disabled=i + 1 == n on:click=move |_| move_by(i, false)>"↓"</button>

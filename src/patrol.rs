@@ -14,8 +14,8 @@ use crate::orders::local_now;
 use crate::state::{person_name, use_app, AppState};
 use guanjia_core::deadline::WorkCalendar;
 use guanjia_core::records::{
-    Checklist, ChecklistItem, DayCompliance, LeftOut, PatrolRound, RoundStatus, RoundSummary,
-    ScanFlag, ScanMethod, Verdict,
+    items_at, Checklist, ChecklistItem, CheckpointGroups, DayCompliance, LeftOut, PatrolRound,
+    RoundStatus, RoundSummary, ScanFlag, ScanMethod, Verdict,
 };
 use guanjia_core::{AreaId, ProjectId, RecordId};
 use serde_json::json;
@@ -30,6 +30,9 @@ pub struct Checkpoint {
     pub name: String,
     pub code: String,
     pub order: u64,
+    /// The checklist groups (or item ids) checked here; empty: the items no other
+    /// checkpoint of the area has (core `items_at`).
+    pub groups: Vec<String>,
 }
 
 /// The checkpoints this device knows, in walking order per area.
@@ -44,6 +47,13 @@ pub fn checkpoints() -> Vec<Checkpoint> {
                 name: r.name()?.to_string(),
                 code: r.get("code")?.as_str()?.to_string(),
                 order: r.get("order").and_then(|o| o.as_u64()).unwrap_or(u64::MAX),
+                groups: r
+                    .get("groups")
+                    .and_then(|g| g.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|g| g.as_str().map(str::to_string))
+                    .collect(),
             })
         })
         .collect();
@@ -600,6 +610,75 @@ pub fn RoundPage() -> impl IntoView {
         app.data_version.track();
         round.with(|r| r.as_ref().map(|r| Plans::read().left_out(r)))
     });
+    // At the current checkpoint its own items come first (core `items_at`: its groups and
+    // the items bound to no checkpoint); the rest wait folded under "other checkpoints".
+    // A finished round lists everything in one list.
+    let split = Memo::new(move |_| {
+        let all = items.get();
+        if !in_progress() {
+            return (all, Vec::new());
+        }
+        let at = current_checkpoint();
+        let open = failing.with(|f| f.as_ref().map(|f| f.id.clone()));
+        let here: BTreeSet<String> = points.with(|ps| {
+            let groups: Vec<CheckpointGroups> = ps
+                .iter()
+                .map(|c| CheckpointGroups {
+                    id: c.id,
+                    groups: &c.groups,
+                })
+                .collect();
+            let refs: Vec<&ChecklistItem> = all.iter().collect();
+            items_at(&refs, &groups, at)
+                .into_iter()
+                .map(|i| i.id.clone())
+                .chain(open)
+                .collect()
+        });
+        all.into_iter().partition(|i| here.contains(&i.id))
+    });
+    // A finding form's text and photos are kept per round and item in localStorage, so a
+    // reload or an app restart in the middle of one brings it back.
+    let restored = StoredValue::new(false);
+    Effect::new(move |_| {
+        if restored.get_value() {
+            return;
+        }
+        let Some(r) = round.get() else { return };
+        let list = items.get();
+        if list.is_empty() {
+            return;
+        }
+        restored.set_value(true);
+        if r.folded.state.status != Some(RoundStatus::InProgress) {
+            return;
+        }
+        let Some((item_id, d)) = open_draft(r.id) else {
+            return;
+        };
+        match list.into_iter().find(|i| i.id == item_id) {
+            Some(item) if r.folded.state.answer(&item_id).is_none() => {
+                draft_finding.load(d);
+                draft_finding.restored.set(true);
+                failing.set(Some(item));
+            }
+            _ => forget_draft(r.id, &item_id),
+        }
+    });
+    let open_finding = move |item: ChecklistItem| {
+        let Some(r) = round.get_untracked() else {
+            return;
+        };
+        if failing.with_untracked(|f| f.as_ref().is_some_and(|f| f.id == item.id)) {
+            return;
+        }
+        draft_finding.clear();
+        if let Some(d) = stored_draft(r.id, &item.id) {
+            draft_finding.load(d);
+        }
+        mark_open_draft(r.id, &item.id);
+        failing.set(Some(item));
+    };
     // Finishing with something left out takes a second tap, so a slip of the thumb does not
     // end a round half done (the round would then not count for compliance).
     let confirm_finish = RwSignal::new(false);
@@ -655,6 +734,54 @@ pub fn RoundPage() -> impl IntoView {
             json!({"item_id": item, "verdict": Verdict::Pass, "checkpoint_id": current_checkpoint()}),
             Box::new(|| {}),
         );
+    };
+    let render_items = move |list: Vec<ChecklistItem>| {
+        let mut group = String::new();
+        list.into_iter().map(|item| {
+            let heading = (item.group != group).then(|| {
+                group = item.group.clone();
+                view! { <li class="group"><h3>{item.group.clone()}</h3></li> }
+            });
+            // Each row follows its own answer: answering one item re-renders one row,
+            // and the list itself only changes with the checklist and the checkpoint.
+            let id = item.id.clone();
+            let answer = Memo::new(move |_| round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned())));
+            let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
+                Some(Verdict::Pass) => "pass",
+                Some(Verdict::Fail) => "fail",
+                None => "none",
+            };
+            let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
+            let form_item = item.clone();
+            let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
+            view! {
+                {heading}
+                <li class="card item" data-testid="item" data-item=item.id.clone() data-verdict=verdict>
+                    <span class="item-text">{item.text.clone()}</span>
+                    <Show when=in_progress>
+                        <div class="row">
+                            <button type="button" class="small" data-action="pass" aria-pressed=move || (verdict() == "pass").to_string()
+                                on:click={let id1 = id1.clone(); move |_| pass(id1.clone())}>{i18n.text(Key::PatrolPass)}</button>
+                            <button type="button" class="small" data-action="fail" aria-pressed=move || (verdict() == "fail").to_string()
+                                on:click={let it2 = it2.clone(); move |_| open_finding(it2.clone())}>{i18n.text(Key::PatrolFail)}</button>
+                        </div>
+                    </Show>
+                    {move || answer.get().and_then(|a| a.finding_id).map(|f| view! {
+                        <A href=format!("/findings/{f}") attr:class="hint" attr:data-testid="item-finding">{i18n.text(Key::PatrolFindingOpened)}</A>
+                    })}
+                    <Show when=open_here.clone()>
+                        <FindingForm round=round item=form_item.clone() values=draft_finding current=Signal::derive(current_checkpoint)
+                            on_done=Callback::new(move |_| {
+                                if let (Some(r), Some(f)) = (round.get_untracked(), failing.get_untracked()) {
+                                    forget_draft(r.id, &f.id);
+                                }
+                                draft_finding.clear();
+                                failing.set(None)
+                            }) />
+                    </Show>
+                </li>
+            }
+        }).collect_view()
     };
     view! {
         <section class="page round">
@@ -729,50 +856,24 @@ pub fn RoundPage() -> impl IntoView {
                         format!("{answered} / {total}")
                     }}</span>
                 </h2>
-                <ul class="list items">
-                    {move || {
-                        let mut group = String::new();
-                        items.get().into_iter().map(|item| {
-                            let heading = (item.group != group).then(|| {
-                                group = item.group.clone();
-                                view! { <li class="group"><h3>{item.group.clone()}</h3></li> }
-                            });
-                            // Each row follows its own answer: answering one item re-renders one row,
-                            // and the list itself only changes with the checklist.
-                            let id = item.id.clone();
-                            let answer = Memo::new(move |_| round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned())));
-                            let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
-                                Some(Verdict::Pass) => "pass",
-                                Some(Verdict::Fail) => "fail",
-                                None => "none",
-                            };
-                            let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
-                            let form_item = item.clone();
-                            let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
-                            view! {
-                                {heading}
-                                <li class="card item" data-testid="item" data-item=item.id.clone() data-verdict=verdict>
-                                    <span class="item-text">{item.text.clone()}</span>
-                                    <Show when=in_progress>
-                                        <div class="row">
-                                            <button type="button" class="small" data-action="pass" aria-pressed=move || (verdict() == "pass").to_string()
-                                                on:click={let id1 = id1.clone(); move |_| pass(id1.clone())}>{i18n.text(Key::PatrolPass)}</button>
-                                            <button type="button" class="small" data-action="fail" aria-pressed=move || (verdict() == "fail").to_string()
-                                                on:click={let it2 = it2.clone(); move |_| failing.set(Some(it2.clone()))}>{i18n.text(Key::PatrolFail)}</button>
-                                        </div>
-                                    </Show>
-                                    {move || answer.get().and_then(|a| a.finding_id).map(|f| view! {
-                                        <A href=format!("/findings/{f}") attr:class="hint" attr:data-testid="item-finding">{i18n.text(Key::PatrolFindingOpened)}</A>
-                                    })}
-                                    <Show when=open_here.clone()>
-                                        <FindingForm round=round item=form_item.clone() values=draft_finding current=Signal::derive(current_checkpoint)
-                                            on_done=Callback::new(move |_| { draft_finding.clear(); failing.set(None) }) />
-                                    </Show>
-                                </li>
-                            }
-                        }).collect_view()
-                    }}
+                {move || (in_progress() && current_checkpoint().is_none() && split.with(|(h, _)| h.is_empty())).then(|| view! {
+                    <p class="hint" data-testid="items-scan-first">{i18n.text(Key::PatrolScanFirst)}</p>
+                })}
+                <ul class="list items" data-testid="items-here">
+                    {move || render_items(split.get().0)}
                 </ul>
+                {move || {
+                    let rest = split.get().1;
+                    (!rest.is_empty()).then(|| {
+                        let n = rest.len();
+                        view! {
+                            <details class="items-elsewhere" data-testid="items-elsewhere">
+                                <summary>{i18n.text(Key::PatrolItemsElsewhere)} " (" {n} ")"</summary>
+                                <ul class="list items">{render_items(rest)}</ul>
+                            </details>
+                        }
+                    })
+                }}
                 <Show when=in_progress>
                     <div class="card form">
                         <button type="button" class="primary" data-testid="round-finish" on:click=finish>
@@ -829,6 +930,78 @@ struct FindingDraft {
     building: RwSignal<String>,
     unit: RwSignal<String>,
     photos: RwSignal<Vec<String>>,
+    /// Brought back from localStorage after a reload or restart.
+    restored: RwSignal<bool>,
+}
+
+/// A finding form as kept in localStorage (small: the photos are blob hashes, the photos
+/// themselves are already in IndexedDB).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct StoredDraft {
+    note: String,
+    severity: String,
+    building: String,
+    unit: String,
+    photos: Vec<String>,
+}
+
+impl StoredDraft {
+    fn is_empty(&self) -> bool {
+        [&self.note, &self.building, &self.unit]
+            .iter()
+            .all(|t| t.trim().is_empty())
+            && self.photos.is_empty()
+    }
+}
+
+const DRAFT_KEY: &str = "guanjia.finding_draft";
+
+/// The draft of one item's finding in one round.
+fn draft_key(round: RecordId, item: &str) -> String {
+    format!("{DRAFT_KEY}.{round}.{item}")
+}
+
+/// Which item's form was open last in a round (reopened after a reload).
+fn open_key(round: RecordId) -> String {
+    format!("{DRAFT_KEY}.{round}")
+}
+
+fn stored_draft(round: RecordId, item: &str) -> Option<StoredDraft> {
+    use gloo_storage::Storage;
+    gloo_storage::LocalStorage::get(draft_key(round, item)).ok()
+}
+
+fn keep_draft(round: RecordId, item: &str, d: &StoredDraft) {
+    use gloo_storage::Storage;
+    if d.is_empty() {
+        gloo_storage::LocalStorage::delete(draft_key(round, item));
+    } else if let Err(e) = gloo_storage::LocalStorage::set(draft_key(round, item), d) {
+        // A full or disabled storage only loses the draft's survival of a reload.
+        leptos::logging::warn!("could not keep the finding draft: {e}");
+    }
+}
+
+fn mark_open_draft(round: RecordId, item: &str) {
+    use gloo_storage::Storage;
+    let _ = gloo_storage::LocalStorage::set(open_key(round), item);
+}
+
+/// The item whose form was open when the page went away, with what it held.
+fn open_draft(round: RecordId) -> Option<(String, StoredDraft)> {
+    use gloo_storage::Storage;
+    let item: String = gloo_storage::LocalStorage::get(open_key(round)).ok()?;
+    let d = stored_draft(round, &item)?;
+    Some((item, d))
+}
+
+/// Saved or cancelled: the draft is gone for good.
+fn forget_draft(round: RecordId, item: &str) {
+    use gloo_storage::Storage;
+    gloo_storage::LocalStorage::delete(draft_key(round, item));
+    let open: Option<String> = gloo_storage::LocalStorage::get(open_key(round)).ok();
+    if open.as_deref() == Some(item) {
+        gloo_storage::LocalStorage::delete(open_key(round));
+    }
 }
 
 impl FindingDraft {
@@ -839,6 +1012,7 @@ impl FindingDraft {
             building: RwSignal::new(String::new()),
             unit: RwSignal::new(String::new()),
             photos: RwSignal::new(Vec::new()),
+            restored: RwSignal::new(false),
         }
     }
 
@@ -848,6 +1022,28 @@ impl FindingDraft {
         self.building.set(String::new());
         self.unit.set(String::new());
         self.photos.set(Vec::new());
+        self.restored.set(false);
+    }
+
+    fn load(&self, d: StoredDraft) {
+        self.note.set(d.note);
+        if !d.severity.is_empty() {
+            self.severity.set(d.severity);
+        }
+        self.building.set(d.building);
+        self.unit.set(d.unit);
+        self.photos.set(d.photos);
+    }
+
+    /// What the form holds now (tracked: an effect keeps it in localStorage).
+    fn stored(&self) -> StoredDraft {
+        StoredDraft {
+            note: self.note.get(),
+            severity: self.severity.get(),
+            building: self.building.get(),
+            unit: self.unit.get(),
+            photos: self.photos.get(),
+        }
     }
 }
 
@@ -869,9 +1065,19 @@ fn FindingForm(
         building,
         unit,
         photos,
+        restored,
     } = values;
     let error = RwSignal::new(None::<String>);
     let photo_required = item.photo_on_fail;
+    {
+        let item_id = item.id.clone();
+        Effect::new(move |_| {
+            let d = values.stored();
+            if let Some(r) = round.get_untracked() {
+                keep_draft(r.id, &item_id, &d);
+            }
+        });
+    }
     Effect::new(move |_| {
         app.form_dirty
             .set(!note.get().trim().is_empty() || !photos.get().is_empty())
@@ -924,6 +1130,9 @@ fn FindingForm(
     view! {
         <form class="card form finding-form" data-testid="finding-form" on:submit=submit>
             <h3>{i18n.text(Key::FindingNew)} " · " {item.text.clone()}</h3>
+            <Show when=move || restored.get()>
+                <p class="hint" data-testid="finding-draft-restored">{i18n.text(Key::FindingDraftRestored)}</p>
+            </Show>
             <label>
                 <span>{i18n.text(Key::FindingNote)}</span>
                 <textarea data-testid="finding-note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>

@@ -86,6 +86,24 @@ const CHECKLIST: &[(&str, &[&str])] = &[
     ("其他", &["无乱摆卖", "空置房门窗关闭、状态正常"]),
 ];
 
+/// The checklist groups checked at each demo checkpoint, in walking order (three lobbies,
+/// the garage, the garden, the bin room): every group at one checkpoint of each area.
+const CHECKPOINT_GROUPS: [&[&str]; 6] = [
+    &["楼宇外观", "标识与公告栏"],
+    &["装修", "其他"],
+    &["公共设施"],
+    &["车辆"],
+    &["绿化"],
+    &["环境卫生"],
+];
+
+/// The departments a finding's rectification is assigned to (`department` reference data).
+fn seed_departments(s: &mut Seeder) {
+    for name in ["工程部", "保洁部", "绿化部", "秩序部", "客服部"] {
+        s.add("department", None, json!({ "name": name }));
+    }
+}
+
 /// Repair categories with their time limits (domain.md §2; the stricter rule is the default).
 fn repair_categories() -> Vec<Value> {
     let c = |code: &str,
@@ -342,10 +360,11 @@ pub async fn seed(db: &Db, password: &str) -> anyhow::Result<bool> {
             s.add(
                 "checkpoint",
                 Some(area),
-                json!({"name": name, "code": format!("CP-{tag}-{:02}", i + 1), "order": i + 1}),
+                json!({"name": name, "code": format!("CP-{tag}-{:02}", i + 1), "order": i + 1, "groups": CHECKPOINT_GROUPS[i]}),
             );
         }
     }
+    seed_departments(&mut s);
     let mut items = Vec::new();
     for (group, texts) in CHECKLIST {
         for text in *texts {
@@ -433,5 +452,18 @@ mod tests {
         let names: std::collections::BTreeSet<String> = (1..=648).map(owner_name).collect();
         assert_eq!(names.len(), 256);
         assert_eq!(owner_name(1), "李强");
+    }
+}
+
+#[cfg(test)]
+mod checkpoint_groups_tests {
+    #[test]
+    fn every_checklist_group_is_checked_at_a_demo_checkpoint() {
+        for (group, _) in super::CHECKLIST {
+            assert!(
+                super::CHECKPOINT_GROUPS.iter().any(|c| c.contains(group)),
+                "{group} is checked nowhere"
+            );
+        }
     }
 }

@@ -1,8 +1,10 @@
 // (n) Checkpoints set up on the device: supervisor1, offline, adds a checkpoint to area A (an
 // unprintable code and a code already in use are refused with what to fix, nothing queued),
 // moves it one place up the walking order and retires another. Back online the server holds
-// exactly those changes; butler1's next round walks the new order without the retired one,
-// and the print page has a QR label for the new checkpoint.
+// exactly those changes; supervisor1 ticks the checklist group 车辆 for the new checkpoint;
+// butler1's next round walks the new order without the retired one and at the new
+// checkpoint asks its group plus the items no checkpoint checks any more (the retired one's);
+// the print page has a QR label for the new checkpoint.
 
 import {
   TIMEOUT,
@@ -92,6 +94,23 @@ export default async function () {
   check(retiredEvents.length === 1 && latest.get(retiredEvents[0].record_id).kind === "checkpoint.retired", "exactly one checkpoint retired");
   step("the server holds the addition, the two new places and the retirement once each");
 
+  // The checklist groups checked at CP-A-07: 车辆 ticked (saved with the whole definition).
+  const row07 = page.locator(`${tid("checkpoint-row")}[data-code="CP-A-07"]`);
+  await row07.locator('button[data-action="groups"]').click();
+  await row07.locator(`${tid("checkpoint-group")}[data-group="车辆"]`).click();
+  await eventually("CP-A-07 checks 车辆", async () => {
+    const text = await row07.locator(tid("checkpoint-groups")).textContent();
+    check(text.includes("车辆"), `CP-A-07's groups: ${JSON.stringify(text)}`);
+    check(await row07.locator(`${tid("checkpoint-group")}[data-group="车辆"]`).isChecked(), "the box stays ticked");
+  });
+  await waitForPendingZero(page);
+  const def = (await pullAll(server, "supervisor1")).filter((e) => e.record_type === "checkpoint" && e.payload.code === "CP-A-07").pop();
+  check(
+    def.kind === "checkpoint.defined" && def.payload.name === "7幢大堂" && def.payload.order === 6 && JSON.stringify(def.payload.groups) === '["车辆"]',
+    `CP-A-07's definition carries every field: ${JSON.stringify(def.payload)}`,
+  );
+  step("supervisor1 ticked 车辆 for CP-A-07; the server holds the whole definition");
+
   const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server);
   await waitForFirstSync(pageA);
   await go(pageA, "/patrol");
@@ -102,6 +121,16 @@ export default async function () {
     check(JSON.stringify(codes) === JSON.stringify(walk.filter((c) => c !== "CP-A-06")), `round checkpoints: ${codes}`);
   });
   step("butler1's round: CP-A-01 … CP-A-05, CP-A-07; CP-A-06 gone");
+  // At CP-A-07: its 车辆 item, and the 环境卫生 items of the retired CP-A-06, which no
+  // checkpoint checks any more and so are asked everywhere.
+  await pageA.locator(tid("checkpoint-code")).fill("CP-A-07");
+  await pageA.locator(tid("checkpoint-submit")).click();
+  await pageA.locator(`${tid("checkpoint")}[data-code="CP-A-07"][data-scanned="true"]`).waitFor();
+  await eventually("CP-A-07's items", async () => {
+    const texts = await pageA.locator(`${tid("items-here")} ${tid("item")} .item-text`).allTextContents();
+    check(texts.length === 6 && texts.includes("车辆按指定位置停放") && texts.includes("路面清洁，无垃圾、无积水"), `items at CP-A-07: ${JSON.stringify(texts)}`);
+  });
+  step("at CP-A-07 butler1 is asked 车辆 and the unbound 环境卫生 items");
 
   await go(page, "/patrol/print");
   await page.locator(`${tid("print-label")}[data-code="CP-A-07"] ${tid("qr")}`).waitFor({ timeout: TIMEOUT.action });
