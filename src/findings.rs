@@ -184,6 +184,21 @@ pub fn FindingPage() -> impl IntoView {
             })
         })
     };
+    // The project's departments (`department` reference data); another name may be typed.
+    let departments = move || {
+        app.data_version.track();
+        finding.with(|f| {
+            f.as_ref().map_or_else(Vec::new, |f| {
+                let mut names: Vec<String> = crate::data::references("department")
+                    .into_iter()
+                    .filter(|(_, p, _, _)| *p == f.project_id)
+                    .filter_map(|(_, _, _, r)| r.name().map(str::to_string))
+                    .collect();
+                names.dedup();
+                names
+            })
+        })
+    };
     let act = move |kind: &'static str, payload: serde_json::Value| {
         let Some(f) = finding.get_untracked() else {
             return;
@@ -237,8 +252,28 @@ pub fn FindingPage() -> impl IntoView {
                 "description": r.as_ref().map(|r| r.note.clone()).unwrap_or_default(),
                 "location": (!place.is_empty()).then_some(place),
                 "request_kind": "repair", "finding_id": f.id,
+                "household_id": r.as_ref().and_then(|r| r.household_id),
             }),
         );
+        // The finding's photos go onto the order (captioned "finding": evidence of the
+        // problem, never the "after" photo that rectifies it).
+        let s = &f.folded.state;
+        let mut shots: Vec<String> = r.as_ref().map(|r| r.photos.clone()).unwrap_or_default();
+        for p in s.photos.items() {
+            if !shots.contains(&p.value) {
+                shots.push(p.value.clone());
+            }
+        }
+        let photos = shots.into_iter().map(|h| {
+            draft(
+                "repair_order",
+                order,
+                "repair_order.photo_added",
+                f.project_id,
+                f.area_id,
+                json!({"sha256": h, "caption": "finding"}),
+            )
+        });
         let assigned = draft(
             "finding",
             f.id,
@@ -247,9 +282,16 @@ pub fn FindingPage() -> impl IntoView {
             f.area_id,
             json!({"repair_order_id": order}),
         );
-        save(app, vec![created, assigned], error, move || {
+        let mut drafts = vec![created];
+        drafts.extend(photos);
+        drafts.push(assigned);
+        save(app, drafts, error, move || {
             navigate.with_value(|n| n(&format!("/orders/{order}"), Default::default()))
         });
+    };
+    let add_note = move |_| match text() {
+        None => need(Key::FindingNoteNeedsText),
+        Some(t) => act("finding.note_added", json!({"text": t})),
     };
     let rectify = move |_| match photo.get_untracked() {
         None => need(Key::FindingNeedsPhoto),
@@ -314,10 +356,17 @@ pub fn FindingPage() -> impl IntoView {
                         <span>{i18n.text(Key::OrderNote)}</span>
                         <input data-testid="finding-text" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     </label>
+                    <div class="row actions">
+                        <button type="button" class="small" data-action="finding.note_added" on:click=add_note>{i18n.text(Key::FindingAddNote)}</button>
+                    </div>
                     <Show when=move || open_for_work() && dispatcher()>
                         <div class="row">
                             <label><span>{i18n.text(Key::FindingDepartment)}</span>
-                                <input data-testid="finding-department" prop:value=move || department.get() on:input=move |ev| department.set(event_target_value(&ev)) /></label>
+                                <input data-testid="finding-department" list="finding-departments" autocomplete="off" placeholder=i18n.text(Key::FindingDepartmentPick)
+                                    prop:value=move || department.get() on:input=move |ev| department.set(event_target_value(&ev)) />
+                                <datalist id="finding-departments" data-testid="finding-departments">
+                                    {move || departments().into_iter().map(|d| view! { <option value=d></option> }).collect_view()}
+                                </datalist></label>
                             <label><span>{i18n.text(Key::OrderTechnician)}</span>
                                 <select data-testid="finding-technician" on:change=move |ev| technician.set(event_target_value(&ev))>
                                     <option value="">"—"</option>

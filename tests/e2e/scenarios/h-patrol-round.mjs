@@ -1,12 +1,16 @@
 // (h) The daily patrol with the server stopped for the whole round: butler1 starts a round
 // from Today (≤ 2 taps), checks in at every checkpoint of area A by typing its code, passes
-// items with one tap each, reloads mid-round (the round survives), fails two items with a
-// photo each (≤ 4 taps + typing per finding), finishes; back online the events and photos
+// the items checked at that checkpoint with one tap each (every item is asked at one
+// checkpoint), reloads mid-round (the round survives), fails two items with a photo each
+// (≤ 4 taps + typing per finding; a reload in the middle of one brings back its note and
+// photo), closes the browser and relaunches it with the server still down (the round goes
+// on with every answer), finishes; back online the events and photos
 // upload. supervisor1 sees the round and the photos and assigns the findings; tech1
 // rectifies one on his phone, supervisor1 the other; butler1's re-check closes the first
 // and sends the second back. The compliance view shows what was done. butler1's phone has a
 // position (every scan stores it), the typed check-ins seconds apart are flagged too fast,
-// each finding's timeline lists every step with its author, and Today counts the round.
+// each finding's timeline lists every step with its author (and a note added to one), the
+// departments are offered from the project's list, and Today counts the round.
 
 import path from "node:path";
 import {
@@ -14,6 +18,9 @@ import {
   TIMEOUT,
   assertNoPageErrors,
   check,
+  closeBrowser,
+  firstPage,
+  launch,
   eventually,
   freePort,
   go,
@@ -76,15 +83,16 @@ const localDate = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
 export default async function () {
   const dir = await tempDir("h");
   let server = await startServer({ dbPath: path.join(dir, "db.sqlite"), port: await freePort() });
-  const { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server, {
+  const phone = {
     geolocation: { latitude: 30.2741, longitude: 120.1551, accuracy: 15 },
     permissions: ["geolocation"],
-  });
+  };
+  let { context: a, page: pageA } = await signedInDevice(dir, "A butler1", "butler1", server, phone);
   await waitForFirstSync(pageA);
 
   await stopServer(server);
   step("server stopped for the whole round");
-  const butler = tapper(pageA);
+  let butler = tapper(pageA);
   await go(pageA, "/");
   await butler.tap(pageA.locator(tid("today-patrol")));
   await butler.tap(pageA.locator(tid("round-start")));
@@ -104,14 +112,25 @@ export default async function () {
   const itemIds = await items.evaluateAll((els) => els.map((e) => e.dataset.item));
   check(itemIds.length >= 14, `the round asks the checklist: ${itemIds.length} items`);
   const failed = [itemIds[1], itemIds[itemIds.length - 1]];
+  // The demo binds every checklist group to a checkpoint: before the first check-in no item
+  // is at hand, each checkpoint then shows its own (the rest folded under "other checkpoints").
+  check((await pageA.locator(`${tid("items-here")} ${tid("item")}`).count()) === 0, "no items before the first check-in");
+  await pageA.locator(tid("items-scan-first")).waitFor();
   const passTaps = [];
+  const asked = [];
   let reloaded = false;
+  const answeredCount = () => pageA.locator(`${tid("item")}:not([data-verdict="none"])`).count();
   for (const [n, code] of codes.entries()) {
     await pageA.locator(tid("checkpoint-code")).fill(code.toLowerCase());
     await butler.tap(pageA.locator(tid("checkpoint-submit")));
     await pageA.locator(`${tid("checkpoint")}[data-code="${code}"][data-scanned="true"]`).waitFor();
-    // The items are answered along the way: a share at each checkpoint.
-    const share = itemIds.slice(Math.floor((n * itemIds.length) / codes.length), Math.floor(((n + 1) * itemIds.length) / codes.length));
+    // The items are answered along the way: at each checkpoint the ones checked there.
+    let share = [];
+    await eventually(`the items of ${code}`, async () => {
+      share = await pageA.locator(`${tid("items-here")} ${tid("item")}[data-verdict="none"]`).evaluateAll((els) => els.map((e) => e.dataset.item));
+      check(share.length > 0, `${code} shows no items to check`);
+    });
+    asked.push(...share);
     for (const id of share) {
       const item = pageA.locator(`${tid("item")}[data-item="${id}"]`);
       if (failed.includes(id)) {
@@ -124,6 +143,16 @@ export default async function () {
         }
         await butler.photo("finding-photo");
         await pageA.locator(`${tid("finding-form")} ${tid("photo")}`).waitFor();
+        if (id === failed[1]) {
+          // A reload (or the app killed) in the middle of a finding brings the form back.
+          const hash = await pageA.locator(`${tid("finding-form")} ${tid("photo")}`).getAttribute("data-hash");
+          await pageA.reload();
+          await pageA.locator(tid("finding-draft-restored")).waitFor({ timeout: TIMEOUT.action });
+          const note = await pageA.locator(tid("finding-note")).inputValue();
+          check(note === `${id} 不合格：现场有问题 (e2e ${RUN})`, `the note is back after a reload: ${JSON.stringify(note)}`);
+          await pageA.locator(`${tid("finding-form")} ${tid("photo")}[data-hash="${hash}"] img`).waitFor();
+          step("reloaded in the middle of a finding: note and photo restored");
+        }
         await butler.tap(pageA.locator(tid("finding-save")));
         await pageA.locator(`${tid("item")}[data-item="${id}"][data-verdict="fail"]`).waitFor();
         const taps = butler.count - before;
@@ -145,7 +174,27 @@ export default async function () {
       await pageA.locator(tid("round-position")).waitFor();
       step(`reloaded offline mid-round: ${after} answers kept`);
     }
+    if (n === 3) {
+      // The phone switched off and on again, the server still down: the round goes on.
+      const answered = await answeredCount();
+      const count = butler.count;
+      await closeBrowser(a);
+      a = await launch(path.join(dir, "profile-a"), { name: "A butler1 (restarted)", ...phone });
+      pageA = await firstPage(a);
+      await go(pageA, `/patrol/rounds/${roundId}`, server.url);
+      await pageA.locator(`${tid("checkpoint")}[data-code="${codes[3]}"][data-scanned="true"]`).waitFor({ timeout: TIMEOUT.action });
+      const after = await answeredCount();
+      check(after === answered, `after an app restart ${after} answers shown, ${answered} given`);
+      await pageA.locator(tid("round-position")).waitFor();
+      butler = tapper(pageA);
+      butler.count = count;
+      step(`browser closed and relaunched offline mid-round: ${after} answers kept`);
+    }
   }
+  check(
+    JSON.stringify([...asked].sort()) === JSON.stringify([...itemIds].sort()),
+    `each item asked at one checkpoint: ${asked.length} asked of ${itemIds.length}`,
+  );
   check(passTaps.every((t) => t === 1), `passing an item takes 1 tap: ${JSON.stringify(passTaps)}`);
   await butler.tap(pageA.locator(tid("round-finish")));
   await pageA.locator(`${tid("round-status")}[data-status="finished"]`).waitFor();
@@ -197,6 +246,8 @@ export default async function () {
       const w = await img.evaluate((el) => el.complete && el.naturalWidth);
       check(w > 0, `photo width ${w}`);
     });
+    const departments = await pageC.locator(`${tid("finding-departments")} option`).evaluateAll((els) => els.map((e) => e.value));
+    check(["工程部", "保洁部", "绿化部", "秩序部", "客服部"].every((d) => departments.includes(d)), `the project's departments offered: ${JSON.stringify(departments)}`);
     await pageC.locator(tid("finding-department")).fill(n === 0 ? "工程部" : "保洁部");
     if (n === 0) {
       await pageC.locator(tid("finding-technician")).selectOption({ label: "陈师傅" });
@@ -238,6 +289,9 @@ export default async function () {
   await pageA.locator('button[data-action="finding.recheck_fail"]').click();
   await findingStatus(pageA, "assigned");
   await pageA.locator(`${tid("finding-event")}[data-kind="fix_again"]`).waitFor();
+  await pageA.locator(tid("finding-text")).fill("已通知保洁部主管");
+  await pageA.locator('button[data-action="finding.note_added"]').click();
+  await pageA.locator(`${tid("finding-event")}[data-kind="note"]`).waitFor();
   await waitForPendingZero(pageA);
   step("butler1 closed one and sent the other back");
 
@@ -255,7 +309,7 @@ export default async function () {
   check(JSON.stringify(first) === JSON.stringify(wantFirst), `timeline of the first finding ${JSON.stringify(first)}`);
   check((await pageA.locator(`${tid("finding-event")}[data-kind="rectified"] ${tid("photo")}`).count()) === 1, "the rectification shows its photo");
   const second = await timeline(findingIds[1]);
-  const wantSecond = ["reported:张管家", "assigned:李主管", "rectified:李主管", "fix_again:张管家"];
+  const wantSecond = ["reported:张管家", "assigned:李主管", "rectified:李主管", "fix_again:张管家", "note:张管家"];
   check(JSON.stringify(second) === JSON.stringify(wantSecond), `timeline of the second finding ${JSON.stringify(second)}`);
   const why = await pageA.locator(`${tid("finding-event")}[data-kind="fix_again"] ${tid("finding-event-text")}`).textContent();
   check(why.includes("仍有垃圾未清理"), `the fix-again reason is in the timeline: ${JSON.stringify(why)}`);
@@ -269,12 +323,12 @@ export default async function () {
   await pageC.locator(tid("compliance-to")).fill(today);
   const now = localMinutes(Date.now());
   const late = localMinutes(finishedAt) > 12 * 60 ? 1 : 0;
-  const expectA = { done: 1, late, missed: now > 18 * 60 ? 1 : 0 };
-  const expectB = { done: 0, late: 0, missed: (now > 12 * 60 ? 1 : 0) + (now > 18 * 60 ? 1 : 0) };
+  const expectA = { done: 1, late, missed: now > 18 * 60 ? 1 : 0, incomplete: 0 };
+  const expectB = { done: 0, late: 0, missed: (now > 12 * 60 ? 1 : 0) + (now > 18 * 60 ? 1 : 0), incomplete: 0 };
   const row = async (kind, name) => {
     const r = pageC.locator(`${tid("compliance-row")}[data-kind="${kind}"][data-name="${name}"]`);
     const get = async (f) => Number(await r.locator(`[data-field="${f}"]`).textContent());
-    return { done: await get("done"), late: await get("late"), missed: await get("missed") };
+    return { done: await get("done"), late: await get("late"), missed: await get("missed"), incomplete: await get("incomplete") };
   };
   await eventually("compliance numbers", async () => {
     const got = {
