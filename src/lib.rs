@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod data;
 pub mod engine;
 pub mod findings;
+pub mod households;
 pub mod i18n;
 pub mod network;
 pub mod orders;
@@ -141,6 +142,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/complaints") view=complaints::ComplaintsPage />
                 <Route path=path!("/complaints/new") view=complaints::NewComplaintPage />
                 <Route path=path!("/complaints/:id") view=complaints::ComplaintPage />
+                <Route path=path!("/households") view=households::HouseholdsPage />
+                <Route path=path!("/households/:id") view=households::HouseholdPage />
                 <Route path=path!("/inbox") view=InboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/settings/project") view=project_settings::ProjectSettingsPage />
