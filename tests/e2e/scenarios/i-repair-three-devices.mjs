@@ -4,8 +4,8 @@
 // arrival deadline); tech1 accepts, is on the way and arrives, then completes with the
 // server down (labour, a priced item with the owner's consent, the owner's signature on the pad);
 // butler1 sees the charge, calls back (dissatisfied) and registers a complaint linked to the
-// order. supervisor1's escalation view lists an order whose arrival is already overdue and
-// dispatches it. The server holds every step once.
+// order. supervisor1, offline, finds in the escalation view an order whose arrival is already
+// overdue (and a late complaint reply) and dispatches it. The server holds every step once.
 
 import path from "node:path";
 import {
@@ -173,8 +173,11 @@ export default async function () {
   await pageA.locator(`${tid("order-complaint-link")}[href="/complaints/${complaintId}"]`).waitFor();
   step(`dissatisfied return visit → complaint ${complaintId} (${due}), linked both ways`);
 
-  // supervisor1: the escalation view lists the overdue order; dispatch it from there.
+  // supervisor1, on a night round with no signal: the escalation view lists the overdue
+  // order; dispatch it from there, offline.
   const { context: c, page: pageC } = await signedInDevice(dir, "C supervisor1", "supervisor1", server);
+  await waitForFirstSync(pageC);
+  await stopServer(server);
   await go(pageC, "/orders");
   await pageC.locator('button[data-filter="escalate"]').click();
   const late = pageC.locator(`${tid("order-card")}[data-order-id="${overdueId}"]`);
@@ -204,8 +207,9 @@ export default async function () {
   await pageC.locator('button[data-filter="escalate"]').click();
   await late.locator("a").click();
   await assignOrder(pageC, "陈师傅");
+  server = await restartServer(server);
   await waitForPendingZero(pageC);
-  step("supervisor1 escalated (listed under its own area only; the late complaint reply pointed at) and dispatched the overdue order");
+  step("supervisor1 (offline) escalated (listed under its own area only; the late complaint reply pointed at) and dispatched the overdue order");
 
   const events = await pullAll(server, "supervisor1");
   const kinds = events.filter((e) => e.record_id === orderId).map((e) => e.kind);
