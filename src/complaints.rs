@@ -28,7 +28,7 @@ fn kind_status_key(kind: &str) -> Key {
     status_key(serde_json::from_value(serde_json::json!(step)).ok())
 }
 
-fn status_key(s: Option<ComplaintStatus>) -> Key {
+pub fn status_key(s: Option<ComplaintStatus>) -> Key {
     match s {
         None | Some(ComplaintStatus::Registered) => Key::ComplaintRegistered,
         Some(ComplaintStatus::Investigating) => Key::ComplaintInvestigating,

@@ -14,7 +14,7 @@ use crate::data::{draft, references, save, use_route_id};
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::orders::Household;
 use crate::state::{is_supervisor, use_app};
-use guanjia_core::records::{ComplaintStatus, Reference};
+use guanjia_core::records::Reference;
 use guanjia_core::{AreaId, ProjectId, RecordId};
 
 /// The household tags (domain.md "Places"), in the order they are shown and saved.
@@ -222,17 +222,6 @@ pub fn HouseholdsPage() -> impl IntoView {
     }
 }
 
-/// A complaint's step as the complaint screens word it.
-fn complaint_status_key(s: Option<ComplaintStatus>) -> Key {
-    match s {
-        None | Some(ComplaintStatus::Registered) => Key::ComplaintRegistered,
-        Some(ComplaintStatus::Investigating) => Key::ComplaintInvestigating,
-        Some(ComplaintStatus::Replied) => Key::ComplaintReplied,
-        Some(ComplaintStatus::ReturnVisited) => Key::StatusReturnVisited,
-        Some(ComplaintStatus::Closed) => Key::StatusClosed,
-    }
-}
-
 /// `/households/:id`: owner, phone, tags (toggled by supervisors and admins), and the
 /// household's repair orders and complaints.
 #[component]
@@ -361,7 +350,7 @@ pub fn HouseholdPage() -> impl IntoView {
                         view! {
                             <li data-testid="household-complaint" data-complaint-id=c.id.to_string() data-status=crate::data::status_code(status, "registered")>
                                 <A href=format!("/complaints/{}", c.id) attr:class="list-link">
-                                    <span class="badge">{i18n.text(complaint_status_key(status))}</span>
+                                    <span class="badge">{i18n.text(crate::complaints::status_key(status))}</span>
                                     " "
                                     <span class="order-text">{c.folded.state.description.get().cloned().unwrap_or_default()}</span>
                                 </A>
