@@ -385,6 +385,17 @@ fn check_reference(ev: &Event) -> Result<KindStatus, Rejection> {
                     ev,
                     "a checkpoint needs a `code` of 1–20 letters, digits, - or _ (printed as its QR)",
                 )?;
+                let groups_ok = ev.payload.get("groups").is_none_or(|g| {
+                    g.is_null()
+                        || g.as_array().is_some_and(|a| {
+                            a.len() <= 100 && a.iter().all(|x| x.as_str().is_some_and(text_ok))
+                        })
+                });
+                need(
+                    groups_ok,
+                    ev,
+                    "a checkpoint's `groups` is a list of the checklist group names (or item ids) checked there",
+                )?;
             }
             if ev.record_type.as_str() == "project_settings" {
                 if let Err(why) = crate::rules::ProjectRules::parse(&ev.payload) {
@@ -651,6 +662,22 @@ mod tests {
         j["kind"] = json!(kind);
         j["payload"] = payload;
         Event::from_json(&j).unwrap()
+    }
+
+    #[test]
+    fn a_checkpoint_lists_its_groups_as_names() {
+        let mut ok = ev(
+            "checkpoint.defined",
+            json!({"name": "东门", "code": "CP-A-01", "groups": ["绿化", "车辆"]}),
+        );
+        ok.record_type = crate::event::RecordType::parse("checkpoint").unwrap();
+        assert_eq!(check_payload(&ok), Ok(KindStatus::Known));
+        for groups in [json!("绿化"), json!([1]), json!([""])] {
+            let mut bad = ok.clone();
+            bad.payload["groups"] = groups;
+            let err = check_payload(&bad).unwrap_err();
+            assert!(err.message.contains("groups"), "{}", err.message);
+        }
     }
 
     #[test]
