@@ -124,6 +124,7 @@ pub enum Key {
     ConflictOpenRecord,
     ConflictIgnoredWhy,
     InboxConflictSummary,
+    RenovatingUnits,
     FieldConsent,
     Yes,
     No,
@@ -480,7 +481,7 @@ pub enum Key {
 
 impl Key {
     /// Every key (for tests and tooling).
-    pub const ALL: [Key; 427] = [
+    pub const ALL: [Key; 428] = [
         Key::AppName,
         Key::Tagline,
         Key::Version,
@@ -556,6 +557,7 @@ impl Key {
         Key::ConflictOpenRecord,
         Key::ConflictIgnoredWhy,
         Key::InboxConflictSummary,
+        Key::RenovatingUnits,
         Key::FieldConsent,
         Key::Yes,
         Key::No,
@@ -1059,6 +1061,7 @@ const fn entry(key: Key) -> (&'static str, &'static str) {
         Key::ConflictOpenRecord => ("打开记录", "Open the record"),
         Key::ConflictIgnoredWhy => ("这一步到达时，记录已处在不允许它的状态，所以没有生效；它录入的内容都保留在这里。", "When this step arrived the record was already in a state that does not allow it, so it did not take effect; everything it carried is kept here."),
         Key::InboxConflictSummary => ("处字段冲突，未生效的操作：", "conflicting fields; steps that did not take effect:"),
+        Key::RenovatingUnits => ("装修户：", "Units under renovation:"),
         Key::FieldConsent => ("业主同意收费", "Owner agreed to the charge"),
         Key::Yes => ("是", "Yes"),
         Key::No => ("否", "No"),

@@ -735,6 +735,14 @@ pub fn RoundPage() -> impl IntoView {
             Box::new(|| {}),
         );
     };
+    // Renovation items are asked because some units of the area are renovating: name them,
+    // so the butler knows which doors to knock on.
+    let renovating = Memo::new(move |_| {
+        app.data_version.track();
+        area.get()
+            .map(crate::households::renovating_units)
+            .unwrap_or_default()
+    });
     let render_items = move |list: Vec<ChecklistItem>| {
         let mut group = String::new();
         list.into_iter().map(|item| {
@@ -758,6 +766,9 @@ pub fn RoundPage() -> impl IntoView {
                 {heading}
                 <li class="card item" data-testid="item" data-item=item.id.clone() data-verdict=verdict>
                     <span class="item-text">{item.text.clone()}</span>
+                    {(item.only_if_tag.as_deref() == Some(crate::households::RENOVATING)).then(|| view! {
+                        <p class="hint" data-testid="item-renovating-units">{i18n.text(Key::RenovatingUnits)} {move || renovating.get().join("、")}</p>
+                    })}
                     <Show when=in_progress>
                         <div class="row">
                             <button type="button" class="small" data-action="pass" aria-pressed=move || (verdict() == "pass").to_string()

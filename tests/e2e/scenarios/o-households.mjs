@@ -120,6 +120,7 @@ export default async function () {
   // 装修手续、出入证齐全有效 · 无违章搭建、无封阳台… · 装修垃圾不堵路、不过夜
   check(added.length === 3 && after.length === before.length + 3, `area B's new round asks 3 items more: ${JSON.stringify(added)}`);
   check(added[0][1].includes("装修手续") && added[2][1].includes("装修垃圾"), `the 3 renovation items: ${JSON.stringify(added)}`);
+  check(added.every(([, t]) => t.includes("装修户：4幢1单元101")), `each renovation item names the renovating unit: ${JSON.stringify(added)}`);
   step("butler2: 装修户 on 4幢1单元101, no toggles; the new round asks the 3 renovation items");
 
   // butler1: by owner name and by phone; the household's order and complaint.
