@@ -48,6 +48,7 @@ export default async function () {
   });
   await go(page, "/orders/new");
   await page.locator(tid("order-description")).fill(`5 幢电梯厅墙面渗水 (e2e ${RUN})`);
+  await page.locator(tid("order-category")).selectOption({ label: "其他简单维修" });
   const shot = await page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
   await page.locator(tid("order-intake-photo")).setInputFiles({ name: "wall.png", mimeType: "image/png", buffer: shot });
   await page.locator(`${tid("photo")}[data-upload="pending"]`).first().waitFor({ timeout: TIMEOUT.action });
