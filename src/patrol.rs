@@ -1005,6 +1005,20 @@ fn open_draft(round: RecordId) -> Option<(String, StoredDraft)> {
     Some((item, d))
 }
 
+/// Every finding draft on this device, dropped when another person signs in (the device's
+/// records are wiped then, and a draft belongs to a round that is gone with them).
+pub fn forget_all_drafts() {
+    use gloo_storage::Storage;
+    let store = gloo_storage::LocalStorage::raw();
+    let keys: Vec<String> = (0..store.length().unwrap_or(0))
+        .filter_map(|i| store.key(i).ok().flatten())
+        .filter(|k| k.starts_with(DRAFT_KEY))
+        .collect();
+    for k in keys {
+        let _ = store.remove_item(&k);
+    }
+}
+
 /// Saved or cancelled: the draft is gone for good.
 fn forget_draft(round: RecordId, item: &str) {
     use gloo_storage::Storage;

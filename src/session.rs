@@ -53,6 +53,7 @@ pub async fn sign_in(app: AppState, username: &str, password: &str) -> Result<()
                 .wipe_records()
                 .await
                 .map_err(|err| err.to_string())?;
+            crate::patrol::forget_all_drafts();
             e.start_replica(login.user.id);
         }
         None => e.start_replica(login.user.id),

@@ -222,3 +222,15 @@ fn order_countdowns_read_naturally_in_both_languages() {
     let days = Countdown::new(due + chrono::Duration::hours(49), at(18, 0, 0));
     assert_eq!(countdown_text(Lang::En, &days), "2 d 1 h left");
 }
+
+#[wasm_bindgen_test]
+fn signing_in_as_someone_else_drops_every_finding_draft_and_nothing_else() {
+    LocalStorage::set("guanjia.finding_draft.r1.item-01", "半张草稿").unwrap();
+    LocalStorage::set("guanjia.finding_draft.r1", "item-01").unwrap();
+    LocalStorage::set(LANG_KEY, "en").unwrap();
+    guanjia::patrol::forget_all_drafts();
+    assert!(LocalStorage::get::<String>("guanjia.finding_draft.r1.item-01").is_err());
+    assert!(LocalStorage::get::<String>("guanjia.finding_draft.r1").is_err());
+    assert_eq!(LocalStorage::get::<String>(LANG_KEY).unwrap(), "en");
+    LocalStorage::delete(LANG_KEY);
+}
