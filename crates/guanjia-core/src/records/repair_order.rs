@@ -449,9 +449,9 @@ mod tests {
         assert!(f.state.completion.is_none());
     }
 
-    #[test]
-    fn three_devices_editing_the_description_offline_converge_and_show_the_conflict() {
-        let mut m = Maker::new("repair_order");
+    /// A created order (stored as seq 1), then one description edit per `(device, ms, text)`,
+    /// each made having seen only the creation and stored in that order.
+    fn edited_offline(m: &mut Maker, edits: &[(u8, u64, &str)]) -> Vec<Event> {
         let mut c = m.make(
             1,
             100,
@@ -459,8 +459,8 @@ mod tests {
             json!({"description": "原始"}),
         );
         c.seq = Some(1);
-        let mut edits = Vec::new();
-        for (dev, ms, text) in [(1, 200, "甲"), (2, 190, "乙"), (3, 210, "丙")] {
+        let mut evs = vec![c];
+        for (n, &(dev, ms, text)) in edits.iter().enumerate() {
             let mut e = m.make(
                 dev,
                 ms,
@@ -468,11 +468,18 @@ mod tests {
                 json!({"fields": {"description": text}}),
             );
             e.base_seq = 1;
-            e.seq = Some(dev as u64 + 1);
-            edits.push(e);
+            e.seq = Some(n as u64 + 2);
+            evs.push(e);
         }
-        let a = fold::<RepairOrder>(m.record, [&c, &edits[0], &edits[1], &edits[2]]);
-        let b = fold::<RepairOrder>(m.record, [&edits[2], &edits[0], &c, &edits[1]]);
+        evs
+    }
+
+    #[test]
+    fn three_devices_editing_the_description_offline_converge_and_show_the_conflict() {
+        let mut m = Maker::new("repair_order");
+        let evs = edited_offline(&mut m, &[(1, 200, "甲"), (2, 190, "乙"), (3, 210, "丙")]);
+        let a = fold::<RepairOrder>(m.record, [&evs[0], &evs[1], &evs[2], &evs[3]]);
+        let b = fold::<RepairOrder>(m.record, [&evs[3], &evs[1], &evs[0], &evs[2]]);
         assert_eq!(a, b);
         assert_eq!(a.state.description.get().map(String::as_str), Some("丙"));
         let conflict = &a.conflicts[0];
@@ -782,24 +789,7 @@ mod tests {
     #[test]
     fn a_field_conflict_is_settled_only_when_every_write_in_it_was_reviewed() {
         let mut m = Maker::new("repair_order");
-        let mut c = m.make(
-            1,
-            100,
-            "repair_order.created",
-            json!({"description": "原始"}),
-        );
-        c.seq = Some(1);
-        let mut evs = vec![c];
-        for (dev, ms, text) in [(1, 200, "甲"), (2, 190, "乙")] {
-            let mut e = m.make(
-                dev,
-                ms,
-                "repair_order.updated",
-                json!({"fields": {"description": text}}),
-            );
-            e.base_seq = 1;
-            evs.push(e);
-        }
+        let mut evs = edited_offline(&mut m, &[(1, 200, "甲"), (2, 190, "乙")]);
         let writes = [evs[1].id, evs[2].id];
         evs.push(m.make(
             3,
