@@ -3,9 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use gloo_storage::{LocalStorage, Storage};
-use guanjia::i18n::{tr, I18n, Key, Lang};
-use guanjia::pages::SettingsPage;
-use guanjia::settings::LANG_KEY;
+use guanjia::ui::i18n::{tr, I18n, Key, Lang};
+use guanjia::pages::settings::device::SettingsPage;
+use guanjia::ui::i18n::LANG_KEY;
 use guanjia::App;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ fn mount_settings(
 ) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
     mount_to(root.clone(), || {
         I18n::provide(Lang::ZhCn);
-        guanjia::state::AppState::provide();
+        guanjia::offline::state::AppState::provide();
         view! {
             <leptos_router::components::Router>
                 <SettingsPage />
@@ -161,7 +161,7 @@ fn storage_usage_is_shown_in_megabytes_with_one_decimal() {
 
 #[wasm_bindgen_test]
 async fn night_theme_can_be_forced_and_is_remembered() {
-    use guanjia::settings::{load_theme, Theme, THEME_KEY};
+    use guanjia::ui::theme::{load_theme, Theme, THEME_KEY};
     LocalStorage::delete(THEME_KEY);
     let root = container();
     let handle = mount_settings(&root);
@@ -199,7 +199,7 @@ async fn night_theme_can_be_forced_and_is_remembered() {
 
 #[wasm_bindgen_test]
 fn order_countdowns_read_naturally_in_both_languages() {
-    use guanjia::orders::countdown_text;
+    use guanjia::ui::format::countdown_text;
     use guanjia_core::deadline::Countdown;
     let due = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
         .unwrap()
@@ -228,7 +228,7 @@ fn signing_in_as_someone_else_drops_every_finding_draft_and_nothing_else() {
     LocalStorage::set("guanjia.finding_draft.r1.item-01", "半张草稿").unwrap();
     LocalStorage::set("guanjia.finding_draft.r1", "item-01").unwrap();
     LocalStorage::set(LANG_KEY, "en").unwrap();
-    guanjia::patrol::forget_all_drafts();
+    guanjia::offline::drafts::forget_all_drafts();
     assert!(LocalStorage::get::<String>("guanjia.finding_draft.r1.item-01").is_err());
     assert!(LocalStorage::get::<String>("guanjia.finding_draft.r1").is_err());
     assert_eq!(LocalStorage::get::<String>(LANG_KEY).unwrap(), "en");

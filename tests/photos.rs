@@ -4,7 +4,7 @@
 //! `cargo test -p guanjia --target wasm32-unknown-unknown --test photos`.
 #![cfg(target_arch = "wasm32")]
 
-use guanjia::photos;
+use guanjia::offline::photos;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -70,9 +70,9 @@ extern "C" {
     fn uninstall_blob_server();
 }
 
-async fn engine(name: &str) -> std::rc::Rc<guanjia::engine::Engine> {
+async fn engine(name: &str) -> std::rc::Rc<guanjia::offline::engine::Engine> {
     let db = format!("guanjia-test-photos-{name}-{}", js_sys::Date::now());
-    guanjia::engine::init(&db).await.unwrap()
+    guanjia::offline::engine::init(&db).await.unwrap()
 }
 
 async fn dims(bytes: &[u8]) -> (u32, u32) {
@@ -98,7 +98,7 @@ async fn a_big_photo_is_stored_as_a_1600_px_jpeg_under_its_hash_and_queued_once(
     // The same bytes again (a retake that came out identical): still one upload.
     assert_eq!(photos::keep(&bytes).await.unwrap(), hash);
     let queue = e.store.upload_queue().await.unwrap();
-    assert_eq!(queue, vec![(hash.clone(), guanjia::store::Upload::Pending)]);
+    assert_eq!(queue, vec![(hash.clone(), guanjia::offline::store::Upload::Pending)]);
     assert_eq!(
         photos::upload_state(&hash).await,
         photos::UploadState::Pending
@@ -127,7 +127,7 @@ async fn uploads_wait_for_the_network_then_send_each_photo_once() {
     install_blob_server();
     let offline = photos::upload_pending("fake-token").await;
     assert!(
-        matches!(offline, Err(guanjia::api::ApiError::Network(_))),
+        matches!(offline, Err(guanjia::offline::api::ApiError::Network(_))),
         "{offline:?}"
     );
     assert_eq!(
@@ -160,7 +160,7 @@ async fn uploads_wait_for_the_network_then_send_each_photo_once() {
 #[wasm_bindgen_test]
 async fn refused_photos_are_offered_again_after_an_hour_damaged_ones_never_and_a_restore_requeues_every_photo(
 ) {
-    use guanjia::store::Upload;
+    use guanjia::offline::store::Upload;
     let e = engine("retry").await;
     let pic: web_sys::Blob = picture(400, 300).await.unchecked_into();
     let hash = photos::add_photo(&pic).await.unwrap();

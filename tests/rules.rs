@@ -1,10 +1,10 @@
-//! In-browser tests of the project rules the screens read (`data::rules`): one set per
+//! In-browser tests of the project rules the screens read (`model::rules`): one set per
 //! project, from each project's `project_settings` record, re-read when settings change; and
 //! the device refusing a change the server would refuse (`Draft::check`).
 //! `cargo test -p guanjia --target wasm32-unknown-unknown --test rules`.
 #![cfg(target_arch = "wasm32")]
 
-use guanjia::data;
+use guanjia::model::{rows, rules};
 use guanjia_core::{ProjectId, RecordId, UserId};
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -14,7 +14,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
     let db = format!("guanjia-test-rules-{}", js_sys::Date::now());
-    let e = guanjia::engine::init(&db).await.unwrap();
+    let e = guanjia::offline::engine::init(&db).await.unwrap();
     e.start_replica(UserId::from_parts(1_763_787_600_000, [1; 10]));
     let (north, south, bare) = (
         ProjectId::from_parts(1_763_787_600_000, [1; 10]),
@@ -22,7 +22,7 @@ async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
         ProjectId::from_parts(1_763_787_600_000, [3; 10]),
     );
     let settings = |project, n: u8, payload| {
-        data::draft(
+        rows::draft(
             "project_settings",
             RecordId::from_parts(1_763_787_600_000, [n; 10]),
             "project_settings.defined",
@@ -41,7 +41,7 @@ async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
     ])
     .await
     .unwrap();
-    let rules = data::rules();
+    let rules = rules::rules();
     assert_eq!(rules.of(north).patrol.rounds_per_day(), 3);
     assert_eq!(
         rules.of(south).patrol.rounds_per_day(),
@@ -62,7 +62,7 @@ async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
     )])
     .await
     .unwrap();
-    let rules = data::rules();
+    let rules = rules::rules();
     assert_eq!(rules.of(south).patrol.rounds_per_day(), 1);
     assert_eq!(rules.of(north).patrol.rounds_per_day(), 3);
 }
@@ -70,10 +70,10 @@ async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
 #[wasm_bindgen_test]
 async fn a_change_the_server_would_refuse_is_refused_on_the_device_and_not_queued() {
     let db = format!("guanjia-test-rules-refused-{}", js_sys::Date::now());
-    let e = guanjia::engine::init(&db).await.unwrap();
+    let e = guanjia::offline::engine::init(&db).await.unwrap();
     e.start_replica(UserId::from_parts(1_763_787_600_000, [1; 10]));
     let project = ProjectId::from_parts(1_763_787_600_000, [1; 10]);
-    let good = data::draft(
+    let good = rows::draft(
         "project_settings",
         RecordId::from_parts(1_763_787_600_000, [5; 10]),
         "project_settings.defined",
@@ -85,7 +85,7 @@ async fn a_change_the_server_would_refuse_is_refused_on_the_device_and_not_queue
     nameless.payload = json!({"patrol": {"round_deadlines": ["12:00:00"]}});
     let err = e.record_all(vec![good, nameless]).await.unwrap_err();
     assert!(
-        matches!(&err, guanjia::store::StoreError::Refused(why) if why.contains("name")),
+        matches!(&err, guanjia::offline::store::StoreError::Refused(why) if why.contains("name")),
         "{err}"
     );
     assert_eq!(

@@ -3,7 +3,7 @@
 //! Every test opens its own database name; all tests share one page.
 #![cfg(target_arch = "wasm32")]
 
-use guanjia::store::{Store, StoreError};
+use guanjia::offline::store::{Store, StoreError};
 use guanjia_core::protocol::{PushResponse, PushResult};
 use guanjia_core::replica::{Draft, Replica};
 use guanjia_core::{Event, Kind, ProjectId, RecordId, RecordType, RejectCode, UserId};
@@ -376,10 +376,10 @@ async fn ten_thousand_events_commit_and_load() {
 #[wasm_bindgen_test]
 async fn the_outbox_exports_to_a_file_an_admin_can_import() {
     use guanjia_core::protocol::{OutboxExport, OUTBOX_EXPORT_FORMAT};
-    let engine = guanjia::engine::init(&db_name("export")).await.unwrap();
+    let engine = guanjia::offline::engine::init(&db_name("export")).await.unwrap();
     let at = "2026-11-22T02:30:00.000Z".to_string();
     assert_eq!(
-        guanjia::platform::outbox_export_json(&engine, None, at.clone()),
+        guanjia::offline::export::outbox_export_json(&engine, None, at.clone()),
         None,
         "nothing to export before anyone signed in"
     );
@@ -387,7 +387,7 @@ async fn the_outbox_exports_to_a_file_an_admin_can_import() {
     let first = engine.record(draft(record_id(1), "第一条")).await.unwrap();
     let second = engine.record(draft(record_id(1), "第二条")).await.unwrap();
 
-    let json = guanjia::platform::outbox_export_json(&engine, None, at.clone()).unwrap();
+    let json = guanjia::offline::export::outbox_export_json(&engine, None, at.clone()).unwrap();
     let file: OutboxExport = serde_json::from_str(&json).unwrap();
     assert_eq!(file.format, OUTBOX_EXPORT_FORMAT);
     assert_eq!(file.version, 1);

@@ -4,7 +4,7 @@
 //! `cargo test -p guanjia --target wasm32-unknown-unknown --test sync_client`.
 #![cfg(target_arch = "wasm32")]
 
-use guanjia::state::{AppState, Session};
+use guanjia::offline::state::{AppState, Session};
 use guanjia_core::protocol::{MeResponse, UserInfo};
 use guanjia_core::replica::Draft;
 use guanjia_core::{Kind, ProjectId, RecordId, RecordType, Role, UserId};
@@ -111,19 +111,19 @@ async fn a_crash_before_the_push_and_a_lost_answer_still_store_each_event_once()
     signed_in(app);
 
     // Written locally, then the tab dies before any push.
-    let engine = guanjia::engine::init(&db).await.unwrap();
+    let engine = guanjia::offline::engine::init(&db).await.unwrap();
     engine.start_replica(user());
     let a = engine.record(draft("23:10 巡逻正常")).await.unwrap();
     let b = engine.record(draft("23:40 东门道闸复位")).await.unwrap();
     drop(engine);
 
     // The app starts again: both are still pending.
-    let engine = guanjia::engine::init(&db).await.unwrap();
+    let engine = guanjia::offline::engine::init(&db).await.unwrap();
     assert_eq!(engine.read(|r| r.pending_count()), Some(2));
 
     install_fake_server();
     lose_next_push_answer();
-    let first = guanjia::sync::sync_once(app).await;
+    let first = guanjia::offline::sync::sync_once(app).await;
     assert!(
         first.is_err(),
         "the lost answer looks like a network failure"
@@ -134,7 +134,7 @@ async fn a_crash_before_the_push_and_a_lost_answer_still_store_each_event_once()
         "without an answer nothing leaves the outbox"
     );
 
-    guanjia::sync::sync_once(app).await.unwrap();
+    guanjia::offline::sync::sync_once(app).await.unwrap();
     let stored = stored_ids();
     uninstall_fake_server();
     assert_eq!(push_requests(), 2, "the lost push and one retry, no more");

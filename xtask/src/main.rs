@@ -9,7 +9,11 @@
 //!   browser benchmarks (tests/e2e/bench.mjs: a fresh profile pulling 10,000 events, tap →
 //!   committed entry p50/p95).
 //! - `size`  — `dist`, then the raw and brotli size of every file and of the app shell.
+//! - `layers` — the app's layering check (`src/`: app → pages → ui → model → offline →
+//!   platform; pages never import pages; no module cycles), the first step of `test`.
 //! - `sw`    — trunk post_build hook: writes the precache list and cache version into sw.js.
+
+mod layers;
 
 use std::env;
 use std::ffi::OsString;
@@ -32,7 +36,7 @@ const E2E_DIR: &str = "tests/e2e";
 const DEMO_LISTEN: &str = "127.0.0.1:8080";
 
 const USAGE: &str =
-    "usage: cargo xtask <dist | run [server args…] | test | e2e [scenario filter…] | bench | size | sw>";
+    "usage: cargo xtask <dist | run [server args…] | test | e2e [scenario filter…] | bench | size | layers | sw>";
 
 fn main() -> ExitCode {
     let mut args = env::args().skip(1);
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         "bench" => bench(),
         "size" => dist().and_then(|()| shell_size_report(&root().join("dist"))),
         "sw" => sw_hook(),
+        "layers" => check_layers(),
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -89,7 +94,22 @@ fn run(server_args: &[String]) -> Result {
     step(cargo_with(&args).args(server_args))
 }
 
+/// Fails, naming each offending line, when `src/` breaks its layering.
+fn check_layers() -> Result {
+    let files = layers::read_tree(&root())?;
+    let problems = layers::violations(&files);
+    if problems.is_empty() {
+        println!("layers: {} modules of src/ keep their layers, no page imports a page, no cycles", files.len());
+        return Ok(());
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    Err(format!("{} layering problem(s) in src/ (see ARCHITECTURE.md, \"The app's layers\")", problems.len()))
+}
+
 fn test() -> Result {
+    check_layers()?;
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     ensure_chromium()?;

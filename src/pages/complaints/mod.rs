@@ -1,0 +1,5 @@
+//! The `/complaints` screens.
+
+pub mod detail;
+pub mod list;
+pub mod new;

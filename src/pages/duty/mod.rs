@@ -1,0 +1,4 @@
+//! The `/duty` screens.
+
+pub mod log;
+pub mod posts;

@@ -1,0 +1,4 @@
+//! The `/findings` screens.
+
+pub mod detail;
+pub mod list;

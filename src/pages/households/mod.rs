@@ -1,0 +1,4 @@
+//! The `/households` screens.
+
+pub mod detail;
+pub mod list;

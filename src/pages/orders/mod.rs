@@ -1,0 +1,5 @@
+//! The `/orders` screens.
+
+pub mod detail;
+pub mod list;
+pub mod new;

@@ -1,0 +1,4 @@
+//! The `/settings` screens.
+
+pub mod device;
+pub mod project;

@@ -1,0 +1,15 @@
+//! Shared components and formatting: translations, labels, countdown and money formatting,
+//! the conflict panel, photos, the signature pad, QR codes, the quiet-hours warning, the
+//! priced-work form, the colour theme.
+
+pub mod conflict_panel;
+pub mod errors;
+pub mod format;
+pub mod i18n;
+pub mod labels;
+pub mod photo;
+pub mod qr;
+pub mod quiet_hours;
+pub mod signature;
+pub mod theme;
+pub mod work_form;
