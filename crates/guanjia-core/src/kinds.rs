@@ -7,42 +7,7 @@ use crate::ids::{EventId, RecordId, UserId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// Why the server refused one event. Permanent: the device shows it and moves on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RejectCode {
-    Forbidden,
-    Invalid,
-    ClockSkew,
-    Immutable,
-}
-
-impl RejectCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectCode::Forbidden => "forbidden",
-            RejectCode::Invalid => "invalid",
-            RejectCode::ClockSkew => "clock_skew",
-            RejectCode::Immutable => "immutable",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{code:?}: {message}")]
-pub struct Rejection {
-    pub code: RejectCode,
-    pub message: String,
-}
-
-impl Rejection {
-    pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
-    }
-}
+pub use crate::reject::{RejectCode, Rejection};
 
 /// Events more than this far ahead of the server's clock are refused `clock_skew`.
 pub const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;

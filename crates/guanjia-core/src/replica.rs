@@ -6,8 +6,8 @@ use crate::event::{DeviceTime, Event, Kind, RecordType};
 use crate::fold::{fold_any, AnyRecord};
 use crate::hlc::{Hlc, HlcClock};
 use crate::ids::{AreaId, DeviceId, EventId, ProjectId, RecordId, UserId};
-use crate::kinds::RejectCode;
 use crate::protocol::{PullResponse, PushResponse, PushResult};
+use crate::reject::RejectCode;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
