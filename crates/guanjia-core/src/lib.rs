@@ -15,6 +15,7 @@ pub mod hlc;
 pub mod ids;
 pub mod kinds;
 pub mod merge;
+pub mod payload;
 pub mod protocol;
 pub mod records;
 pub mod reject;

@@ -5,8 +5,41 @@ use crate::event::Event;
 use crate::fold::{Applied, Record};
 use crate::hlc::Hlc;
 use crate::ids::{EventId, RecordId, UserId};
-use crate::kinds::DutyEntryAdded;
+use crate::payload::{need, payloads, text_ok};
+use crate::records::parse_payload;
 use serde::{Deserialize, Serialize};
+
+// ----- payloads (v1) -----
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyEntryAdded {
+    pub text: String,
+    /// The entry this one corrects (an event id of the same duty log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<RecordId>,
+}
+
+payloads!("duty_log" {
+    DutyEntryAdded => "duty_log.entry_added",
+});
+
+/// Checks a duty log payload on push; `Ok(false)` for kinds this build does not know (the
+/// append-only rule in `kinds` refuses every other duty log kind before this is asked).
+pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
+    match kind {
+        "duty_log.entry_added" => {
+            let p: DutyEntryAdded = parse_payload(payload)?;
+            need(
+                text_ok(&p.text),
+                "text must be non-empty (at most 10,000 characters)",
+            )?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DutyEntry {

@@ -5,6 +5,7 @@
 use crate::event::Event;
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::merge::Lww;
+use crate::payload::{need, text_ok};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -57,6 +58,95 @@ impl Record for Reference {
             .iter()
             .filter_map(|(k, reg)| FieldConflict::of(k, reg))
             .collect()
+    }
+}
+
+/// The reference data types (`kinds::REFERENCE_RECORD_TYPES`) as a type, for the app's typed
+/// writes (`Draft::reference_defined` / `reference_retired`): a misspelled type does not
+/// compile. A test keeps the two lists the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceType {
+    Household,
+    GuardPost,
+    Checkpoint,
+    ChecklistTemplate,
+    RepairCategory,
+    PriceItem,
+    ProjectSettings,
+    Department,
+}
+
+impl ReferenceType {
+    pub const ALL: [ReferenceType; 8] = [
+        ReferenceType::Household,
+        ReferenceType::GuardPost,
+        ReferenceType::Checkpoint,
+        ReferenceType::ChecklistTemplate,
+        ReferenceType::RepairCategory,
+        ReferenceType::PriceItem,
+        ReferenceType::ProjectSettings,
+        ReferenceType::Department,
+    ];
+
+    /// The record type's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceType::Household => "household",
+            ReferenceType::GuardPost => "guard_post",
+            ReferenceType::Checkpoint => "checkpoint",
+            ReferenceType::ChecklistTemplate => "checklist_template",
+            ReferenceType::RepairCategory => "repair_category",
+            ReferenceType::PriceItem => "price_item",
+            ReferenceType::ProjectSettings => "project_settings",
+            ReferenceType::Department => "department",
+        }
+    }
+}
+
+/// Checks a reference payload on push. Every reference type shares one shape:
+/// `<type>.defined` with the full current field values (fields are last-writer-wins), and
+/// `<type>.retired`; checkpoints and project settings have fields of their own to check.
+/// `Ok(false)` for kinds this build does not know.
+pub fn check_payload(
+    record_type: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<bool, String> {
+    match kind.rsplit('.').next().unwrap_or("") {
+        "defined" => {
+            let name_ok = payload
+                .get("name")
+                .and_then(|n| n.as_str())
+                .is_some_and(text_ok);
+            need(name_ok, "payload needs a non-empty `name`")?;
+            if record_type == "checkpoint" {
+                let code_ok = payload
+                    .get("code")
+                    .and_then(|c| c.as_str())
+                    .is_some_and(checkpoint_code_ok);
+                need(
+                    code_ok,
+                    "a checkpoint needs a `code` of 1–20 letters, digits, - or _ (printed as its QR)",
+                )?;
+                let groups_ok = payload.get("groups").is_none_or(|g| {
+                    g.is_null()
+                        || g.as_array().is_some_and(|a| {
+                            a.len() <= 100 && a.iter().all(|x| x.as_str().is_some_and(text_ok))
+                        })
+                });
+                need(
+                    groups_ok,
+                    "a checkpoint's `groups` is a list of the checklist group names (or item ids) checked there",
+                )?;
+            }
+            if record_type == "project_settings" {
+                crate::rules::ProjectRules::parse(payload)?;
+            }
+            Ok(true)
+        }
+        "retired" => Ok(true),
+        _ => Ok(false),
     }
 }
 
