@@ -198,6 +198,15 @@ mod checkpoint_tests {
     use super::*;
 
     #[test]
+    fn the_reference_types_are_exactly_the_reference_record_types() {
+        let names: Vec<&str> = ReferenceType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, crate::kinds::REFERENCE_RECORD_TYPES);
+        for t in ReferenceType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        }
+    }
+
+    #[test]
     fn a_typed_checkpoint_becomes_its_fields_with_the_code_upper_cased() {
         let f = checkpoint_fields(" 6幢大堂 ", "cp-b-07", 7, ["CP-B-01", "CP-B-02"]).unwrap();
         assert_eq!(

@@ -106,9 +106,21 @@ pub struct RepairAssigned {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Material {
     pub name: String,
+    #[serde(serialize_with = "whole_as_integer")]
     pub quantity: f64,
     #[serde(default)]
     pub unit_price_cents: i64,
+}
+
+/// Writes a whole quantity as an integer (`2`, not `2.0`), as the app has always sent its
+/// counted items; fractions (1.5 m of pipe) stay numbers with a point. Reading takes both.
+fn whole_as_integer<S: serde::Serializer>(q: &f64, s: S) -> Result<S::Ok, S::Error> {
+    // Below 2^53 every whole f64 is exactly an i64.
+    if q.fract() == 0.0 && q.abs() < 9_007_199_254_740_992.0 {
+        s.serialize_i64(*q as i64)
+    } else {
+        s.serialize_f64(*q)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
