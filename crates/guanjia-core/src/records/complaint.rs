@@ -414,3 +414,33 @@ mod tests {
         );
     }
 }
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use serde_json::json;
+
+    #[test]
+    fn complaint_payloads_are_checked_with_reasons() {
+        let ok = |kind: &str, p: serde_json::Value| kinds::check_payload(&ev(kind, p));
+        assert_eq!(
+            ok("complaint.registered", json!({"description": "电梯噪音"})),
+            Ok(KindStatus::Known)
+        );
+        let no_text = ok("complaint.registered", json!({"reporter_name": "王先生"})).unwrap_err();
+        assert!(
+            no_text.message.contains("description"),
+            "{}",
+            no_text.message
+        );
+        assert!(ok("complaint.replied", json!({"reply": "  "})).is_err());
+        assert!(ok("complaint.return_visited", json!({"satisfaction": 0})).is_err());
+        assert!(ok("complaint.updated", json!({})).is_err());
+        assert!(ok("complaint.effective_set", json!({"effective": "yes"})).is_err());
+        assert_eq!(
+            ok("complaint.escalated", json!({})),
+            Ok(KindStatus::Unknown)
+        );
+    }
+}

@@ -193,3 +193,26 @@ mod tests {
         assert_eq!(f.state.entries.len(), 1);
     }
 }
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use crate::reject::RejectCode;
+    use serde_json::json;
+
+    #[test]
+    fn a_duty_log_entry_needs_only_text() {
+        assert_eq!(
+            kinds::check_payload(&ev("duty_log.entry_added", json!({"text": "夜班正常"}))),
+            Ok(KindStatus::Known)
+        );
+    }
+
+    #[test]
+    fn an_empty_duty_log_entry_is_invalid() {
+        let r =
+            kinds::check_payload(&ev("duty_log.entry_added", json!({"text": "  "}))).unwrap_err();
+        assert_eq!(r.code, RejectCode::Invalid);
+    }
+}

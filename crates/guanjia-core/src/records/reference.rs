@@ -242,3 +242,42 @@ mod checkpoint_tests {
         assert!(!checkpoint_code_ok(&"X".repeat(21)));
     }
 }
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use serde_json::json;
+
+    #[test]
+    fn a_checkpoint_lists_its_groups_as_names() {
+        let mut ok = ev(
+            "checkpoint.defined",
+            json!({"name": "东门", "code": "CP-A-01", "groups": ["绿化", "车辆"]}),
+        );
+        ok.record_type = crate::event::RecordType::parse("checkpoint").unwrap();
+        assert_eq!(kinds::check_payload(&ok), Ok(KindStatus::Known));
+        for groups in [json!("绿化"), json!([1]), json!([""])] {
+            let mut bad = ok.clone();
+            bad.payload["groups"] = groups;
+            let err = kinds::check_payload(&bad).unwrap_err();
+            assert!(err.message.contains("groups"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn reference_definitions_need_a_name() {
+        assert!(kinds::check_payload(&ev("guard_post.defined", json!({"name": "东门岗"}))).is_ok());
+        assert!(kinds::check_payload(&ev("guard_post.defined", json!({}))).is_err());
+    }
+
+    #[test]
+    fn a_checkpoint_needs_a_code_that_can_be_printed_and_typed() {
+        let cp = |p| kinds::check_payload(&ev("checkpoint.defined", p));
+        assert!(cp(json!({"name": "6幢大堂", "code": "CP-B-07", "order": 7})).is_ok());
+        let no_code = cp(json!({"name": "6幢大堂"})).unwrap_err();
+        assert!(no_code.message.contains("code"), "{}", no_code.message);
+        assert!(cp(json!({"name": "6幢大堂", "code": "CP B 07"})).is_err());
+        assert!(kinds::check_payload(&ev("checkpoint.retired", json!({}))).is_ok());
+    }
+}

@@ -1124,3 +1124,104 @@ mod tests {
         assert_eq!(f.state.description.get().map(String::as_str), Some("甲"));
     }
 }
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use serde_json::json;
+
+    #[test]
+    fn a_quote_must_add_up_and_list_real_items() {
+        let item = json!({"name": "水龙头", "quantity": 2, "unit_price_cents": 3500});
+        let ok = json!({"description": "换水龙头", "quote": {"items": [item], "total_cents": 7000, "owner_consented": true}});
+        assert_eq!(
+            kinds::check_payload(&ev("repair_order.created", ok)),
+            Ok(KindStatus::Known)
+        );
+        for (quote, why) in [
+            (
+                json!({"items": [item], "total_cents": 6999, "owner_consented": true}),
+                "sum",
+            ),
+            (
+                json!({"items": [], "total_cents": 0, "owner_consented": false}),
+                "at least one",
+            ),
+            (
+                json!({"items": [{"name": "x", "quantity": 0, "unit_price_cents": 1}], "total_cents": 0, "owner_consented": false}),
+                "quantity",
+            ),
+        ] {
+            let bad = json!({"fields": {"quote": quote}});
+            let err = kinds::check_payload(&ev("repair_order.updated", bad)).unwrap_err();
+            assert!(err.message.contains(why), "{why}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn an_arrival_may_carry_a_position_that_makes_sense() {
+        let at = |p| ev("repair_order.arrived", p);
+        assert!(kinds::check_payload(&at(json!({}))).is_ok());
+        let here = json!({"position": {"lat": 31.2, "lon": 121.5, "accuracy_m": 12.0}});
+        assert!(kinds::check_payload(&at(here)).is_ok());
+        let bad = json!({"position": {"lat": 131.2, "lon": 121.5, "accuracy_m": 12.0}});
+        let r = kinds::check_payload(&at(bad)).unwrap_err();
+        assert!(r.message.contains("lat"), "{}", r.message);
+    }
+
+    #[test]
+    fn a_charge_is_refused_without_the_owners_consent() {
+        let material = json!([{"name": "存水弯密封圈", "quantity": 1, "unit_price_cents": 1500}]);
+        let r = kinds::check_payload(&ev(
+            "repair_order.completed",
+            json!({"materials": material, "charge_cents": 1500}),
+        ))
+        .unwrap_err();
+        assert!(r.message.contains("consent"), "{}", r.message);
+        assert!(kinds::check_payload(&ev(
+            "repair_order.completed",
+            json!({"materials": material, "charge_cents": 1500, "owner_consented": true}),
+        ))
+        .is_ok());
+        assert!(
+            kinds::check_payload(&ev("repair_order.completed", json!({"labour_minutes": 30})))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_repair_order_without_description_is_invalid() {
+        let r =
+            kinds::check_payload(&ev("repair_order.created", json!({"urgent": true}))).unwrap_err();
+        assert!(r.message.contains("description"));
+    }
+
+    #[test]
+    fn satisfaction_outside_one_to_five_is_invalid() {
+        assert!(kinds::check_payload(&ev(
+            "repair_order.return_visited",
+            json!({"satisfaction": 6})
+        ))
+        .is_err());
+        assert!(kinds::check_payload(&ev(
+            "repair_order.return_visited",
+            json!({"satisfaction": 5})
+        ))
+        .is_ok());
+    }
+
+    #[test]
+    fn a_signature_is_a_hash_or_a_refusal_with_reason() {
+        let h = "a".repeat(64);
+        assert!(
+            kinds::check_payload(&ev("repair_order.signature_added", json!({"sha256": h}))).is_ok()
+        );
+        assert!(kinds::check_payload(&ev(
+            "repair_order.signature_added",
+            json!({"refused_reason": "业主不在家"})
+        ))
+        .is_ok());
+        assert!(kinds::check_payload(&ev("repair_order.signature_added", json!({}))).is_err());
+    }
+}
