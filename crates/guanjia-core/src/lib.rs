@@ -27,5 +27,7 @@ pub use event::{DeviceTime, Event, Kind, OrderKey, RecordType};
 pub use fold::{fold_any, AnyRecord, Folded, Record};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{AreaId, DeviceId, EventId, IdError, ProjectId, RecordId, UserId};
+pub use payload::Payload;
 pub use reject::{RejectCode, Rejection};
+pub use replica::Draft;
 pub use scope::{Principal, Role};
