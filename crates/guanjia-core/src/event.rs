@@ -2,7 +2,7 @@
 
 use crate::hlc::Hlc;
 use crate::ids::{AreaId, DeviceId, EventId, ProjectId, RecordId, UserId};
-use crate::kinds::{RejectCode, Rejection};
+use crate::reject::{RejectCode, Rejection};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 

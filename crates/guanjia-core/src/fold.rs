@@ -5,7 +5,6 @@
 use crate::event::{Event, Kind};
 use crate::ids::{DeviceId, EventId, RecordId, UserId};
 use crate::merge::Lww;
-use crate::records::{Complaint, DutyLog, Finding, PatrolRound, Reference, RepairOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -187,65 +186,6 @@ pub fn fold<'a, R: Record>(
     }
 }
 
-/// A folded record of any known type; unknown record types fold to `Unknown` with their
-/// events kept.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "record_type", rename_all = "snake_case")]
-pub enum AnyRecord {
-    DutyLog(Box<Folded<DutyLog>>),
-    RepairOrder(Box<Folded<RepairOrder>>),
-    Complaint(Box<Folded<Complaint>>),
-    PatrolRound(Box<Folded<PatrolRound>>),
-    Finding(Box<Folded<Finding>>),
-    Reference(Box<Folded<Reference>>),
-    Unknown {
-        record_id: RecordId,
-        event_count: usize,
-        max_seq: u64,
-    },
-}
-
-impl AnyRecord {
-    /// What needs a person's attention, for the inbox: the conflicting fields and the
-    /// reasons of ignored transitions (empty for record types without either).
-    pub fn attention(&self) -> (Vec<&FieldConflict>, Vec<&IgnoredEvent>) {
-        fn of<R>(f: &Folded<R>) -> (Vec<&FieldConflict>, Vec<&IgnoredEvent>) {
-            (f.conflicts.iter().collect(), f.ignored.iter().collect())
-        }
-        match self {
-            AnyRecord::DutyLog(f) => of(f),
-            AnyRecord::RepairOrder(f) => of(f),
-            AnyRecord::Complaint(f) => of(f),
-            AnyRecord::PatrolRound(f) => of(f),
-            AnyRecord::Finding(f) => of(f),
-            AnyRecord::Reference(f) => of(f),
-            AnyRecord::Unknown { .. } => (Vec::new(), Vec::new()),
-        }
-    }
-}
-
-/// Folds a record of the given type from its events (others are skipped).
-pub fn fold_any<'a>(
-    record_type: &str,
-    record_id: RecordId,
-    events: impl IntoIterator<Item = &'a Event>,
-) -> AnyRecord {
-    match record_type {
-        "duty_log" => AnyRecord::DutyLog(Box::new(fold(record_id, events))),
-        "repair_order" => AnyRecord::RepairOrder(Box::new(fold(record_id, events))),
-        "complaint" => AnyRecord::Complaint(Box::new(fold(record_id, events))),
-        "patrol_round" => AnyRecord::PatrolRound(Box::new(fold(record_id, events))),
-        "finding" => AnyRecord::Finding(Box::new(fold(record_id, events))),
-        t if crate::kinds::is_reference(t) => {
-            AnyRecord::Reference(Box::new(fold(record_id, events)))
-        }
-        _ => {
-            let evs = ordered(record_id, events);
-            AnyRecord::Unknown {
-                record_id,
-                event_count: evs.len(),
-                max_seq: evs.iter().filter_map(|e| e.seq).max().unwrap_or(0),
-            }
-        }
-    }
-}
+// `AnyRecord` and `fold_any` are generated from the record type registry in `records/mod.rs`
+// (one line per record type), so they are defined there and re-exported here.
+pub use crate::records::{fold_any, AnyRecord};

@@ -2,7 +2,7 @@
 
 use crate::event::Event;
 use crate::ids::{AreaId, DeviceId, ProjectId, UserId};
-use crate::kinds::RejectCode;
+use crate::reject::RejectCode;
 use crate::scope::Role;
 use serde::{Deserialize, Serialize};
 

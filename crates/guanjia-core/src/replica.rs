@@ -6,8 +6,11 @@ use crate::event::{DeviceTime, Event, Kind, RecordType};
 use crate::fold::{fold_any, AnyRecord};
 use crate::hlc::{Hlc, HlcClock};
 use crate::ids::{AreaId, DeviceId, EventId, ProjectId, RecordId, UserId};
-use crate::kinds::RejectCode;
+use crate::kinds::CONFLICT_REVIEWED;
+use crate::payload::{ConflictReviewed, Payload};
 use crate::protocol::{PullResponse, PushResponse, PushResult};
+use crate::records::ReferenceType;
+use crate::reject::RejectCode;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +26,96 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// A typed change: the record type and kind come from the payload's type, so the app
+    /// cannot misspell them or a field (the wire JSON is the payload serialized).
+    pub fn new<P: Payload>(
+        record_id: RecordId,
+        project_id: ProjectId,
+        area_id: Option<AreaId>,
+        payload: &P,
+    ) -> Draft {
+        Draft {
+            record_id,
+            // Cannot fail: every registered payload's consts parse (tested in `payload`).
+            record_type: RecordType::parse(P::RECORD_TYPE).expect("a payload's record type"),
+            kind: Kind::parse(P::KIND).expect("a payload's kind"),
+            project_id,
+            area_id,
+            payload: to_json(payload),
+        }
+    }
+
+    /// `<record_type>.conflict_reviewed`: any record type takes it, so the type is chosen
+    /// at run time (the record page the conflict is shown on).
+    pub fn conflict_review(
+        record_type: RecordType,
+        record_id: RecordId,
+        project_id: ProjectId,
+        area_id: Option<AreaId>,
+        review: &ConflictReviewed,
+    ) -> Draft {
+        // A valid record type (≤ 64 characters) and a snake_case suffix always make a kind.
+        let kind = format!("{record_type}.{CONFLICT_REVIEWED}");
+        Draft {
+            record_id,
+            kind: Kind::parse(&kind).expect("a conflict review's kind"),
+            record_type,
+            project_id,
+            area_id,
+            payload: to_json(review),
+        }
+    }
+
+    /// `<type>.defined` of reference data: the record's full current fields (each field is
+    /// last-writer-wins, so the whole definition is sent every time).
+    pub fn reference_defined(
+        reference: ReferenceType,
+        record_id: RecordId,
+        project_id: ProjectId,
+        area_id: Option<AreaId>,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Draft {
+        Self::reference(
+            reference,
+            "defined",
+            record_id,
+            project_id,
+            area_id,
+            fields.into(),
+        )
+    }
+
+    /// `<type>.retired` of reference data (`{}`): hidden, nothing deleted.
+    pub fn reference_retired(
+        reference: ReferenceType,
+        record_id: RecordId,
+        project_id: ProjectId,
+        area_id: Option<AreaId>,
+    ) -> Draft {
+        let empty = serde_json::Value::Object(serde_json::Map::new());
+        Self::reference(reference, "retired", record_id, project_id, area_id, empty)
+    }
+
+    fn reference(
+        reference: ReferenceType,
+        what: &str,
+        record_id: RecordId,
+        project_id: ProjectId,
+        area_id: Option<AreaId>,
+        payload: serde_json::Value,
+    ) -> Draft {
+        let rt = reference.as_str();
+        Draft {
+            record_id,
+            // The reference names are tested to be the valid `REFERENCE_RECORD_TYPES`.
+            record_type: RecordType::parse(rt).expect("a reference record type"),
+            kind: Kind::parse(&format!("{rt}.{what}")).expect("a reference kind"),
+            project_id,
+            area_id,
+            payload,
+        }
+    }
+
     /// The server's payload checks (`kinds::check_payload`), run before the change is stored:
     /// a change the server would refuse is refused at once with the same message, and never
     /// queued to come back later as a rejection.
@@ -46,6 +139,12 @@ impl Draft {
         };
         crate::kinds::check_payload(&probe).map(|_| ())
     }
+}
+
+/// A payload as JSON. The payload types are plain structs with string keys, which always
+/// serialize; a failure would be a bug in a payload type, not a user's input.
+fn to_json<P: Serialize>(payload: &P) -> serde_json::Value {
+    serde_json::to_value(payload).expect("payload types serialize to JSON")
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -482,7 +581,63 @@ mod draft_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn a_conflict_review_is_written_as_the_records_own_type_with_the_same_json_as_the_app() {
+        let seen = EventId::from_parts(5, [4; 10]);
+        let review = ConflictReviewed {
+            event_ids: vec![seen],
+            note: Some("已核实".into()),
+        };
+        for rt in ["repair_order", "complaint", "finding"] {
+            let d = Draft::conflict_review(
+                RecordType::parse(rt).unwrap(),
+                RecordId::from_parts(5, [5; 10]),
+                ProjectId::from_parts(1, [2; 10]),
+                None,
+                &review,
+            );
+            assert_eq!(d.record_type.as_str(), rt);
+            assert_eq!(d.kind.as_str(), format!("{rt}.conflict_reviewed"));
+            assert_eq!(d.payload, json!({"event_ids": [seen], "note": "已核实"}));
+            assert!(d.check().is_ok(), "{rt}");
+        }
+    }
+
+    #[test]
+    fn reference_data_is_defined_with_its_fields_and_retired_with_an_empty_object() {
+        let (id, project, area) = (
+            RecordId::from_parts(5, [5; 10]),
+            ProjectId::from_parts(1, [2; 10]),
+            Some(AreaId::from_parts(1, [3; 10])),
+        );
+        // checkpoints.rs: the whole definition with its place in the walking order.
+        let fields = json!({"name": "东门", "code": "CP-A-01", "order": 1, "groups": ["绿化"]});
+        let Value::Object(map) = fields.clone() else {
+            unreachable!()
+        };
+        let d = Draft::reference_defined(ReferenceType::Checkpoint, id, project, area, map);
+        assert_eq!(
+            (d.record_type.as_str(), d.kind.as_str()),
+            ("checkpoint", "checkpoint.defined")
+        );
+        assert_eq!(d.payload, fields);
+        assert!(d.check().is_ok());
+        let r = Draft::reference_retired(ReferenceType::Checkpoint, id, project, area);
+        assert_eq!(r.kind.as_str(), "checkpoint.retired");
+        assert_eq!(r.payload, json!({}));
+        assert!(r.check().is_ok());
+        // The same checks as the server's: a checkpoint without a code is refused at once.
+        let mut no_code = serde_json::Map::new();
+        no_code.insert("name".into(), json!("东门"));
+        let bad = Draft::reference_defined(ReferenceType::Checkpoint, id, project, area, no_code);
+        assert!(bad.check().unwrap_err().message.contains("code"));
+        for t in ReferenceType::ALL {
+            let d = Draft::reference_retired(t, id, project, None);
+            assert_eq!(d.kind.as_str(), format!("{}.retired", t.as_str()));
+        }
+    }
 
     fn replica() -> Replica {
         Replica::new(

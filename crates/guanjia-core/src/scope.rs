@@ -3,7 +3,8 @@
 
 use crate::event::Event;
 use crate::ids::{AreaId, ProjectId, UserId};
-use crate::kinds::{is_reference, RejectCode, Rejection};
+use crate::kinds::is_reference;
+use crate::reject::{RejectCode, Rejection};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;

@@ -10,13 +10,133 @@
 use crate::event::Event;
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::ids::{RecordId, UserId};
-use crate::kinds::{
-    ComplaintFields, ComplaintReply, Effective, Reason, RepairReturnVisited, TextNote,
-};
 use crate::merge::{AppendSet, Lww};
-use crate::records::repair_order::StatusChangeOf;
-use crate::records::{guard, payload, with_payload};
+use crate::payload::{need, payloads, text_ok, Reason, TextNote};
+use crate::records::repair_order::{check_return_visit, RepairReturnVisited, StatusChangeOf};
+use crate::records::{guard, parse_payload, payload, with_payload};
 use serde::{Deserialize, Serialize};
+
+// ----- payloads (v1) -----
+
+/// The editable fields of a complaint (`complaint.registered` and `complaint.updated`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household_id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_phone: Option<String>,
+    /// The repair order the complaint is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_order_id: Option<RecordId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintReply {
+    pub reply: String,
+}
+
+/// Whether a complaint counts as an effective complaint (有效投诉) for the KPI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Effective {
+    pub effective: bool,
+    /// Left out when not given: the app sends `{"effective"}` alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `complaint.updated`: the fields that change (at least one).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComplaintUpdated(pub ComplaintFields);
+
+/// `complaint.investigating` (`{}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintInvestigating {}
+
+/// `complaint.closed` (`{}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintClosed {}
+
+/// `complaint.return_visited`: the same shape as an order's return visit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComplaintReturnVisited(pub RepairReturnVisited);
+
+/// `complaint.reopened`: why the owner was not satisfied, `{"reason"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComplaintReopened(pub Reason);
+
+/// `complaint.note_added`: `{"text"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComplaintNoteAdded(pub TextNote);
+
+payloads!("complaint" {
+    ComplaintFields => "complaint.registered",
+    ComplaintUpdated => "complaint.updated",
+    ComplaintInvestigating => "complaint.investigating",
+    ComplaintReply => "complaint.replied",
+    ComplaintReturnVisited => "complaint.return_visited",
+    ComplaintReopened => "complaint.reopened",
+    ComplaintClosed => "complaint.closed",
+    Effective => "complaint.effective_set",
+    ComplaintNoteAdded => "complaint.note_added",
+});
+
+/// Checks a complaint payload on push; `Ok(false)` for kinds this build does not know.
+pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
+    match kind {
+        "complaint.registered" => {
+            let p: ComplaintFields = parse_payload(payload)?;
+            need(
+                p.description.as_deref().is_some_and(text_ok),
+                "a new complaint needs a description of what the owner complains about",
+            )?;
+        }
+        "complaint.updated" => {
+            let ComplaintUpdated(p) = parse_payload(payload)?;
+            need(
+                p != ComplaintFields::default(),
+                "name at least one field to change",
+            )?;
+            if let Some(d) = &p.description {
+                need(text_ok(d), "description must be non-empty text")?;
+            }
+        }
+        "complaint.investigating" => {
+            parse_payload::<ComplaintInvestigating>(payload)?;
+        }
+        "complaint.closed" => {
+            parse_payload::<ComplaintClosed>(payload)?;
+        }
+        "complaint.replied" => {
+            let p: ComplaintReply = parse_payload(payload)?;
+            need(text_ok(&p.reply), "write the reply given to the owner")?;
+        }
+        "complaint.return_visited" => {
+            let ComplaintReturnVisited(p) = parse_payload(payload)?;
+            check_return_visit(&p)?;
+        }
+        "complaint.reopened" => {
+            let ComplaintReopened(p) = parse_payload(payload)?;
+            need(text_ok(&p.reason), "give a reason")?;
+        }
+        "complaint.effective_set" => {
+            parse_payload::<Effective>(payload)?;
+        }
+        "complaint.note_added" => {
+            let ComplaintNoteAdded(p) = parse_payload(payload)?;
+            need(text_ok(&p.text), "text must be non-empty")?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -291,6 +411,36 @@ mod tests {
         assert_eq!(
             fold::<Complaint>(m.record, &evs),
             fold::<Complaint>(m.record, &rev)
+        );
+    }
+}
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use serde_json::json;
+
+    #[test]
+    fn complaint_payloads_are_checked_with_reasons() {
+        let ok = |kind: &str, p: serde_json::Value| kinds::check_payload(&ev(kind, p));
+        assert_eq!(
+            ok("complaint.registered", json!({"description": "电梯噪音"})),
+            Ok(KindStatus::Known)
+        );
+        let no_text = ok("complaint.registered", json!({"reporter_name": "王先生"})).unwrap_err();
+        assert!(
+            no_text.message.contains("description"),
+            "{}",
+            no_text.message
+        );
+        assert!(ok("complaint.replied", json!({"reply": "  "})).is_err());
+        assert!(ok("complaint.return_visited", json!({"satisfaction": 0})).is_err());
+        assert!(ok("complaint.updated", json!({})).is_err());
+        assert!(ok("complaint.effective_set", json!({"effective": "yes"})).is_err());
+        assert_eq!(
+            ok("complaint.escalated", json!({})),
+            Ok(KindStatus::Unknown)
         );
     }
 }

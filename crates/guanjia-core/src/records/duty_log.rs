@@ -5,8 +5,41 @@ use crate::event::Event;
 use crate::fold::{Applied, Record};
 use crate::hlc::Hlc;
 use crate::ids::{EventId, RecordId, UserId};
-use crate::kinds::DutyEntryAdded;
+use crate::payload::{need, payloads, text_ok};
+use crate::records::parse_payload;
 use serde::{Deserialize, Serialize};
+
+// ----- payloads (v1) -----
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyEntryAdded {
+    pub text: String,
+    /// The entry this one corrects (an event id of the same duty log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<RecordId>,
+}
+
+payloads!("duty_log" {
+    DutyEntryAdded => "duty_log.entry_added",
+});
+
+/// Checks a duty log payload on push; `Ok(false)` for kinds this build does not know (the
+/// append-only rule in `kinds` refuses every other duty log kind before this is asked).
+pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
+    match kind {
+        "duty_log.entry_added" => {
+            let p: DutyEntryAdded = parse_payload(payload)?;
+            need(
+                text_ok(&p.text),
+                "text must be non-empty (at most 10,000 characters)",
+            )?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DutyEntry {
@@ -158,5 +191,28 @@ mod tests {
         let a = m.make(1, 100, "duty_log.entry_added", json!({"text": "正常"}));
         let f = fold::<DutyLog>(m.record, [&a, &a.clone()]);
         assert_eq!(f.state.entries.len(), 1);
+    }
+}
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use crate::reject::RejectCode;
+    use serde_json::json;
+
+    #[test]
+    fn a_duty_log_entry_needs_only_text() {
+        assert_eq!(
+            kinds::check_payload(&ev("duty_log.entry_added", json!({"text": "夜班正常"}))),
+            Ok(KindStatus::Known)
+        );
+    }
+
+    #[test]
+    fn an_empty_duty_log_entry_is_invalid() {
+        let r =
+            kinds::check_payload(&ev("duty_log.entry_added", json!({"text": "  "}))).unwrap_err();
+        assert_eq!(r.code, RejectCode::Invalid);
     }
 }

@@ -8,8 +8,9 @@ use crate::deadline::{Limit, LimitUnit, WorkCalendar};
 use crate::event::{Event, OrderKey};
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::ids::{EventId, RecordId, UserId};
-use crate::kinds::{is_sha256_hex, Reason, TextNote};
+use crate::kinds::is_sha256_hex;
 use crate::merge::{AppendSet, Lww};
+use crate::payload::{payloads, text_ok, Reason, TextNote};
 use crate::records::repair_order::StatusChangeOf;
 use crate::records::{guard, parse_payload, payload};
 use chrono::NaiveDateTime;
@@ -33,7 +34,8 @@ pub struct FindingReported {
     pub building: Option<String>,
     #[serde(default)]
     pub unit: Option<String>,
-    #[serde(default)]
+    /// Left out when none: a finding from a round names no household.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub household_id: Option<RecordId>,
     /// The patrol round and checklist item that found it.
     #[serde(default)]
@@ -48,9 +50,10 @@ pub struct FindingReported {
 /// Who rectifies: a department, or a repair order (linked both ways).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FindingAssigned {
-    #[serde(default)]
+    /// One of `department` and `repair_order_id` is given; the other is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_order_id: Option<RecordId>,
     /// The technician of the department who will fix it; the server grants them the finding
     /// (like a repair order's technician), so it reaches their phone.
@@ -76,9 +79,37 @@ pub struct FindingRechecked {
     pub photo: Option<String>,
 }
 
-fn text_ok(s: &str) -> bool {
-    !s.trim().is_empty() && s.chars().count() <= 10_000
+/// `finding.closed_on_the_spot`: what was done there and then, `{"reason"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FindingClosedOnTheSpot(pub Reason);
+
+/// `finding.explained`: why the finding is still open past its limit, `{"text"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FindingExplained(pub TextNote);
+
+/// `finding.note_added`: `{"text"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FindingNoteAdded(pub TextNote);
+
+/// `finding.photo_added`: `{"sha256"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingPhotoAdded {
+    pub sha256: String,
 }
+
+payloads!("finding" {
+    FindingReported => "finding.reported",
+    FindingAssigned => "finding.assigned",
+    FindingRectified => "finding.rectified",
+    FindingRechecked => "finding.rechecked",
+    FindingClosedOnTheSpot => "finding.closed_on_the_spot",
+    FindingExplained => "finding.explained",
+    FindingNoteAdded => "finding.note_added",
+    FindingPhotoAdded => "finding.photo_added",
+});
 
 /// Checks a finding payload; `Ok(false)` for kinds this build does not know.
 pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
@@ -114,21 +145,25 @@ pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, St
                 hash(h)?;
             }
         }
-        "finding.explained" | "finding.note_added" => {
-            if !text_ok(&parse_payload::<TextNote>(payload)?.text) {
+        "finding.explained" => {
+            let FindingExplained(p) = parse_payload(payload)?;
+            if !text_ok(&p.text) {
+                return Err("text must be non-empty".into());
+            }
+        }
+        "finding.note_added" => {
+            let FindingNoteAdded(p) = parse_payload(payload)?;
+            if !text_ok(&p.text) {
                 return Err("text must be non-empty".into());
             }
         }
         "finding.photo_added" => {
-            let h: String = payload
-                .get("sha256")
-                .and_then(|h| h.as_str())
-                .unwrap_or("")
-                .into();
-            hash(&h)?;
+            // A missing or non-text hash is answered as a bad hash, as before it was typed.
+            let p = parse_payload::<FindingPhotoAdded>(payload);
+            hash(&p.map(|p| p.sha256).unwrap_or_default())?;
         }
         "finding.closed_on_the_spot" => {
-            let p: Reason = parse_payload(payload)?;
+            let FindingClosedOnTheSpot(p) = parse_payload(payload)?;
             if !text_ok(&p.reason) {
                 return Err("say what was done on the spot".into());
             }

@@ -9,6 +9,7 @@ use crate::event::Event;
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::ids::{AreaId, RecordId, UserId};
 use crate::merge::{AppendSet, Lww};
+use crate::payload::{payloads, Reason};
 use crate::records::repair_order::StatusChangeOf;
 use crate::records::{parse_payload, payload};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -146,10 +147,11 @@ impl Position {
 pub struct CheckpointScanned {
     pub checkpoint_id: RecordId,
     pub method: ScanMethod,
-    /// Device time corrected by the learned server offset (RFC 3339), when known.
-    #[serde(default)]
+    /// Device time corrected by the learned server offset (RFC 3339), when known; left out
+    /// otherwise, as the app sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrected_time: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
 }
 
@@ -166,8 +168,8 @@ pub struct Answer {
     /// The checkpoint the item was answered at.
     #[serde(default)]
     pub checkpoint_id: Option<RecordId>,
-    /// The `finding` record a failed item opened.
-    #[serde(default)]
+    /// The `finding` record a failed item opened (left out for a pass).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<RecordId>,
 }
 
@@ -177,6 +179,23 @@ pub struct ItemAnswered {
     #[serde(flatten)]
     pub answer: Answer,
 }
+
+/// `patrol_round.finished` (`{}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoundFinished {}
+
+/// `patrol_round.abandoned`: why the round was not finished, `{"reason"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RoundAbandoned(pub Reason);
+
+payloads!("patrol_round" {
+    RoundStarted => "patrol_round.started",
+    CheckpointScanned => "patrol_round.checkpoint_scanned",
+    ItemAnswered => "patrol_round.item_answered",
+    RoundFinished => "patrol_round.finished",
+    RoundAbandoned => "patrol_round.abandoned",
+});
 
 /// Check a patrol payload (server push and app drafts share it).
 pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {

@@ -5,6 +5,7 @@
 use crate::event::Event;
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::merge::Lww;
+use crate::payload::{need, text_ok};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -60,6 +61,95 @@ impl Record for Reference {
     }
 }
 
+/// The reference data types (`kinds::REFERENCE_RECORD_TYPES`) as a type, for the app's typed
+/// writes (`Draft::reference_defined` / `reference_retired`): a misspelled type does not
+/// compile. A test keeps the two lists the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceType {
+    Household,
+    GuardPost,
+    Checkpoint,
+    ChecklistTemplate,
+    RepairCategory,
+    PriceItem,
+    ProjectSettings,
+    Department,
+}
+
+impl ReferenceType {
+    pub const ALL: [ReferenceType; 8] = [
+        ReferenceType::Household,
+        ReferenceType::GuardPost,
+        ReferenceType::Checkpoint,
+        ReferenceType::ChecklistTemplate,
+        ReferenceType::RepairCategory,
+        ReferenceType::PriceItem,
+        ReferenceType::ProjectSettings,
+        ReferenceType::Department,
+    ];
+
+    /// The record type's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceType::Household => "household",
+            ReferenceType::GuardPost => "guard_post",
+            ReferenceType::Checkpoint => "checkpoint",
+            ReferenceType::ChecklistTemplate => "checklist_template",
+            ReferenceType::RepairCategory => "repair_category",
+            ReferenceType::PriceItem => "price_item",
+            ReferenceType::ProjectSettings => "project_settings",
+            ReferenceType::Department => "department",
+        }
+    }
+}
+
+/// Checks a reference payload on push. Every reference type shares one shape:
+/// `<type>.defined` with the full current field values (fields are last-writer-wins), and
+/// `<type>.retired`; checkpoints and project settings have fields of their own to check.
+/// `Ok(false)` for kinds this build does not know.
+pub fn check_payload(
+    record_type: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<bool, String> {
+    match kind.rsplit('.').next().unwrap_or("") {
+        "defined" => {
+            let name_ok = payload
+                .get("name")
+                .and_then(|n| n.as_str())
+                .is_some_and(text_ok);
+            need(name_ok, "payload needs a non-empty `name`")?;
+            if record_type == "checkpoint" {
+                let code_ok = payload
+                    .get("code")
+                    .and_then(|c| c.as_str())
+                    .is_some_and(checkpoint_code_ok);
+                need(
+                    code_ok,
+                    "a checkpoint needs a `code` of 1–20 letters, digits, - or _ (printed as its QR)",
+                )?;
+                let groups_ok = payload.get("groups").is_none_or(|g| {
+                    g.is_null()
+                        || g.as_array().is_some_and(|a| {
+                            a.len() <= 100 && a.iter().all(|x| x.as_str().is_some_and(text_ok))
+                        })
+                });
+                need(
+                    groups_ok,
+                    "a checkpoint's `groups` is a list of the checklist group names (or item ids) checked there",
+                )?;
+            }
+            if record_type == "project_settings" {
+                crate::rules::ProjectRules::parse(payload)?;
+            }
+            Ok(true)
+        }
+        "retired" => Ok(true),
+        _ => Ok(false),
+    }
+}
+
 /// What is wrong with a checkpoint as typed (the app words it in the person's language).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CheckpointError {
@@ -108,6 +198,15 @@ mod checkpoint_tests {
     use super::*;
 
     #[test]
+    fn the_reference_types_are_exactly_the_reference_record_types() {
+        let names: Vec<&str> = ReferenceType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, crate::kinds::REFERENCE_RECORD_TYPES);
+        for t in ReferenceType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        }
+    }
+
+    #[test]
     fn a_typed_checkpoint_becomes_its_fields_with_the_code_upper_cased() {
         let f = checkpoint_fields(" 6幢大堂 ", "cp-b-07", 7, ["CP-B-01", "CP-B-02"]).unwrap();
         assert_eq!(
@@ -141,5 +240,44 @@ mod checkpoint_tests {
         );
         assert!(checkpoint_code_ok("CP_A-01"));
         assert!(!checkpoint_code_ok(&"X".repeat(21)));
+    }
+}
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use serde_json::json;
+
+    #[test]
+    fn a_checkpoint_lists_its_groups_as_names() {
+        let mut ok = ev(
+            "checkpoint.defined",
+            json!({"name": "东门", "code": "CP-A-01", "groups": ["绿化", "车辆"]}),
+        );
+        ok.record_type = crate::event::RecordType::parse("checkpoint").unwrap();
+        assert_eq!(kinds::check_payload(&ok), Ok(KindStatus::Known));
+        for groups in [json!("绿化"), json!([1]), json!([""])] {
+            let mut bad = ok.clone();
+            bad.payload["groups"] = groups;
+            let err = kinds::check_payload(&bad).unwrap_err();
+            assert!(err.message.contains("groups"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn reference_definitions_need_a_name() {
+        assert!(kinds::check_payload(&ev("guard_post.defined", json!({"name": "东门岗"}))).is_ok());
+        assert!(kinds::check_payload(&ev("guard_post.defined", json!({}))).is_err());
+    }
+
+    #[test]
+    fn a_checkpoint_needs_a_code_that_can_be_printed_and_typed() {
+        let cp = |p| kinds::check_payload(&ev("checkpoint.defined", p));
+        assert!(cp(json!({"name": "6幢大堂", "code": "CP-B-07", "order": 7})).is_ok());
+        let no_code = cp(json!({"name": "6幢大堂"})).unwrap_err();
+        assert!(no_code.message.contains("code"), "{}", no_code.message);
+        assert!(cp(json!({"name": "6幢大堂", "code": "CP B 07"})).is_err());
+        assert!(kinds::check_payload(&ev("checkpoint.retired", json!({}))).is_ok());
     }
 }

@@ -10,14 +10,329 @@ use crate::event::Event;
 use crate::fold::{Applied, FieldConflict, Record};
 use crate::hlc::Hlc;
 use crate::ids::{EventId, RecordId, UserId};
-use crate::kinds::{
-    PhotoRef, Reason, RepairArrived, RepairAssigned, RepairCompleted, RepairCreated, RepairFields,
-    RepairReturnVisited, RepairUpdated, RequestKind, Signature, TextNote,
-};
+use crate::kinds::is_sha256_hex;
 use crate::merge::{AppendSet, Lww};
-use crate::records::{guard, payload, with_payload};
+use crate::payload::{need, payloads, text_ok, PhotoRef, Reason, Signature, TextNote};
+use crate::records::{guard, parse_payload, payload, with_payload};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+
+// ----- payloads (v1) -----
+
+/// Help-request kinds of the front desk (003 业主求助).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    EmergencyMedical,
+    Repair,
+    Complaint,
+    Enquiry,
+    SecurityIncident,
+    Disaster,
+    Other,
+}
+
+/// The editable fields of a repair order; every one is last-writer-wins.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household_id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgent: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_kind: Option<RequestKind>,
+    /// Paid work (有偿服务) priced from the project's price list before the work, and
+    /// whether the owner agreed to the price (domain.md §2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
+}
+
+/// The price quoted to the owner before paid work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub items: Vec<Material>,
+    pub total_cents: i64,
+    pub owner_consented: bool,
+}
+
+impl Quote {
+    /// The total of its items, each rounded to the fen.
+    pub fn sum_cents(items: &[Material]) -> i64 {
+        items
+            .iter()
+            .map(|m| (m.quantity * m.unit_price_cents as f64).round() as i64)
+            .sum()
+    }
+}
+
+impl RepairFields {
+    fn is_empty(&self) -> bool {
+        *self == RepairFields::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairCreated {
+    #[serde(flatten)]
+    pub fields: RepairFields,
+    /// The patrol finding the order was started from (the finding links back by its
+    /// `finding.assigned` with this order's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<RecordId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairUpdated {
+    pub fields: RepairFields,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairAssigned {
+    pub technician_id: UserId,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    #[serde(serialize_with = "whole_as_integer")]
+    pub quantity: f64,
+    #[serde(default)]
+    pub unit_price_cents: i64,
+}
+
+/// Writes a whole quantity as an integer (`2`, not `2.0`), as the app has always sent its
+/// counted items; fractions (1.5 m of pipe) stay numbers with a point. Reading takes both.
+fn whole_as_integer<S: serde::Serializer>(q: &f64, s: S) -> Result<S::Ok, S::Error> {
+    // Below 2^53 every whole f64 is exactly an i64.
+    if q.fract() == 0.0 && q.abs() < 9_007_199_254_740_992.0 {
+        s.serialize_i64(*q as i64)
+    } else {
+        s.serialize_f64(*q)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairCompleted {
+    #[serde(default)]
+    pub labour_minutes: Option<u32>,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub charge_cents: Option<i64>,
+    #[serde(default)]
+    pub result_note: Option<String>,
+    /// The owner agreed to the price (from the posted price list) before the work; a charge
+    /// without it is refused (domain.md §2: 有偿服务 needs consent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_consented: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepairReturnVisited {
+    /// 1 (very dissatisfied) … 5 (very satisfied).
+    pub satisfaction: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+/// The technician's arrival; the position when the phone allowed it (domain.md §2: the
+/// arrival time is what the limit checks, the position backs it up).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairArrived {
+    /// Left out when the phone gave none: the app then sends `{}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<crate::records::Position>,
+}
+
+/// `repair_order.accepted`: the technician takes the order (`{}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairAccepted {}
+
+/// `repair_order.on_the_way` (`{}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairOnTheWay {}
+
+/// `repair_order.closed` (`{}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairClosed {}
+
+/// `repair_order.cancelled`: `{"reason"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RepairCancelled(pub Reason);
+
+/// `repair_order.fix_again`: the completion was not good enough, `{"reason"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RepairFixAgain(pub Reason);
+
+/// `repair_order.note_added`: `{"text"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RepairNoteAdded(pub TextNote);
+
+/// `repair_order.photo_added`: `{"sha256", "caption"?}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RepairPhotoAdded(pub PhotoRef);
+
+/// `repair_order.signature_added`: `{"sha256"}` or `{"refused_reason"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RepairSignatureAdded(pub Signature);
+
+payloads!("repair_order" {
+    RepairCreated => "repair_order.created",
+    RepairUpdated => "repair_order.updated",
+    RepairAssigned => "repair_order.assigned",
+    RepairAccepted => "repair_order.accepted",
+    RepairOnTheWay => "repair_order.on_the_way",
+    RepairArrived => "repair_order.arrived",
+    RepairCompleted => "repair_order.completed",
+    RepairReturnVisited => "repair_order.return_visited",
+    RepairCancelled => "repair_order.cancelled",
+    RepairFixAgain => "repair_order.fix_again",
+    RepairClosed => "repair_order.closed",
+    RepairNoteAdded => "repair_order.note_added",
+    RepairPhotoAdded => "repair_order.photo_added",
+    RepairSignatureAdded => "repair_order.signature_added",
+});
+
+fn check_fields(f: &RepairFields) -> Result<(), String> {
+    if let Some(d) = &f.description {
+        need(
+            text_ok(d),
+            "description must be non-empty text (at most 10,000 characters)",
+        )?;
+    }
+    if let Some(a) = &f.appointment {
+        need(
+            chrono::DateTime::parse_from_rfc3339(a).is_ok(),
+            "appointment must be an RFC 3339 time",
+        )?;
+    }
+    if let Some(q) = &f.quote {
+        need(
+            !q.items.is_empty()
+                && q.items.iter().all(|m| {
+                    text_ok(&m.name) && m.quantity > 0.0 && m.unit_price_cents >= 0
+                }),
+            "a quote lists at least one priced item, each with a name, a quantity above 0 and a price of 0 or more",
+        )?;
+        need(
+            q.total_cents == Quote::sum_cents(&q.items),
+            "the quote's total_cents must be the sum of its items (quantity × unit price, to the fen)",
+        )?;
+    }
+    Ok(())
+}
+
+/// A satisfaction score from a return visit (orders and complaints share it).
+pub(crate) fn check_return_visit(p: &RepairReturnVisited) -> Result<(), String> {
+    need(
+        (1..=5).contains(&p.satisfaction),
+        "satisfaction is 1 (very dissatisfied) to 5 (very satisfied)",
+    )
+}
+
+/// Checks a repair order payload on push; `Ok(false)` for kinds this build does not know.
+pub fn check_payload(kind: &str, payload: &serde_json::Value) -> Result<bool, String> {
+    match kind {
+        "repair_order.created" => {
+            let p: RepairCreated = parse_payload(payload)?;
+            need(
+                p.fields.description.as_deref().is_some_and(text_ok),
+                "a new repair order needs a description of the fault",
+            )?;
+            check_fields(&p.fields)?;
+        }
+        "repair_order.updated" => {
+            let p: RepairUpdated = parse_payload(payload)?;
+            need(!p.fields.is_empty(), "name at least one field to change")?;
+            check_fields(&p.fields)?;
+        }
+        "repair_order.assigned" => {
+            parse_payload::<RepairAssigned>(payload)?;
+        }
+        "repair_order.accepted" => {
+            parse_payload::<RepairAccepted>(payload)?;
+        }
+        "repair_order.on_the_way" => {
+            parse_payload::<RepairOnTheWay>(payload)?;
+        }
+        "repair_order.closed" => {
+            parse_payload::<RepairClosed>(payload)?;
+        }
+        "repair_order.arrived" => {
+            if let Some(pos) = parse_payload::<RepairArrived>(payload)?.position {
+                pos.check()?;
+            }
+        }
+        "repair_order.completed" => {
+            let p: RepairCompleted = parse_payload(payload)?;
+            need(
+                p.materials
+                    .iter()
+                    .all(|m| m.quantity >= 0.0 && m.unit_price_cents >= 0),
+                "material quantities and prices cannot be negative",
+            )?;
+            need(
+                p.charge_cents.unwrap_or(0) >= 0,
+                "the charge cannot be negative",
+            )?;
+            need(
+                p.charge_cents.unwrap_or(0) == 0 || p.owner_consented == Some(true),
+                "a charge needs the owner's consent to the price; ask the owner and record it",
+            )?;
+        }
+        "repair_order.return_visited" => {
+            check_return_visit(&parse_payload(payload)?)?;
+        }
+        "repair_order.cancelled" => {
+            let RepairCancelled(p) = parse_payload(payload)?;
+            need(text_ok(&p.reason), "give a reason")?;
+        }
+        "repair_order.fix_again" => {
+            let RepairFixAgain(p) = parse_payload(payload)?;
+            need(text_ok(&p.reason), "give a reason")?;
+        }
+        "repair_order.note_added" => {
+            let RepairNoteAdded(p) = parse_payload(payload)?;
+            need(text_ok(&p.text), "text must be non-empty")?;
+        }
+        "repair_order.photo_added" => {
+            let RepairPhotoAdded(p) = parse_payload(payload)?;
+            need(
+                is_sha256_hex(&p.sha256),
+                "sha256 must be 64 lowercase hex digits",
+            )?;
+        }
+        "repair_order.signature_added" => {
+            let RepairSignatureAdded(p) = parse_payload(payload)?;
+            match (&p.sha256, &p.refused_reason) {
+                (Some(h), _) => need(is_sha256_hex(h), "sha256 must be 64 lowercase hex digits")?,
+                (None, Some(r)) => need(text_ok(r), "a refusal needs a reason")?,
+                (None, None) => need(false, "send the signature's sha256, or refused_reason")?,
+            }
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,7 +392,7 @@ pub struct RepairOrder {
     pub reporter_name: Lww<String>,
     pub reporter_phone: Lww<String>,
     pub request_kind: Lww<RequestKind>,
-    pub quote: Lww<crate::kinds::Quote>,
+    pub quote: Lww<Quote>,
     pub technician: Lww<UserId>,
     /// The patrol finding this order fixes, if it was started from one.
     pub finding_id: Option<RecordId>,
@@ -807,5 +1122,106 @@ mod tests {
         let f = fold::<RepairOrder>(m.record, &evs);
         assert!(f.conflicts.is_empty());
         assert_eq!(f.state.description.get().map(String::as_str), Some("甲"));
+    }
+}
+
+/// The push check of these payloads, through `kinds::check_payload` as the server runs it.
+#[cfg(test)]
+mod push_check_tests {
+    use crate::kinds::{self, tests::ev, KindStatus};
+    use serde_json::json;
+
+    #[test]
+    fn a_quote_must_add_up_and_list_real_items() {
+        let item = json!({"name": "水龙头", "quantity": 2, "unit_price_cents": 3500});
+        let ok = json!({"description": "换水龙头", "quote": {"items": [item], "total_cents": 7000, "owner_consented": true}});
+        assert_eq!(
+            kinds::check_payload(&ev("repair_order.created", ok)),
+            Ok(KindStatus::Known)
+        );
+        for (quote, why) in [
+            (
+                json!({"items": [item], "total_cents": 6999, "owner_consented": true}),
+                "sum",
+            ),
+            (
+                json!({"items": [], "total_cents": 0, "owner_consented": false}),
+                "at least one",
+            ),
+            (
+                json!({"items": [{"name": "x", "quantity": 0, "unit_price_cents": 1}], "total_cents": 0, "owner_consented": false}),
+                "quantity",
+            ),
+        ] {
+            let bad = json!({"fields": {"quote": quote}});
+            let err = kinds::check_payload(&ev("repair_order.updated", bad)).unwrap_err();
+            assert!(err.message.contains(why), "{why}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn an_arrival_may_carry_a_position_that_makes_sense() {
+        let at = |p| ev("repair_order.arrived", p);
+        assert!(kinds::check_payload(&at(json!({}))).is_ok());
+        let here = json!({"position": {"lat": 31.2, "lon": 121.5, "accuracy_m": 12.0}});
+        assert!(kinds::check_payload(&at(here)).is_ok());
+        let bad = json!({"position": {"lat": 131.2, "lon": 121.5, "accuracy_m": 12.0}});
+        let r = kinds::check_payload(&at(bad)).unwrap_err();
+        assert!(r.message.contains("lat"), "{}", r.message);
+    }
+
+    #[test]
+    fn a_charge_is_refused_without_the_owners_consent() {
+        let material = json!([{"name": "存水弯密封圈", "quantity": 1, "unit_price_cents": 1500}]);
+        let r = kinds::check_payload(&ev(
+            "repair_order.completed",
+            json!({"materials": material, "charge_cents": 1500}),
+        ))
+        .unwrap_err();
+        assert!(r.message.contains("consent"), "{}", r.message);
+        assert!(kinds::check_payload(&ev(
+            "repair_order.completed",
+            json!({"materials": material, "charge_cents": 1500, "owner_consented": true}),
+        ))
+        .is_ok());
+        assert!(
+            kinds::check_payload(&ev("repair_order.completed", json!({"labour_minutes": 30})))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_repair_order_without_description_is_invalid() {
+        let r =
+            kinds::check_payload(&ev("repair_order.created", json!({"urgent": true}))).unwrap_err();
+        assert!(r.message.contains("description"));
+    }
+
+    #[test]
+    fn satisfaction_outside_one_to_five_is_invalid() {
+        assert!(kinds::check_payload(&ev(
+            "repair_order.return_visited",
+            json!({"satisfaction": 6})
+        ))
+        .is_err());
+        assert!(kinds::check_payload(&ev(
+            "repair_order.return_visited",
+            json!({"satisfaction": 5})
+        ))
+        .is_ok());
+    }
+
+    #[test]
+    fn a_signature_is_a_hash_or_a_refusal_with_reason() {
+        let h = "a".repeat(64);
+        assert!(
+            kinds::check_payload(&ev("repair_order.signature_added", json!({"sha256": h}))).is_ok()
+        );
+        assert!(kinds::check_payload(&ev(
+            "repair_order.signature_added",
+            json!({"refused_reason": "业主不在家"})
+        ))
+        .is_ok());
+        assert!(kinds::check_payload(&ev("repair_order.signature_added", json!({}))).is_err());
     }
 }
