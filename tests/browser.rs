@@ -3,9 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use gloo_storage::{LocalStorage, Storage};
-use guanjia::ui::i18n::{tr, I18n, Key, Lang};
 use guanjia::pages::settings::device::SettingsPage;
 use guanjia::ui::i18n::LANG_KEY;
+use guanjia::ui::i18n::{tr, I18n, Key, Lang};
 use guanjia::App;
 use leptos::mount::mount_to;
 use leptos::prelude::*;

@@ -98,7 +98,10 @@ async fn a_big_photo_is_stored_as_a_1600_px_jpeg_under_its_hash_and_queued_once(
     // The same bytes again (a retake that came out identical): still one upload.
     assert_eq!(photos::keep(&bytes).await.unwrap(), hash);
     let queue = e.store.upload_queue().await.unwrap();
-    assert_eq!(queue, vec![(hash.clone(), guanjia::offline::store::Upload::Pending)]);
+    assert_eq!(
+        queue,
+        vec![(hash.clone(), guanjia::offline::store::Upload::Pending)]
+    );
     assert_eq!(
         photos::upload_state(&hash).await,
         photos::UploadState::Pending

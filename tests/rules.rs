@@ -5,6 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use guanjia::model::{rows, rules};
+use guanjia_core::records::ReferenceType;
+use guanjia_core::Draft;
 use guanjia_core::{ProjectId, RecordId, UserId};
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -21,14 +23,13 @@ async fn each_project_reads_its_own_settings_and_a_new_version_is_seen() {
         ProjectId::from_parts(1_763_787_600_000, [2; 10]),
         ProjectId::from_parts(1_763_787_600_000, [3; 10]),
     );
-    let settings = |project, n: u8, payload| {
-        rows::draft(
-            "project_settings",
+    let settings = |project, n: u8, payload: serde_json::Value| {
+        Draft::reference_defined(
+            ReferenceType::ProjectSettings,
             RecordId::from_parts(1_763_787_600_000, [n; 10]),
-            "project_settings.defined",
             project,
             None,
-            payload,
+            rows::fields_of(&payload),
         )
     };
     e.record_all(vec![
@@ -73,13 +74,12 @@ async fn a_change_the_server_would_refuse_is_refused_on_the_device_and_not_queue
     let e = guanjia::offline::engine::init(&db).await.unwrap();
     e.start_replica(UserId::from_parts(1_763_787_600_000, [1; 10]));
     let project = ProjectId::from_parts(1_763_787_600_000, [1; 10]);
-    let good = rows::draft(
-        "project_settings",
+    let good = Draft::reference_defined(
+        ReferenceType::ProjectSettings,
         RecordId::from_parts(1_763_787_600_000, [5; 10]),
-        "project_settings.defined",
         project,
         None,
-        json!({"name": "北苑"}),
+        rows::fields_of(&json!({"name": "北苑"})),
     );
     let mut nameless = good.clone();
     nameless.payload = json!({"patrol": {"round_deadlines": ["12:00:00"]}});

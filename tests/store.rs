@@ -376,7 +376,9 @@ async fn ten_thousand_events_commit_and_load() {
 #[wasm_bindgen_test]
 async fn the_outbox_exports_to_a_file_an_admin_can_import() {
     use guanjia_core::protocol::{OutboxExport, OUTBOX_EXPORT_FORMAT};
-    let engine = guanjia::offline::engine::init(&db_name("export")).await.unwrap();
+    let engine = guanjia::offline::engine::init(&db_name("export"))
+        .await
+        .unwrap();
     let at = "2026-11-22T02:30:00.000Z".to_string();
     assert_eq!(
         guanjia::offline::export::outbox_export_json(&engine, None, at.clone()),

@@ -179,7 +179,7 @@ pub fn renovating_units(area: AreaId) -> Vec<String> {
 
 /// The `household.defined` payload that turns `tag` on or off: the current fields with the
 /// new `tags` — the five in their usual order, then any other tag the record already had.
-pub fn with_tag(fields: &Map<String, Value>, tag: &str, on: bool) -> Value {
+pub fn with_tag(fields: &Map<String, Value>, tag: &str, on: bool) -> Map<String, Value> {
     let mut tags = tags_of(fields);
     tags.retain(|t| t != tag);
     if on {
@@ -189,7 +189,7 @@ pub fn with_tag(fields: &Map<String, Value>, tag: &str, on: bool) -> Value {
     tags.sort_by_key(rank);
     let mut out = fields.clone();
     out.insert("tags".into(), tags.into());
-    Value::Object(out)
+    out
 }
 
 /// Tags of the households in an area (`renovating` adds the renovation items).
@@ -245,7 +245,7 @@ mod tests {
             "owner_name": "王芳", "phone": "13800001234", "tags": ["new_owner", "key_customer"]}),
         );
         assert_eq!(
-            with_tag(&f, "renovating", true),
+            Value::Object(with_tag(&f, "renovating", true)),
             json!({"name": "4幢1单元101", "building": 4, "unit": 1, "room": "101",
                 "owner_name": "王芳", "phone": "13800001234",
                 "tags": ["key_customer", "renovating", "new_owner"]})

@@ -9,6 +9,7 @@ use guanjia_core::fold::Folded;
 use guanjia_core::records::{DeadlineState, OrderDeadlines, RepairOrder, RepairStatus};
 use guanjia_core::replica::Draft;
 use guanjia_core::{AreaId, ProjectId, RecordId};
+use guanjia_core::{Payload, Role, UserId};
 use std::collections::BTreeMap;
 
 /// A repair category as intake offers it.
@@ -145,8 +146,11 @@ pub fn order_row(
     }
 }
 
-pub fn order_draft(o: &OrderRow, kind: &str, payload: serde_json::Value) -> Draft {
-    crate::model::rows::draft("repair_order", o.id, kind, o.project_id, o.area_id, payload)
+impl OrderRow {
+    /// A change to this order: the typed payload names its kind.
+    pub fn draft<P: Payload>(&self, payload: &P) -> Draft {
+        Draft::new(self.id, self.project_id, self.area_id, payload)
+    }
 }
 
 /// The finding an order was made from, rectified by the order's completion (saved in one
@@ -155,14 +159,7 @@ pub fn finding_fix(o: &OrderRow, result_note: Option<&str>) -> Option<Draft> {
     let id = o.folded.state.finding_id?;
     let f = crate::model::rows::row::<guanjia_core::records::Finding>("finding", id)?;
     let fix = f.folded.state.rectified_by(&o.folded.state, result_note)?;
-    Some(crate::model::rows::draft(
-        "finding",
-        id,
-        "finding.rectified",
-        f.project_id,
-        f.area_id,
-        serde_json::to_value(fix).ok()?,
-    ))
+    Some(f.draft(&fix))
 }
 
 /// A priced item of the project's price list (有偿服务).
@@ -190,4 +187,176 @@ pub fn price_list() -> Vec<PriceItem> {
         .collect();
     out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// How a return visit was made, as the wire says it.
+pub fn visit_method(in_person: bool) -> &'static str {
+    if in_person {
+        "in_person"
+    } else {
+        "phone"
+    }
+}
+
+/// A step someone may take on an order; `name` is its `data-action` on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    Assign,
+    Cancel,
+    AddNote,
+    /// Correct the category and urgency (they decide the limits).
+    EditFields,
+    SetAppointment,
+    Accept,
+    Depart,
+    Arrive,
+    /// The technician's work form: labour, materials, photos, the owner's signature, complete.
+    Work,
+    ReturnVisit,
+    FixAgain,
+    Close,
+}
+
+impl OrderAction {
+    pub fn name(self) -> &'static str {
+        match self {
+            OrderAction::Assign => "repair_order.assigned",
+            OrderAction::Cancel => "repair_order.cancelled",
+            OrderAction::AddNote => "repair_order.note_added",
+            OrderAction::EditFields => "repair_order.updated.fields",
+            OrderAction::SetAppointment => "repair_order.updated",
+            OrderAction::Accept => "repair_order.accepted",
+            OrderAction::Depart => "repair_order.on_the_way",
+            OrderAction::Arrive => "repair_order.arrived",
+            OrderAction::Work => "repair_order.completed",
+            OrderAction::ReturnVisit => "repair_order.return_visited",
+            OrderAction::FixAgain => "repair_order.fix_again",
+            OrderAction::Close => "repair_order.closed",
+        }
+    }
+}
+
+/// What `role` (the person `me`) may do with an order in `status` assigned to `technician`
+/// (domain.md §2): dispatchers (everyone but technicians) assign, cancel and correct an
+/// open order, set the appointment until the technician is on the way, call the owner back
+/// after completion and close or send it back; the assigned technician accepts, goes, arrives
+/// and does the work; anyone notes an open order (a note is also the first answer).
+pub fn order_actions(
+    status: Option<RepairStatus>,
+    technician: Option<UserId>,
+    role: Role,
+    me: Option<UserId>,
+) -> Vec<OrderAction> {
+    use OrderAction::*;
+    use RepairStatus as S;
+    let dispatcher = role != Role::Technician;
+    let mine = me.is_some() && technician == me;
+    let before_done = matches!(
+        status,
+        Some(S::Created | S::Assigned | S::Accepted | S::OnTheWay | S::Arrived)
+    );
+    let mut out = Vec::new();
+    if dispatcher && before_done {
+        out.extend([Assign, Cancel]);
+    }
+    if status.is_some_and(RepairStatus::is_open) {
+        out.push(AddNote);
+    }
+    if dispatcher && before_done {
+        out.push(EditFields);
+    }
+    if dispatcher && matches!(status, Some(S::Created | S::Assigned | S::Accepted)) {
+        out.push(SetAppointment);
+    }
+    if mine {
+        match status {
+            Some(S::Assigned) => out.push(Accept),
+            Some(S::Accepted) => out.extend([Depart, Arrive]),
+            Some(S::OnTheWay) => out.push(Arrive),
+            _ => {}
+        }
+        if matches!(status, Some(S::Accepted | S::OnTheWay | S::Arrived)) {
+            out.push(Work);
+        }
+    }
+    if dispatcher {
+        match status {
+            Some(S::Completed) => out.extend([ReturnVisit, FixAgain]),
+            Some(S::ReturnVisited) => out.extend([Close, FixAgain]),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderAction::*;
+    use RepairStatus as S;
+
+    fn user(n: u8) -> UserId {
+        UserId::from_parts(1, [n; 10])
+    }
+
+    #[test]
+    fn a_dispatcher_assigns_cancels_notes_corrects_and_sets_the_appointment_of_a_new_order() {
+        for role in [Role::Butler, Role::Supervisor, Role::Admin] {
+            assert_eq!(
+                order_actions(Some(S::Created), None, role, Some(user(1))),
+                vec![Assign, Cancel, AddNote, EditFields, SetAppointment]
+            );
+        }
+    }
+
+    #[test]
+    fn the_appointment_is_set_only_until_the_technician_is_on_the_way() {
+        let with = |s| order_actions(Some(s), Some(user(2)), Role::Butler, Some(user(1)));
+        assert!(with(S::Accepted).contains(&SetAppointment));
+        assert!(!with(S::OnTheWay).contains(&SetAppointment));
+        assert!(!with(S::Arrived).contains(&SetAppointment));
+        assert_eq!(with(S::Arrived), vec![Assign, Cancel, AddNote, EditFields]);
+    }
+
+    #[test]
+    fn the_assigned_technician_accepts_goes_arrives_and_works() {
+        let me = Some(user(2));
+        let tech = |s| order_actions(Some(s), me, Role::Technician, me);
+        assert_eq!(tech(S::Assigned), vec![AddNote, Accept]);
+        assert_eq!(tech(S::Accepted), vec![AddNote, Depart, Arrive, Work]);
+        assert_eq!(tech(S::OnTheWay), vec![AddNote, Arrive, Work]);
+        assert_eq!(tech(S::Arrived), vec![AddNote, Work]);
+        assert_eq!(tech(S::Completed), vec![AddNote]);
+    }
+
+    #[test]
+    fn another_technician_only_notes() {
+        for s in [S::Assigned, S::Accepted, S::OnTheWay, S::Arrived] {
+            assert_eq!(
+                order_actions(Some(s), Some(user(2)), Role::Technician, Some(user(3))),
+                vec![AddNote]
+            );
+        }
+        assert_eq!(
+            order_actions(Some(S::Created), None, Role::Technician, None),
+            vec![AddNote]
+        );
+    }
+
+    #[test]
+    fn after_completion_a_dispatcher_calls_back_then_closes_or_sends_it_back() {
+        let d = |s| order_actions(Some(s), Some(user(2)), Role::Supervisor, Some(user(1)));
+        assert_eq!(d(S::Completed), vec![AddNote, ReturnVisit, FixAgain]);
+        assert_eq!(d(S::ReturnVisited), vec![AddNote, Close, FixAgain]);
+        assert_eq!(d(S::Closed), vec![]);
+        assert_eq!(d(S::Cancelled), vec![]);
+    }
+
+    #[test]
+    fn nothing_is_offered_before_the_order_itself_is_on_the_device() {
+        assert_eq!(
+            order_actions(None, None, Role::Supervisor, Some(user(1))),
+            vec![]
+        );
+    }
 }

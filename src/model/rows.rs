@@ -4,8 +4,7 @@
 use crate::offline::engine::engine;
 use guanjia_core::fold::{fold, Folded, Record};
 use guanjia_core::records::Reference;
-use guanjia_core::replica::Draft;
-use guanjia_core::{AreaId, Kind, ProjectId, RecordId, RecordType};
+use guanjia_core::{AreaId, Draft, Payload, ProjectId, RecordId};
 use leptos::prelude::*;
 
 /// The live (not retired) reference records of a type: id, project, area, fields.
@@ -39,6 +38,13 @@ pub struct Row<R> {
     pub project_id: ProjectId,
     pub area_id: Option<AreaId>,
     pub folded: Folded<R>,
+}
+
+impl<R> Row<R> {
+    /// A change to this record: the typed payload names its kind, the row where it lives.
+    pub fn draft<P: Payload>(&self, payload: &P) -> Draft {
+        Draft::new(self.id, self.project_id, self.area_id, payload)
+    }
 }
 
 /// Every record of `record_type` on this device, folded.
@@ -102,30 +108,21 @@ where
     })
 }
 
-pub fn draft(
-    record_type: &str,
-    record_id: RecordId,
-    kind: &str,
-    project_id: ProjectId,
-    area_id: Option<AreaId>,
-    payload: serde_json::Value,
-) -> Draft {
-    Draft {
-        record_id,
-        record_type: RecordType::parse(record_type).expect("record type"),
-        kind: Kind::parse(kind).expect("kind"),
-        project_id,
-        area_id,
-        payload,
-    }
-}
-
 /// A lifecycle status as its wire code (`on_the_way`, `return_visited`…), for `data-status`
 /// attributes and CSS; `initial` stands for a record whose first event is not here yet.
 pub fn status_code<S: serde::Serialize>(s: Option<S>, initial: &'static str) -> String {
     s.and_then(|s| serde_json::to_value(s).ok())
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| initial.to_string())
+}
+
+/// A typed value's fields, as a reference record's `<type>.defined` carries them (the
+/// core's own types: a checklist, a checkpoint, project rules).
+pub fn fields_of<T: serde::Serialize>(value: &T) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
 }
 
 #[cfg(test)]

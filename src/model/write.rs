@@ -1,27 +1,31 @@
 //! Saving one user action: the drafts go through the engine in one transaction, then a sync.
 
 use crate::offline::engine::engine;
-use leptos::prelude::*;
+use crate::offline::state::AppState;
+use crate::offline::store::StoreError;
+use crate::offline::sync;
+use guanjia_core::replica::Draft;
 
-/// Saves one user action (one or more records, one transaction) and asks for a sync; the
-/// error (if any) is for the page to show, and `then` runs only when it was saved.
+/// Saves one user action (one or more records, one transaction) and asks for a sync; `done`
+/// hears whether it was saved (screens use `ui::action::Action`, which also guards against
+/// a second tap).
 pub fn save(
-    app: crate::offline::state::AppState,
-    drafts: Vec<guanjia_core::replica::Draft>,
-    error: RwSignal<Option<String>>,
-    then: impl FnOnce() + 'static,
+    app: AppState,
+    drafts: Vec<Draft>,
+    done: impl FnOnce(Result<(), StoreError>) + 'static,
 ) {
-    use leptos::prelude::*;
-    let Some(e) = engine() else { return };
+    let Some(e) = engine() else {
+        done(Err(StoreError::Unavailable("not open".into())));
+        return;
+    };
     leptos::task::spawn_local(async move {
         match e.record_all(drafts).await {
             Ok(_) => {
-                error.set(None);
-                then();
-                crate::offline::sync::refresh_counts(app);
-                crate::offline::sync::request_sync();
+                done(Ok(()));
+                sync::refresh_counts(app);
+                sync::request_sync();
             }
-            Err(err) => error.set(Some(err.to_string())),
+            Err(err) => done(Err(err)),
         }
         app.bump();
     });

@@ -1,17 +1,17 @@
 //! The device's position (Geolocation), only when the person allowed it.
 
+use guanjia_core::records::Position;
 use leptos::prelude::*;
-use serde_json::json;
 
 /// The latest position fix while a round page is open (only when the person allowed it).
-pub fn watch_position() -> RwSignal<Option<serde_json::Value>> {
-    let fix = RwSignal::new(None::<serde_json::Value>);
+pub fn watch_position() -> RwSignal<Option<Position>> {
+    let fix = RwSignal::new(None::<Position>);
     watch_position_into(fix);
     fix
 }
 
 /// Keeps `fix` up to date until the current owner is cleaned up.
-pub fn watch_position_into(fix: RwSignal<Option<serde_json::Value>>) {
+pub fn watch_position_into(fix: RwSignal<Option<Position>>) {
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
         return;
     };
@@ -25,7 +25,11 @@ pub fn watch_position_into(fix: RwSignal<Option<serde_json::Value>>) {
             if let (Some(lat), Some(lon), Some(acc)) =
                 (num("latitude"), num("longitude"), num("accuracy"))
             {
-                let _ = fix.try_set(Some(json!({"lat": lat, "lon": lon, "accuracy_m": acc})));
+                let _ = fix.try_set(Some(Position {
+                    lat,
+                    lon,
+                    accuracy_m: acc,
+                }));
             }
         },
     );

@@ -5,15 +5,17 @@
 
 use crate::model::people::person_name;
 use crate::offline::state::use_app;
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, Key};
 use guanjia_core::fold::{ConflictReview, FieldConflict, IgnoredEvent};
-use guanjia_core::{AreaId, EventId, ProjectId, RecordId, Role};
+use guanjia_core::payload::ConflictReviewed;
+use guanjia_core::{AreaId, Draft, EventId, ProjectId, RecordId, RecordType, Role};
 use leptos::prelude::*;
 
 /// Where a record's conflict is shown and settled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConflictSubject {
-    pub record_type: &'static str,
+    pub record_type: RecordType,
     pub record_id: RecordId,
     pub project_id: ProjectId,
     pub area_id: Option<AreaId>,
@@ -24,7 +26,7 @@ pub struct ConflictSubject {
 
 impl ConflictSubject {
     pub fn of<R>(
-        record_type: &'static str,
+        record_type: RecordType,
         record_id: RecordId,
         project_id: ProjectId,
         area_id: Option<AreaId>,
@@ -129,7 +131,7 @@ pub fn ConflictPanel(
     let app = use_app();
     let session = app.session.get_untracked();
     let note = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let may_settle = session
         .as_ref()
         .is_some_and(|s| s.user.role != Role::Technician);
@@ -188,24 +190,18 @@ pub fn ConflictPanel(
         let subject = subject.clone();
         move |_| {
             let n = note.get_untracked();
-            let payload = serde_json::json!({
-                "event_ids": subject.event_ids(),
-                "note": (!n.trim().is_empty()).then(|| n.trim().to_string()),
-            });
-            let kind = format!(
-                "{}.{}",
-                subject.record_type,
-                guanjia_core::kinds::CONFLICT_REVIEWED
-            );
-            let draft = crate::model::rows::draft(
-                subject.record_type,
+            let review = ConflictReviewed {
+                event_ids: subject.event_ids(),
+                note: (!n.trim().is_empty()).then(|| n.trim().to_string()),
+            };
+            let draft = Draft::conflict_review(
+                subject.record_type.clone(),
                 subject.record_id,
-                &kind,
                 subject.project_id,
                 subject.area_id,
-                payload,
+                &review,
             );
-            crate::model::write::save(app, vec![draft], error, move || note.set(String::new()));
+            action.save(app, vec![draft], move || note.set(String::new()));
         }
     };
     view! {
@@ -220,9 +216,7 @@ pub fn ConflictPanel(
                 </label>
                 <button type="button" class="secondary" data-testid="conflict-review" on:click=settle.clone()>{i18n.text(Key::ConflictReview)}</button>
             })}
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action />
         </div>
     }
 }

@@ -3,10 +3,11 @@
 use crate::model::households::{RENOVATING, TAGS};
 use crate::model::orders::OrderClock;
 use crate::ui::i18n::{I18n, Key};
-use guanjia_core::records::{ComplaintStatus, FindingStatus, RepairStatus, RoundStatus, Severity};
+use guanjia_core::records::{
+    ComplaintStatus, FindingStatus, RepairStatus, RequestKind, RoundStatus, Severity,
+};
 use guanjia_core::Role;
 use leptos::prelude::*;
-use serde_json::json;
 
 pub fn order_status_key(s: Option<RepairStatus>) -> Key {
     match s {
@@ -25,7 +26,7 @@ pub fn order_status_key(s: Option<RepairStatus>) -> Key {
 /// The step an order event's kind stands for, for the conflict panel.
 pub fn order_kind_key(kind: &str) -> Key {
     let step = kind.rsplit('.').next().unwrap_or_default();
-    order_status_key(serde_json::from_value(json!(step)).ok())
+    order_status_key(serde_json::from_value(serde_json::Value::String(step.into())).ok())
 }
 
 pub fn complaint_status_key(s: Option<ComplaintStatus>) -> Key {
@@ -44,7 +45,7 @@ pub fn complaint_kind_key(kind: &str) -> Key {
         "reopened" => "investigating",
         s => s,
     };
-    complaint_status_key(serde_json::from_value(serde_json::json!(step)).ok())
+    complaint_status_key(serde_json::from_value(serde_json::Value::String(step.into())).ok())
 }
 
 pub fn finding_status_key(s: Option<FindingStatus>) -> Key {
@@ -121,9 +122,45 @@ pub fn tag_badges(i18n: I18n, tags: &[String]) -> impl IntoView {
         .collect_view()
 }
 
+/// The front desk's request kinds (003 业主求助), in the order intake offers them.
+pub const REQUEST_KINDS: [(RequestKind, Key); 7] = [
+    (RequestKind::Repair, Key::KindRepair),
+    (RequestKind::EmergencyMedical, Key::KindEmergencyMedical),
+    (RequestKind::Complaint, Key::KindComplaint),
+    (RequestKind::Enquiry, Key::KindEnquiry),
+    (RequestKind::SecurityIncident, Key::KindSecurity),
+    (RequestKind::Disaster, Key::KindDisaster),
+    (RequestKind::Other, Key::KindOther),
+];
+
+/// A request kind's wire code (`emergency_medical`), for a select's option value.
+pub fn request_kind_code(k: RequestKind) -> String {
+    crate::model::rows::status_code(Some(k), "repair")
+}
+
+/// The request kind a select's option value names.
+pub fn request_kind_of(code: &str) -> Option<RequestKind> {
+    REQUEST_KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .find(|k| request_kind_code(*k) == code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_request_kind_reads_back_from_its_code() {
+        for (k, _) in REQUEST_KINDS {
+            assert_eq!(request_kind_of(&request_kind_code(k)), Some(k));
+        }
+        assert_eq!(
+            request_kind_code(RequestKind::EmergencyMedical),
+            "emergency_medical"
+        );
+        assert_eq!(request_kind_of("fire"), None);
+    }
 
     #[test]
     fn every_household_tag_has_its_own_words() {

@@ -2,6 +2,7 @@
 //! the conflict panel, photos, the signature pad, QR codes, the quiet-hours warning, the
 //! priced-work form, the colour theme.
 
+pub mod action;
 pub mod conflict_panel;
 pub mod errors;
 pub mod format;

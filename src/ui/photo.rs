@@ -4,6 +4,7 @@ use crate::offline::api;
 use crate::offline::engine::engine;
 use crate::offline::photos::{add_photo, sha256_hex, upload_state, UploadState, DAMAGED};
 use crate::offline::state::use_app;
+use crate::ui::action::{Action, ErrorLine, Problem};
 use crate::ui::i18n::{use_i18n, Key};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -97,7 +98,7 @@ pub fn PhotoPicker(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let problem = Action::new();
     let changed = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -113,13 +114,8 @@ pub fn PhotoPicker(
         leptos::task::spawn_local(async move {
             for f in files {
                 match add_photo(&f).await {
-                    Ok(hash) => {
-                        let _ = error.try_set(None);
-                        on_added.run(hash);
-                    }
-                    Err(e) => {
-                        let _ = error.try_set(Some(e.to_string()));
-                    }
+                    Ok(hash) => on_added.run(hash),
+                    Err(e) => problem.fail(Problem::Photo(e)),
                 }
             }
             // The same picture may be picked again (a retake).
@@ -134,9 +130,7 @@ pub fn PhotoPicker(
                 <input type="file" accept="image/*" capture="environment" class="visually-hidden"
                     data-testid=testid on:change=changed />
             </label>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action=problem />
         </div>
     }
 }

@@ -112,7 +112,11 @@ pub fn SignaturePad(on_signed: Callback<Vec<u8>>) -> impl IntoView {
                     error.set(None);
                     on_signed.run(bytes);
                 }
-                Err(e) => error.set(Some(format!("{} {e}", i18n.t(Key::SignatureFailed)))),
+                Err(e) => {
+                    // The browser's reason is for support; the person reads what to do.
+                    leptos::logging::warn!("signature image failed: {e}");
+                    error.set(Some(i18n.t(Key::SignatureFailed).to_string()))
+                }
             }
         });
     };

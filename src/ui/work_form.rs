@@ -4,8 +4,8 @@
 use crate::model::orders::{price_list, PriceItem};
 use crate::ui::format::{parse_yuan, yuan};
 use crate::ui::i18n::{I18n, Key};
+use guanjia_core::records::{Material, Quote, RepairCompleted};
 use leptos::prelude::*;
-use serde_json::json;
 
 /// What the technician enters on completion: labour, materials from the price list, the
 /// owner's consent to the charge.
@@ -40,24 +40,30 @@ impl WorkEntry {
         }
     }
 
-    pub fn items(&self) -> Vec<serde_json::Value> {
+    pub fn items(&self) -> Vec<Material> {
         self.materials.with_untracked(|m| {
             m.iter()
-                .map(|(p, q)| json!({"name": p.name, "quantity": q, "unit_price_cents": p.price_cents}))
+                .map(|(p, q)| Material {
+                    name: p.name.clone(),
+                    quantity: *q as f64,
+                    unit_price_cents: p.price_cents,
+                })
                 .collect()
         })
     }
 
     /// The quote for paid work agreed at intake (`None` when nothing is priced).
-    pub fn quote(&self) -> Option<serde_json::Value> {
-        let total = self.charge_cents();
-        (!self.materials.with_untracked(Vec::is_empty)).then(|| {
-            json!({"items": self.items(), "total_cents": total, "owner_consented": self.consent.get_untracked()})
+    pub fn quote(&self) -> Option<Quote> {
+        let items = self.items();
+        (!items.is_empty()).then(|| Quote {
+            total_cents: Quote::sum_cents(&items),
+            items,
+            owner_consented: self.consent.get_untracked(),
         })
     }
 
     /// Starts the completion from what was quoted (the technician can still change it).
-    pub fn fill_from(&self, q: &guanjia_core::kinds::Quote) {
+    pub fn fill_from(&self, q: &Quote) {
         let items = q
             .items
             .iter()
@@ -79,7 +85,8 @@ impl WorkEntry {
             .with(|m| m.iter().map(|(p, q)| p.price_cents * *q as i64).sum())
     }
 
-    pub fn payload(&self, note: Option<String>) -> Result<serde_json::Value, Key> {
+    /// The completion as entered, or the key of what is missing.
+    pub fn completion(&self, note: Option<String>) -> Result<RepairCompleted, Key> {
         let labour = self.labour.get_untracked();
         let labour: Option<u32> = match labour.trim() {
             "" => None,
@@ -89,12 +96,13 @@ impl WorkEntry {
         if charge > 0 && !self.consent.get_untracked() {
             return Err(Key::WorkNeedsConsent);
         }
-        let materials = self.items();
-        Ok(json!({
-            "result_note": note, "labour_minutes": labour, "materials": materials,
-            "charge_cents": (charge > 0).then_some(charge),
-            "owner_consented": (charge > 0).then_some(true),
-        }))
+        Ok(RepairCompleted {
+            result_note: note,
+            labour_minutes: labour,
+            materials: self.items(),
+            charge_cents: (charge > 0).then_some(charge),
+            owner_consented: (charge > 0).then_some(true),
+        })
     }
 }
 

@@ -30,7 +30,10 @@ pub struct Reference {
 pub fn module_of(rel: &str) -> Module {
     let rel = rel.trim_start_matches("src/").trim_end_matches(".rs");
     let mut parts: Vec<String> = rel.split('/').map(str::to_string).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -110,7 +113,9 @@ pub fn paths_in(line: &str) -> Vec<Vec<String>> {
             let inner = &group[..group.find('}').unwrap_or(group.len())];
             for item in inner.split(',') {
                 let item = item.trim();
-                let first = item.split(|c: char| !(c.is_alphanumeric() || c == '_')).next();
+                let first = item
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next();
                 match first {
                     Some("self") | None | Some("") => out.push(base.clone()),
                     Some(name) => {
@@ -359,7 +364,11 @@ mod tests {
         );
         let v = violations(&tree(&files));
         assert_eq!(v.len(), 1, "{v:?}");
-        assert!(v[0].starts_with("src/model/orders.rs:2: model may not depend on ui"), "{}", v[0]);
+        assert!(
+            v[0].starts_with("src/model/orders.rs:2: model may not depend on ui"),
+            "{}",
+            v[0]
+        );
     }
 
     #[test]
@@ -371,7 +380,13 @@ mod tests {
         );
         let v = violations(&tree(&files));
         assert_eq!(v.len(), 1, "{v:?}");
-        assert!(v[0].contains("a page may not import another page (pages::orders::detail → pages::orders::list)"), "{}", v[0]);
+        assert!(
+            v[0].contains(
+                "a page may not import another page (pages::orders::detail → pages::orders::list)"
+            ),
+            "{}",
+            v[0]
+        );
     }
 
     #[test]
@@ -381,7 +396,11 @@ mod tests {
         let v = violations(&tree(&files));
         assert_eq!(v.len(), 1, "{v:?}");
         assert!(v[0].starts_with("a cycle between modules"), "{}", v[0]);
-        assert!(v[0].contains("src/model/clock.rs:1") && v[0].contains("src/model/orders.rs:1"), "{}", v[0]);
+        assert!(
+            v[0].contains("src/model/clock.rs:1") && v[0].contains("src/model/orders.rs:1"),
+            "{}",
+            v[0]
+        );
     }
 
     #[test]

@@ -99,13 +99,19 @@ fn check_layers() -> Result {
     let files = layers::read_tree(&root())?;
     let problems = layers::violations(&files);
     if problems.is_empty() {
-        println!("layers: {} modules of src/ keep their layers, no page imports a page, no cycles", files.len());
+        println!(
+            "layers: {} modules of src/ keep their layers, no page imports a page, no cycles",
+            files.len()
+        );
         return Ok(());
     }
     for p in &problems {
         eprintln!("{p}");
     }
-    Err(format!("{} layering problem(s) in src/ (see ARCHITECTURE.md, \"The app's layers\")", problems.len()))
+    Err(format!(
+        "{} layering problem(s) in src/ (see ARCHITECTURE.md, \"The app's layers\")",
+        problems.len()
+    ))
 }
 
 fn test() -> Result {

@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 pub trait Payload: Serialize {
     const RECORD_TYPE: &'static str;
     const KIND: &'static str;
+
+    /// The record type this payload is written to, as a type (for screens that name a
+    /// record's type, e.g. to settle its conflict).
+    fn record_type() -> crate::event::RecordType {
+        // Every registered payload's record type parses (a core test proves it).
+        crate::event::RecordType::parse(Self::RECORD_TYPE).expect("registered record type")
+    }
 }
 
 /// Implements [`Payload`] for every `Type => "kind"` of one record type and lists those kinds

@@ -1,18 +1,23 @@
 //! `/complaints/:id`.
 
 use crate::model::clock::minute_clock;
-use crate::model::complaints::reply_countdown;
+use crate::model::complaints::{complaint_steps, reply_countdown, ComplaintStep};
+use crate::model::orders::visit_method;
 use crate::model::people::person_name;
-use crate::model::rows::draft;
-use crate::model::write::save;
 use crate::offline::state::use_app;
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{complaint_kind_key, complaint_status_key};
-use guanjia_core::records::{Complaint, ComplaintStatus};
+use guanjia_core::payload::Reason;
+use guanjia_core::records::ComplaintFields;
+use guanjia_core::records::{
+    Complaint, ComplaintClosed, ComplaintInvestigating, ComplaintReopened, ComplaintReply,
+    ComplaintReturnVisited, ComplaintStatus, Effective, RepairReturnVisited,
+};
+use guanjia_core::Payload;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use serde_json::json;
 
 /// `/complaints/:id`: the complaint, its deadline, replies, history and next steps.
 #[component]
@@ -24,29 +29,43 @@ pub fn ComplaintPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let satisfaction = RwSignal::new(5u8);
     let in_person = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let act = move |kind: &'static str, payload: serde_json::Value| {
+    let action = Action::new();
+    let status = move || complaint.with(|c| c.as_ref().and_then(|c| c.folded.state.status));
+    let role = move || app.session.with(|s| s.as_ref().map(|s| s.user.role));
+    let take = move |step: ComplaintStep| {
         let Some(c) = complaint.get_untracked() else {
             return;
         };
-        let d = draft("complaint", c.id, kind, c.project_id, c.area_id, payload);
-        save(app, vec![d], error, move || text.set(String::new()));
-    };
-    let with_text = move |kind: &'static str, field: &'static str| {
-        move |_| {
-            let t = text.get_untracked();
-            if t.trim().is_empty() {
-                return error.set(Some(i18n.t(Key::OrderNeedsInput).to_string()));
-            }
-            act(kind, json!({ field: t.trim() }));
+        let typed = text.get_untracked().trim().to_string();
+        if step.needs_text() && typed.is_empty() {
+            return action.say(Key::OrderNeedsInput);
         }
+        let comment = (!typed.is_empty()).then(|| typed.clone());
+        let draft = match step {
+            ComplaintStep::Investigate => c.draft(&ComplaintInvestigating {}),
+            ComplaintStep::Reply => c.draft(&ComplaintReply { reply: typed }),
+            ComplaintStep::ReturnVisit => c.draft(&ComplaintReturnVisited(RepairReturnVisited {
+                satisfaction: satisfaction.get_untracked(),
+                comment,
+                method: Some(visit_method(in_person.get_untracked()).to_string()),
+            })),
+            ComplaintStep::Close => c.draft(&ComplaintClosed {}),
+            ComplaintStep::Reopen => c.draft(&ComplaintReopened(Reason { reason: typed })),
+            ComplaintStep::MarkEffective | ComplaintStep::MarkNotEffective => c.draft(&Effective {
+                effective: step == ComplaintStep::MarkEffective,
+                reason: None,
+            }),
+        };
+        action.save(app, vec![draft], move || text.set(String::new()));
     };
-    let status = move || complaint.with(|c| c.as_ref().and_then(|c| c.folded.state.status));
-    let supervisor = move || crate::model::people::is_supervisor(app);
-    let button = move |kind: &'static str,
-                       key: Key,
-                       on: Box<dyn Fn(leptos::ev::MouseEvent) + Send + Sync>| {
-        view! { <button type="button" data-action=kind on:click=on>{i18n.text(key)}</button> }
+    let step_key = |step: ComplaintStep| match step {
+        ComplaintStep::Investigate => Key::ComplaintInvestigate,
+        ComplaintStep::Reply => Key::ComplaintReply,
+        ComplaintStep::ReturnVisit => Key::ActReturnVisit,
+        ComplaintStep::Close => Key::ActClose,
+        ComplaintStep::Reopen => Key::ComplaintReopen,
+        ComplaintStep::MarkEffective => Key::ComplaintMarkEffective,
+        ComplaintStep::MarkNotEffective => Key::ComplaintMarkNotEffective,
     };
     view! {
         <section class="page complaint-detail">
@@ -66,12 +85,12 @@ pub fn ComplaintPage() -> impl IntoView {
                         <p class="hint">{s.reporter_name.get().cloned().unwrap_or_default()} " " {s.reporter_phone.get().cloned().unwrap_or_default()}</p>
                         {s.repair_order_id.get().map(|o| view! { <A href=format!("/orders/{o}") attr:data-testid="complaint-order-link">{i18n.text(Key::ComplaintAboutOrder)}</A> })}
                         {(c.folded.has_conflict() || !c.folded.reviews.is_empty()).then(|| view! {
-                            <crate::ui::conflict_panel::ConflictPanel subject=crate::ui::conflict_panel::ConflictSubject::of("complaint", c.id, c.project_id, c.area_id, &c.folded) kind_label=complaint_kind_key />
+                            <crate::ui::conflict_panel::ConflictPanel subject=crate::ui::conflict_panel::ConflictSubject::of(ComplaintFields::record_type(), c.id, c.project_id, c.area_id, &c.folded) kind_label=complaint_kind_key />
                         })}
                         {due.map(|d| view! { <p class=format!("countdown {}", urgency_class(&d)) data-testid="complaint-due">{i18n.text(Key::ComplaintReplyDue)} " " {d.due.format("%m-%d %H:%M").to_string()} " · " {countdown_text(i18n.lang(), &d)}</p> })}
                         <ul class="list">
-                            {s.replies.iter().map(|r| view! { <li class="complaint_card" data-testid="complaint-reply">{i18n.text(Key::ComplaintReplied)} ": " {r.clone()}</li> }).collect_view()}
-                            {s.reopen_reasons.iter().map(|r| view! { <li class="complaint_card">{i18n.text(Key::ComplaintReopen)} ": " {r.clone()}</li> }).collect_view()}
+                            {s.replies.iter().map(|r| view! { <li class="card" data-testid="complaint-reply">{i18n.text(Key::ComplaintReplied)} ": " {r.clone()}</li> }).collect_view()}
+                            {s.reopen_reasons.iter().map(|r| view! { <li class="card">{i18n.text(Key::ComplaintReopen)} ": " {r.clone()}</li> }).collect_view()}
                         </ul>
                         <ol class="history">
                             {s.history.iter().map(|h| view! {
@@ -80,7 +99,7 @@ pub fn ComplaintPage() -> impl IntoView {
                         </ol>
                     }
                 })}
-                <div class="complaint_card form">
+                <div class="card form">
                     <label><span>{i18n.text(Key::ComplaintReplyText)}</span>
                         <textarea data-testid="complaint-text" rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>
                     <crate::ui::quiet_hours::QuietHoursWarning now=now project=Signal::derive(move || {
@@ -96,38 +115,15 @@ pub fn ComplaintPage() -> impl IntoView {
                     </Show>
                     <div class="row actions">
                         {move || {
-                            use ComplaintStatus::*;
-                            let mut out = Vec::new();
-                            match status() {
-                                Some(Registered) => {
-                                    out.push(button("complaint.investigating", Key::ComplaintInvestigate, Box::new(move |_| act("complaint.investigating", json!({})))));
-                                    out.push(button("complaint.replied", Key::ComplaintReply, Box::new(with_text("complaint.replied", "reply"))));
-                                }
-                                Some(Investigating) => out.push(button("complaint.replied", Key::ComplaintReply, Box::new(with_text("complaint.replied", "reply")))),
-                                Some(Replied) => {
-                                    out.push(button("complaint.return_visited", Key::ActReturnVisit, Box::new(move |_| {
-                                        let t = text.get_untracked();
-                                        act("complaint.return_visited", json!({"satisfaction": satisfaction.get_untracked(), "comment": (!t.trim().is_empty()).then(|| t.trim().to_string()), "method": if in_person.get_untracked() { "in_person" } else { "phone" }}))
-                                    })));
-                                    out.push(button("complaint.closed", Key::ActClose, Box::new(move |_| act("complaint.closed", json!({})))));
-                                    out.push(button("complaint.reopened", Key::ComplaintReopen, Box::new(with_text("complaint.reopened", "reason"))));
-                                }
-                                Some(ReturnVisited) => {
-                                    out.push(button("complaint.closed", Key::ActClose, Box::new(move |_| act("complaint.closed", json!({})))));
-                                    out.push(button("complaint.reopened", Key::ComplaintReopen, Box::new(with_text("complaint.reopened", "reason"))));
-                                }
-                                _ => {}
-                            }
-                            if supervisor() {
-                                out.push(button("complaint.effective_set", Key::ComplaintMarkEffective, Box::new(move |_| act("complaint.effective_set", json!({"effective": true})))));
-                                out.push(button("complaint.effective_unset", Key::ComplaintMarkNotEffective, Box::new(move |_| act("complaint.effective_set", json!({"effective": false})))));
-                            }
-                            out
+                            let steps = role().map(|r| complaint_steps(status(), r)).unwrap_or_default();
+                            steps.into_iter().map(|step| view! {
+                                <button type="button" data-action=step.name() disabled=move || action.pending() on:click=move |_| take(step)>
+                                    {i18n.text(step_key(step))}
+                                </button>
+                            }).collect_view()
                         }}
                     </div>
-                    <Show when=move || error.get().is_some()>
-                        <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-                    </Show>
+                    <ErrorLine action />
                 </div>
             </Show>
         </section>

@@ -74,7 +74,7 @@ fn complaint_card(i18n: I18n, c: Row<Complaint>, now: chrono::NaiveDateTime) -> 
         .unwrap_or_default();
     let due = reply_countdown(&c, now);
     view! {
-        <li class="complaint_card" data-testid="complaint-complaint_card" data-complaint-id=c.id.to_string() data-status=crate::model::rows::status_code(status, "registered")>
+        <li class="card" data-testid="complaint-card" data-complaint-id=c.id.to_string() data-status=crate::model::rows::status_code(status, "registered")>
             <A href=format!("/complaints/{}", c.id) attr:class="list-link">
                 <span class="badge">{i18n.text(complaint_status_key(status))}</span> " " {text}
             </A>

@@ -2,15 +2,15 @@
 
 use crate::model::households::Household;
 use crate::model::people::my_areas;
-use crate::model::rows::draft;
-use crate::model::write::save;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, Key};
+use guanjia_core::records::ComplaintFields;
+use guanjia_core::Draft;
 use guanjia_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use serde_json::json;
 
 /// `/complaints/new[?order=<id>]`: register a complaint, linked to a repair order when it
 /// comes from a dissatisfied return visit.
@@ -35,7 +35,7 @@ pub fn NewComplaintPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let household = RwSignal::new(None::<Household>);
     let lookup = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     // Coming from an order: the owner and household are already known.
     Effect::new(move |_| {
         if let Some(o) = order.get() {
@@ -52,7 +52,7 @@ pub fn NewComplaintPage() -> impl IntoView {
         ev.prevent_default();
         let text = description.get_untracked();
         if text.trim().is_empty() {
-            return error.set(Some(i18n.t(Key::ComplaintNeedsText).to_string()));
+            return action.say(Key::ComplaintNeedsText);
         }
         let o = order.get_untracked();
         let h = household.get_untracked();
@@ -67,24 +67,22 @@ pub fn NewComplaintPage() -> impl IntoView {
             .map(|o| o.project_id)
             .or_else(|| areas.iter().find(|a| Some(a.1) == area).map(|a| a.0))
         else {
-            return error.set(Some(i18n.t(Key::OrderNoArea).to_string()));
+            return action.say(Key::OrderNoArea);
         };
         let opt = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
         let id = RecordId::from_parts(now_ms(), random_bytes());
-        let d = draft(
-            "complaint",
-            id,
-            "complaint.registered",
-            project,
-            area,
-            json!({
-                "description": text.trim(),
-                "household_id": h.as_ref().map(|h| h.id).or_else(|| o.as_ref().and_then(|o| o.folded.state.household_id.get().copied())),
-                "reporter_name": opt(reporter.get_untracked()), "reporter_phone": opt(phone.get_untracked()),
-                "repair_order_id": o.as_ref().map(|o| o.id),
+        let registered = ComplaintFields {
+            description: Some(text.trim().to_string()),
+            household_id: h.as_ref().map(|h| h.id).or_else(|| {
+                o.as_ref()
+                    .and_then(|o| o.folded.state.household_id.get().copied())
             }),
-        );
-        save(app, vec![d], error, move || {
+            reporter_name: opt(reporter.get_untracked()),
+            reporter_phone: opt(phone.get_untracked()),
+            repair_order_id: o.as_ref().map(|o| o.id),
+        };
+        let d = Draft::new(id, project, area, &registered);
+        action.save(app, vec![d], move || {
             navigate.with_value(|n| n(&format!("/complaints/{id}"), Default::default()))
         });
     };
@@ -97,7 +95,7 @@ pub fn NewComplaintPage() -> impl IntoView {
     view! {
         <section class="page complaint-new">
             <h1>{i18n.text(Key::ComplaintNew)}</h1>
-            <form class="complaint_card form" on:submit=submit>
+            <form class="card form" on:submit=submit>
                 {move || order.get().map(|o| view! {
                     <p class="hint" data-testid="complaint-order">{i18n.text(Key::ComplaintAboutOrder)} " " {o.folded.state.description.get().cloned().unwrap_or_default()}</p>
                 })}
@@ -126,10 +124,8 @@ pub fn NewComplaintPage() -> impl IntoView {
                     <textarea data-testid="complaint-description" rows="3" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea></label>
                 {field(Key::OrderReporter, reporter, "complaint-reporter")}
                 {field(Key::OrderPhone, phone, "complaint-phone")}
-                <button type="submit" class="primary" data-testid="complaint-submit">{i18n.text(Key::ComplaintSubmit)}</button>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-                </Show>
+                <button type="submit" class="primary" data-testid="complaint-submit" disabled=move || action.pending()>{i18n.text(Key::ComplaintSubmit)}</button>
+                <ErrorLine action />
             </form>
         </section>
     }

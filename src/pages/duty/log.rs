@@ -2,11 +2,12 @@
 
 use crate::model::duty::EntryState;
 use crate::model::people::person_name;
-use crate::offline::engine::engine;
 use crate::offline::state::use_app;
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, Key};
+use guanjia_core::records::DutyEntryAdded;
 use guanjia_core::replica::Draft;
-use guanjia_core::{EventId, Kind, RecordId, RecordType};
+use guanjia_core::{EventId, RecordId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -35,7 +36,7 @@ pub fn DutyLogPage() -> impl IntoView {
             .map(|p| crate::model::duty::duty_log(p, crate::model::clock::today()))
     });
     let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let correcting = RwSignal::new(None::<EventId>);
     let correction = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -44,36 +45,18 @@ pub fn DutyLogPage() -> impl IntoView {
     });
     on_cleanup(move || app.form_dirty.set(false));
 
-    let add = move |body: String, corrects: Option<EventId>, on_ok: Box<dyn Fn()>| {
+    let add = move |body: String, corrects: Option<EventId>, on_ok: Box<dyn FnOnce()>| {
         let (Some(p), Some((log_id, _))) = (post.get_untracked(), log.get_untracked()) else {
             return;
         };
-        let Some(e) = engine() else { return };
-        let mut payload = serde_json::json!({"text": body.trim(), "post_id": p.id});
-        if let Some(c) = corrects {
-            payload["corrects"] = serde_json::json!(c);
-        }
-        let draft = Draft {
-            record_id: log_id,
-            record_type: RecordType::parse("duty_log").expect("record type"),
-            kind: Kind::parse("duty_log.entry_added").expect("kind"),
-            project_id: p.project_id,
-            area_id: None,
-            payload,
+        let entry = DutyEntryAdded {
+            text: body.trim().to_string(),
+            corrects,
+            post_id: Some(p.id),
         };
-        leptos::task::spawn_local(async move {
-            match e.record(draft).await {
-                Ok(_) => {
-                    error.set(None);
-                    on_ok();
-                    app.bump();
-                    crate::offline::sync::refresh_counts(app);
-                    crate::offline::sync::request_sync();
-                }
-                Err(err) => error.set(Some(err.to_string())),
-            }
-            app.bump();
-        });
+        // The log of a post and a day has a fixed id (`duty_log_id`) and no area.
+        let draft = Draft::new(log_id, p.project_id, None, &entry);
+        action.save(app, vec![draft], on_ok);
     };
     let me = move || app.session.get_untracked().map(|s| s.user.id);
     view! {
@@ -100,12 +83,10 @@ pub fn DutyLogPage() -> impl IntoView {
                         on:input=move |ev| text.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-                <button type="submit" class="primary" data-testid="duty-add" disabled=move || text.get().trim().is_empty()>
+                <button type="submit" class="primary" data-testid="duty-add" disabled=move || text.get().trim().is_empty() || action.pending()>
                     {i18n.text(Key::DutyAdd)}
                 </button>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{i18n.text(Key::SaveFailed)} {move || error.get().unwrap_or_default()}</p>
-                </Show>
+                <ErrorLine action />
             </form>
             <h2>{i18n.text(Key::DutyToday)}</h2>
             <Show

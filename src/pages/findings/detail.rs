@@ -1,22 +1,29 @@
 //! `/findings/:id`: one finding, its timeline and the closure loop's next steps.
 
 use crate::model::clock::minute_clock;
+use crate::model::findings::{finding_actions, FindingAction, FindingFacts};
 use crate::model::findings::{finding_countdown, needs_explanation};
 use crate::model::patrol::checkpoints;
 use crate::model::people::person_name;
-use crate::model::rows::{draft, Row};
-use crate::model::write::save;
+use crate::model::rows::Row;
 use crate::offline::state::{use_app, AppState};
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use crate::ui::labels::{finding_status_key, severity_key};
+use guanjia_core::payload::{PhotoRef, Reason, TextNote};
+use guanjia_core::records::FINDING_CAPTION;
 use guanjia_core::records::{Finding, FindingEntry, FindingStatus, FindingStep};
+use guanjia_core::records::{
+    FindingAssigned, FindingClosedOnTheSpot, FindingExplained, FindingNoteAdded, FindingRechecked,
+    FindingRectified, RepairCreated, RepairFields, RepairPhotoAdded, RequestKind,
+};
+use guanjia_core::Draft;
 use guanjia_core::{RecordId, Role, UserId};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use serde_json::json;
 
 /// `/findings/:id`: the finding, its evidence and history, and the next step.
 #[component]
@@ -26,7 +33,7 @@ pub fn FindingPage() -> impl IntoView {
     let navigate = StoredValue::new_local(use_navigate());
     let now = minute_clock();
     let finding = crate::model::rows::use_routed::<Finding>("finding");
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let note = RwSignal::new(String::new());
     let department = RwSignal::new(String::new());
     let technician = RwSignal::new(String::new());
@@ -61,17 +68,16 @@ pub fn FindingPage() -> impl IntoView {
             })
         })
     };
-    let act = move |kind: &'static str, payload: serde_json::Value| {
+    let act = move |make: &dyn Fn(&Row<Finding>) -> Draft| {
         let Some(f) = finding.get_untracked() else {
             return;
         };
-        let d = draft("finding", f.id, kind, f.project_id, f.area_id, payload);
-        save(app, vec![d], error, move || {
+        action.save(app, vec![make(&f)], move || {
             note.set(String::new());
             photo.set(None);
         });
     };
-    let need = move |key: Key| error.set(Some(i18n.t(key).to_string()));
+    let need = move |key: Key| action.say(key);
     let text = move || {
         let n = note.get_untracked();
         (!n.trim().is_empty()).then(|| n.trim().to_string())
@@ -81,11 +87,12 @@ pub fn FindingPage() -> impl IntoView {
         if dept.trim().is_empty() {
             return need(Key::FindingNeedsDepartment);
         }
-        let tech = UserId::parse(&technician.get_untracked()).ok();
-        act(
-            "finding.assigned",
-            json!({"department": dept.trim(), "technician_id": tech}),
-        );
+        let assigned = FindingAssigned {
+            department: Some(dept.trim().to_string()),
+            repair_order_id: None,
+            technician_id: UserId::parse(&technician.get_untracked()).ok(),
+        };
+        act(&|f| f.draft(&assigned));
     };
     // A repair order made from the finding, linked both ways, in one transaction.
     let to_order = move |_| {
@@ -104,19 +111,17 @@ pub fn FindingPage() -> impl IntoView {
                     .join(" ")
             })
             .unwrap_or_default();
-        let created = draft(
-            "repair_order",
-            order,
-            "repair_order.created",
-            f.project_id,
-            f.area_id,
-            json!({
-                "description": r.as_ref().map(|r| r.note.clone()).unwrap_or_default(),
-                "location": (!place.is_empty()).then_some(place),
-                "request_kind": "repair", "finding_id": f.id,
-                "household_id": r.as_ref().and_then(|r| r.household_id),
-            }),
-        );
+        let created = RepairCreated {
+            fields: RepairFields {
+                description: Some(r.as_ref().map(|r| r.note.clone()).unwrap_or_default()),
+                location: (!place.is_empty()).then_some(place),
+                request_kind: Some(RequestKind::Repair),
+                household_id: r.as_ref().and_then(|r| r.household_id),
+                ..RepairFields::default()
+            },
+            finding_id: Some(f.id),
+        };
+        let created = Draft::new(order, f.project_id, f.area_id, &created);
         // The finding's photos go onto the order (captioned "finding": evidence of the
         // problem, never the "after" photo that rectifies it).
         let s = &f.folded.state;
@@ -127,79 +132,84 @@ pub fn FindingPage() -> impl IntoView {
             }
         }
         let photos = shots.into_iter().map(|h| {
-            draft(
-                "repair_order",
-                order,
-                "repair_order.photo_added",
-                f.project_id,
-                f.area_id,
-                json!({"sha256": h, "caption": "finding"}),
-            )
+            let photo = RepairPhotoAdded(PhotoRef {
+                sha256: h,
+                caption: Some(FINDING_CAPTION.to_string()),
+            });
+            Draft::new(order, f.project_id, f.area_id, &photo)
         });
-        let assigned = draft(
-            "finding",
-            f.id,
-            "finding.assigned",
-            f.project_id,
-            f.area_id,
-            json!({"repair_order_id": order}),
-        );
+        let assigned = f.draft(&FindingAssigned {
+            department: None,
+            repair_order_id: Some(order),
+            technician_id: None,
+        });
         let mut drafts = vec![created];
         drafts.extend(photos);
         drafts.push(assigned);
-        save(app, drafts, error, move || {
+        action.save(app, drafts, move || {
             navigate.with_value(|n| n(&format!("/orders/{order}"), Default::default()))
         });
     };
     let add_note = move |_| match text() {
         None => need(Key::FindingNoteNeedsText),
-        Some(t) => act("finding.note_added", json!({"text": t})),
+        Some(t) => act(&|f| f.draft(&FindingNoteAdded(TextNote { text: t.clone() }))),
     };
     let rectify = move |_| match photo.get_untracked() {
         None => need(Key::FindingNeedsPhoto),
-        Some(p) => act("finding.rectified", json!({"photo": p, "note": text()})),
+        Some(p) => {
+            let fix = FindingRectified {
+                photo: p,
+                note: text(),
+            };
+            act(&|f| f.draft(&fix))
+        }
     };
     let recheck = move |passed: bool| {
         if !passed && text().is_none() {
             return need(Key::FindingNeedsReason);
         }
-        act(
-            "finding.rechecked",
-            json!({"passed": passed, "reason": text(), "photo": photo.get_untracked()}),
-        );
+        let checked = FindingRechecked {
+            passed,
+            reason: text(),
+            photo: photo.get_untracked(),
+        };
+        act(&|f| f.draft(&checked));
     };
     let on_spot = move |_| match text() {
         None => need(Key::FindingNeedsReason),
-        Some(t) => act("finding.closed_on_the_spot", json!({"reason": t})),
+        Some(t) => act(&|f| f.draft(&FindingClosedOnTheSpot(Reason { reason: t.clone() }))),
     };
     let explain = move |_| {
         let t = explanation.get_untracked();
         if t.trim().is_empty() {
             return need(Key::FindingNeedsReason);
         }
-        act("finding.explained", json!({"text": t.trim()}));
+        let why = FindingExplained(TextNote {
+            text: t.trim().to_string(),
+        });
+        act(&|f| f.draft(&why));
         explanation.set(String::new());
-    };
-    let status = move || finding.with(|f| f.as_ref().and_then(|f| f.folded.state.status));
-    let dispatcher = move || role().is_some_and(|r| r != Role::Technician);
-    let can_recheck = move || {
-        status() == Some(FindingStatus::Rectified)
-            && dispatcher()
-            && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer != me()))
     };
     // Overdue: re-checking and closing wait for the explanation. Only the screen holds
     // them back; the core folds a re-check from an offline device whatever it says, since
     // an event already made elsewhere must never be refused after the fact.
     let needs_explanation =
         move || finding.with(|f| f.as_ref().is_some_and(|f| needs_explanation(f, now.get())));
-    let open_for_work = move || {
-        matches!(
-            status(),
-            Some(FindingStatus::Reported | FindingStatus::Assigned)
-        )
+    let status = move || finding.with(|f| f.as_ref().and_then(|f| f.folded.state.status));
+    // Which steps this person may take now (model::findings::finding_actions, unit-tested).
+    let actions = Memo::new(move |_| {
+        let facts = finding.with(|f| f.as_ref().map(|f| FindingFacts::of(&f.folded.state)));
+        match (facts, role()) {
+            (Some(f), Some(r)) => finding_actions(f, r, me()),
+            _ => Vec::new(),
+        }
+    });
+    let may = move |a: FindingAction| actions.with(|all| all.contains(&a));
+    let held = move |a: FindingAction| {
+        action.pending() || (a.waits_for_explanation() && needs_explanation())
     };
     view! {
-        <section class="page finding-finding_detail">
+        <section class="page finding-detail">
             <Show when=move || finding.with(|f| f.is_some()) fallback=move || view! { <p class="hint">{i18n.text(Key::FindingNotFound)}</p> }>
                 {move || finding.get().map(|f| finding_detail(i18n, app, &f, now.get()))}
                 <Show when=needs_explanation>
@@ -210,7 +220,7 @@ pub fn FindingPage() -> impl IntoView {
                             <textarea data-testid="finding-explanation" rows="2" prop:value=move || explanation.get()
                                 on:input=move |ev| explanation.set(event_target_value(&ev))></textarea>
                         </label>
-                        <button type="button" class="primary" data-action="finding.explained" on:click=explain>{i18n.text(Key::FindingExplain)}</button>
+                        <button type="button" class="primary" data-action="finding.explained" disabled=move || action.pending() on:click=explain>{i18n.text(Key::FindingExplain)}</button>
                     </div>
                 </Show>
                 <div class="card form">
@@ -219,9 +229,9 @@ pub fn FindingPage() -> impl IntoView {
                         <input data-testid="finding-text" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                     </label>
                     <div class="row actions">
-                        <button type="button" class="small" data-action="finding.note_added" on:click=add_note>{i18n.text(Key::FindingAddNote)}</button>
+                        <button type="button" class="small" data-action="finding.note_added" disabled=move || held(FindingAction::AddNote) on:click=add_note>{i18n.text(Key::FindingAddNote)}</button>
                     </div>
-                    <Show when=move || open_for_work() && dispatcher()>
+                    <Show when=move || may(FindingAction::Assign)>
                         <div class="row">
                             <label><span>{i18n.text(Key::FindingDepartment)}</span>
                                 <input data-testid="finding-department" list="finding-departments" autocomplete="off" placeholder=i18n.text(Key::FindingDepartmentPick)
@@ -236,34 +246,32 @@ pub fn FindingPage() -> impl IntoView {
                                 </select></label>
                         </div>
                         <div class="row actions">
-                            <button type="button" data-action="finding.assigned" on:click=assign>{i18n.text(Key::FindingAssign)}</button>
-                            <Show when=move || finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.assignment.get().and_then(|a| a.repair_order_id).is_none()))>
-                                <button type="button" data-action="finding.to_order" on:click=to_order>{i18n.text(Key::FindingToOrder)}</button>
+                            <button type="button" data-action="finding.assigned" disabled=move || held(FindingAction::Assign) on:click=assign>{i18n.text(Key::FindingAssign)}</button>
+                            <Show when=move || may(FindingAction::ToOrder)>
+                                <button type="button" data-action="finding.to_order" disabled=move || held(FindingAction::ToOrder) on:click=to_order>{i18n.text(Key::FindingToOrder)}</button>
                             </Show>
                         </div>
                     </Show>
-                    <Show when=move || open_for_work() || can_recheck()>
+                    <Show when=move || may(FindingAction::Rectify) || may(FindingAction::RecheckPass)>
                         <crate::ui::photo::PhotoPicker testid="finding-work-photo" on_added=Callback::new(move |h: String| photo.set(Some(h)))/>
                         {move || photo.get().map(|h| view! { <crate::ui::photo::Photo hash=h /> })}
                     </Show>
                     <div class="row actions">
-                        <Show when=open_for_work>
-                            <button type="button" class="primary" data-action="finding.rectified" on:click=rectify>{i18n.text(Key::FindingRectify)}</button>
+                        <Show when=move || may(FindingAction::Rectify)>
+                            <button type="button" class="primary" data-action="finding.rectified" disabled=move || held(FindingAction::Rectify) on:click=rectify>{i18n.text(Key::FindingRectify)}</button>
                         </Show>
-                        <Show when=move || status() == Some(FindingStatus::Reported) && dispatcher()>
-                            <button type="button" data-action="finding.closed_on_the_spot" disabled=needs_explanation on:click=on_spot>{i18n.text(Key::FindingCloseOnSpot)}</button>
+                        <Show when=move || may(FindingAction::CloseOnTheSpot)>
+                            <button type="button" data-action="finding.closed_on_the_spot" disabled=move || held(FindingAction::CloseOnTheSpot) on:click=on_spot>{i18n.text(Key::FindingCloseOnSpot)}</button>
                         </Show>
-                        <Show when=can_recheck>
-                            <button type="button" class="primary" data-action="finding.recheck_pass" disabled=needs_explanation on:click=move |_| recheck(true)>{i18n.text(Key::FindingRecheckPass)}</button>
-                            <button type="button" data-action="finding.recheck_fail" disabled=needs_explanation on:click=move |_| recheck(false)>{i18n.text(Key::FindingRecheckFail)}</button>
+                        <Show when=move || may(FindingAction::RecheckPass)>
+                            <button type="button" class="primary" data-action="finding.recheck_pass" disabled=move || held(FindingAction::RecheckPass) on:click=move |_| recheck(true)>{i18n.text(Key::FindingRecheckPass)}</button>
+                            <button type="button" data-action="finding.recheck_fail" disabled=move || held(FindingAction::RecheckFail) on:click=move |_| recheck(false)>{i18n.text(Key::FindingRecheckFail)}</button>
                         </Show>
                     </div>
                     <Show when=move || status() == Some(FindingStatus::Rectified) && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer == me()))>
                         <p class="hint" data-testid="finding-own-fix">{i18n.text(Key::FindingOwnFix)}</p>
                     </Show>
-                    <Show when=move || error.get().is_some()>
-                        <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-                    </Show>
+                    <ErrorLine action />
                 </div>
             </Show>
         </section>
@@ -309,7 +317,7 @@ fn finding_detail(
             {s.reported_by.map(name).unwrap_or_default()} " " {s.reported_at.as_deref().map(crate::model::clock::clock_time).unwrap_or_default()}
             {r.as_ref().and_then(|r| r.round_id).map(|id| view! { " · " <A href=format!("/patrol/rounds/{id}")>{i18n.text(Key::FindingRound)}</A> })}
         </p>
-        {c.map(|c| view! { <p class=format!("finding_countdown {}", urgency_class(&c)) data-testid="finding-due">{i18n.text(Key::FindingDue)} " " {c.due.format("%m-%d %H:%M").to_string()} " · " {countdown_text(i18n.lang(), &c)}</p> })}
+        {c.map(|c| view! { <p class=format!("countdown {}", urgency_class(&c)) data-testid="finding-due">{i18n.text(Key::FindingDue)} " " {c.due.format("%m-%d %H:%M").to_string()} " · " {countdown_text(i18n.lang(), &c)}</p> })}
         <div class="photos" data-testid="finding-photos">{photos.into_iter().map(|h| view! { <crate::ui::photo::Photo hash=h /> }).collect_view()}</div>
         {assignment.map(|a| view! {
             <p data-testid="finding-assignment">

@@ -86,7 +86,7 @@ fn finding_card(i18n: I18n, f: Row<Finding>, now: chrono::NaiveDateTime) -> impl
                 " " <span>{note}</span>
             </A>
             {c.map(|c| view! {
-                <p class=format!("finding_countdown {}", urgency_class(&c))>{move || countdown_text(i18n.lang(), &c)}</p>
+                <p class=format!("countdown {}", urgency_class(&c))>{move || countdown_text(i18n.lang(), &c)}</p>
             })}
         </li>
     }

@@ -2,12 +2,14 @@
 
 use crate::model::households::{entry, with_tag};
 use crate::model::people::is_supervisor;
-use crate::model::rows::{draft, use_route_id};
-use crate::model::write::save;
+use crate::model::rows::use_route_id;
 use crate::offline::state::use_app;
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{tag_badges, tags_with_keys};
 use guanjia_core::records::Reference;
+use guanjia_core::records::ReferenceType;
+use guanjia_core::Draft;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -43,30 +45,19 @@ pub fn HouseholdPage() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let may_edit = move || is_supervisor(app);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    Effect::new(move |_| {
-        if error.get().is_some() {
-            busy.set(false);
-        }
-    });
+    let action = Action::new();
     let toggle = move |tag: &'static str| {
         let Some(e) = household.get_untracked() else {
             return;
         };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let d = draft(
-            "household",
+        let d = Draft::reference_defined(
+            ReferenceType::Household,
             e.household.id,
-            "household.defined",
             e.project_id,
             e.household.area_id,
             with_tag(&e.fields, tag, !e.has(tag)),
         );
-        save(app, vec![d], error, move || busy.set(false));
+        action.save(app, vec![d], || ());
     };
     view! {
         <section class="page household">
@@ -101,7 +92,7 @@ pub fn HouseholdPage() -> impl IntoView {
                                         let on = move || household.with(|h| h.as_ref().is_some_and(|h| h.has(code)));
                                         view! {
                                             <button type="button" class="choice" data-testid="household-tag-toggle" data-tag=code
-                                                aria-pressed=move || on().to_string() disabled=move || busy.get()
+                                                aria-pressed=move || on().to_string() disabled=move || action.pending()
                                                 on:click=move |_| toggle(code)>{i18n.text(key)}</button>
                                         }
                                     }).collect_view()}
@@ -111,9 +102,7 @@ pub fn HouseholdPage() -> impl IntoView {
                     }.into_any()
                 }
             }}
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert" data-testid="household-error">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action testid="household-error" />
             <h2>{i18n.text(Key::OrdersTitle)}</h2>
             <Show when=move || orders.with(|o| !o.is_empty()) fallback=move || view! { <p class="hint">{i18n.text(Key::HouseholdNoOrders)}</p> }>
                 <ul class="list">

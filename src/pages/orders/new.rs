@@ -5,14 +5,17 @@ use crate::model::households::{households, Household};
 use crate::model::orders::categories;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::limits_text;
 use crate::ui::i18n::{use_i18n, Key};
+use crate::ui::labels::{request_kind_code, request_kind_of, REQUEST_KINDS};
 use crate::ui::work_form::{work_form, WorkEntry};
-use guanjia_core::RecordId;
+use guanjia_core::payload::PhotoRef;
+use guanjia_core::records::{RepairCreated, RepairFields, RepairPhotoAdded, RequestKind};
+use guanjia_core::{Draft, RecordId};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use serde_json::json;
 
 /// `/orders/new`: intake, online or offline.
 #[component]
@@ -47,7 +50,7 @@ pub fn NewOrderPage() -> impl IntoView {
     let location = RwSignal::new(String::new());
     let reporter = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
-    let request_kind = RwSignal::new("repair".to_string());
+    let request_kind = RwSignal::new(RequestKind::Repair);
     let appointment = RwSignal::new(String::new());
     let household = RwSignal::new(None::<Household>);
     let photos = RwSignal::new(Vec::<String>::new());
@@ -78,7 +81,7 @@ pub fn NewOrderPage() -> impl IntoView {
         lookup.set(String::new());
         household.set(Some(h));
     };
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     Effect::new(move |_| app.form_dirty.set(!description.get().trim().is_empty()));
     on_cleanup(move || app.form_dirty.set(false));
 
@@ -89,8 +92,10 @@ pub fn NewOrderPage() -> impl IntoView {
             return;
         }
         // A repair is timed by its category (domain.md §2); other requests need none.
-        if request_kind.get_untracked() == "repair" && category.get_untracked().is_empty() {
-            error.set(Some(i18n.t(Key::OrderNeedsCategory).to_string()));
+        if request_kind.get_untracked() == RequestKind::Repair
+            && category.get_untracked().is_empty()
+        {
+            action.say(Key::OrderNeedsCategory);
             return;
         }
         let all = areas();
@@ -101,53 +106,41 @@ pub fn NewOrderPage() -> impl IntoView {
             .or_else(|| all.first())
             .cloned()
         else {
-            error.set(Some(i18n.t(Key::OrderNoArea).to_string()));
+            action.say(Key::OrderNoArea);
             return;
         };
-        let mut payload = json!({"description": text.trim(), "urgent": urgent.get_untracked(), "request_kind": request_kind.get_untracked()});
-        if let Some(q) = paid.get_untracked().then(|| quote.quote()).flatten() {
-            payload["quote"] = q;
-        }
-        if let Some(h) = household.get_untracked() {
-            payload["household_id"] = json!(h.id);
-        }
-        if let Some(when) = appointment_time(&appointment.get_untracked()) {
-            payload["appointment"] = json!(when);
-        }
-        let optional = [
-            ("category_id", category.get_untracked()),
-            ("location", location.get_untracked()),
-            ("reporter_name", reporter.get_untracked()),
-            ("reporter_phone", phone.get_untracked()),
-        ];
-        for (k, v) in optional {
-            if !v.trim().is_empty() {
-                payload[k] = json!(v.trim());
-            }
-        }
+        let trimmed = |sig: RwSignal<String>| {
+            let v = sig.get_untracked();
+            (!v.trim().is_empty()).then(|| v.trim().to_string())
+        };
+        let fields = RepairFields {
+            description: Some(text.trim().to_string()),
+            urgent: Some(urgent.get_untracked()),
+            request_kind: Some(request_kind.get_untracked()),
+            quote: paid.get_untracked().then(|| quote.quote()).flatten(),
+            household_id: household.get_untracked().map(|h| h.id),
+            appointment: appointment_time(&appointment.get_untracked()),
+            category_id: RecordId::parse(&category.get_untracked()).ok(),
+            location: trimmed(location),
+            reporter_name: trimmed(reporter),
+            reporter_phone: trimmed(phone),
+        };
         let id = RecordId::from_parts(now_ms(), random_bytes());
-        let draft = crate::model::rows::draft(
-            "repair_order",
-            id,
-            "repair_order.created",
-            project_id,
-            Some(area_id),
-            payload,
-        );
+        let created = RepairCreated {
+            fields,
+            finding_id: None,
+        };
         // The order and its photos: one action, one transaction.
-        let mut drafts = vec![draft];
+        let mut drafts = vec![Draft::new(id, project_id, Some(area_id), &created)];
         for h in photos.get_untracked() {
-            drafts.push(crate::model::rows::draft(
-                "repair_order",
-                id,
-                "repair_order.photo_added",
-                project_id,
-                Some(area_id),
-                json!({"sha256": h}),
-            ));
+            let photo = RepairPhotoAdded(PhotoRef {
+                sha256: h,
+                caption: None,
+            });
+            drafts.push(Draft::new(id, project_id, Some(area_id), &photo));
         }
         let navigate = navigate.clone();
-        crate::model::write::save(app, drafts, error, move || {
+        action.save(app, drafts, move || {
             description.set(String::new());
             photos.set(Vec::new());
             app.form_dirty.set(false);
@@ -186,15 +179,18 @@ pub fn NewOrderPage() -> impl IntoView {
                 {move || household.get().map(|h| view! { <p class="hint" data-testid="order-household-picked">{h.name}</p> })}
                 <label>
                     <span>{i18n.text(Key::OrderRequestKind)}</span>
-                    <select data-testid="order-request-kind" on:change=move |ev| request_kind.set(event_target_value(&ev))>
-                        {[("repair", Key::KindRepair), ("emergency_medical", Key::KindEmergencyMedical), ("complaint", Key::KindComplaint),
-                          ("enquiry", Key::KindEnquiry), ("security_incident", Key::KindSecurity), ("disaster", Key::KindDisaster), ("other", Key::KindOther)]
+                    <select data-testid="order-request-kind" on:change=move |ev| {
+                        if let Some(k) = request_kind_of(&event_target_value(&ev)) {
+                            request_kind.set(k);
+                        }
+                    }>
+                        {REQUEST_KINDS
                             .into_iter()
-                            .map(|(v, k)| view! { <option value=v selected=move || request_kind.get() == v>{i18n.text(k)}</option> })
+                            .map(|(v, k)| view! { <option value=request_kind_code(v) selected=move || request_kind.get() == v>{i18n.text(k)}</option> })
                             .collect_view()}
                     </select>
                 </label>
-                <Show when=move || request_kind.get() == "complaint">
+                <Show when=move || request_kind.get() == RequestKind::Complaint>
                     <p class="hint" data-testid="order-complaint-kind">
                         {i18n.text(Key::OrderComplaintKind)} " "
                         <A href="/complaints/new" attr:class="button" attr:data-testid="order-to-complaint-form">{i18n.text(Key::ComplaintNew)}</A>
@@ -244,12 +240,10 @@ pub fn NewOrderPage() -> impl IntoView {
                 </Show>
                 <crate::ui::photo::PhotoPicker testid="order-intake-photo" on_added=Callback::new(move |h: String| photos.update(|p| if !p.contains(&h) { p.push(h) }))/>
                 <div class="photos">{move || photos.get().into_iter().map(|h| view! { <crate::ui::photo::Photo hash=h /> }).collect_view()}</div>
-                <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty()>
+                <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty() || action.pending()>
                     {i18n.text(Key::OrderSubmit)}
                 </button>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert">{i18n.text(Key::SaveFailed)} {move || error.get().unwrap_or_default()}</p>
-                </Show>
+                <ErrorLine action />
             </form>
         </section>
     }

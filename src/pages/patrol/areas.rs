@@ -3,19 +3,20 @@
 use crate::model::clock::calendar;
 use crate::model::patrol::{recent, rounds, summaries, template, today_of, Plans};
 use crate::model::people::{area_name, my_areas, person_name};
-use crate::model::rows::{draft, Row};
-use crate::model::write::save;
+use crate::model::rows::Row;
 use crate::offline::state::{use_app, AppState};
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::{left_out_text, today_patrol_text};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use crate::ui::labels::round_status_key;
+use guanjia_core::records::RoundStarted;
 use guanjia_core::records::{PatrolRound, RoundStatus};
+use guanjia_core::Draft;
 use guanjia_core::{AreaId, ProjectId, RecordId};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use serde_json::json;
 
 /// `/patrol`: my areas with today's rounds; start or continue a round.
 #[component]
@@ -27,24 +28,21 @@ pub fn PatrolPage() -> impl IntoView {
         app.data_version.track();
         rounds()
     });
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let me = move || app.session.get().map(|s| s.user.id);
     let start = move |project: ProjectId, area: AreaId| {
         let Some(t) = template(project) else {
-            error.set(Some(i18n.t(Key::PatrolNoTemplate).to_string()));
+            action.say(Key::PatrolNoTemplate);
             return;
         };
         let id = RecordId::from_parts(now_ms(), random_bytes());
-        let d = draft(
-            "patrol_round",
-            id,
-            "patrol_round.started",
-            project,
-            Some(area),
-            json!({"template_id": t.id, "template_version": t.checklist.version}),
-        );
+        let started = RoundStarted {
+            template_id: t.id,
+            template_version: t.checklist.version,
+        };
+        let d = Draft::new(id, project, Some(area), &started);
         let navigate = navigate.clone();
-        save(app, vec![d], error, move || {
+        action.save(app, vec![d], move || {
             navigate(&format!("/patrol/rounds/{id}"), Default::default())
         });
     };
@@ -92,7 +90,7 @@ pub fn PatrolPage() -> impl IntoView {
                                         </A>
                                     }.into_any(),
                                     None => view! {
-                                        <button type="button" class="primary" data-testid="round-start" on:click=move |_| start(project, area)>
+                                        <button type="button" class="primary" data-testid="round-start" disabled=move || action.pending() on:click=move |_| start(project, area)>
                                             {i18n.text(Key::PatrolStart)}
                                         </button>
                                     }.into_any(),
@@ -102,9 +100,7 @@ pub fn PatrolPage() -> impl IntoView {
                     }).collect_view()
                 }}
             </ul>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action />
             <h2>{i18n.text(Key::PatrolRecent)}</h2>
             <ul class="list">
                 {move || {

@@ -2,12 +2,14 @@
 
 use crate::model::patrol::template;
 use crate::model::people::my_areas;
-use crate::model::rows::draft;
-use crate::model::write::save;
+use crate::model::rows::fields_of;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, Key};
 use guanjia_core::records::ChecklistItem;
+use guanjia_core::records::ReferenceType;
+use guanjia_core::Draft;
 use guanjia_core::RecordId;
 use leptos::prelude::*;
 
@@ -28,7 +30,7 @@ pub fn ChecklistPage() -> impl IntoView {
     Effect::new(move |_| items.set(current.get().map(|t| t.checklist.items).unwrap_or_default()));
     let group = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let saved = RwSignal::new(false);
     let edit = move |f: Box<dyn FnOnce(&mut Items)>| {
         saved.set(false);
@@ -38,7 +40,7 @@ pub fn ChecklistPage() -> impl IntoView {
         ev.prevent_default();
         let (g, t) = (group.get_untracked(), text.get_untracked());
         if t.trim().is_empty() {
-            return error.set(Some(i18n.t(Key::ChecklistNeedsText).to_string()));
+            return action.say(Key::ChecklistNeedsText);
         }
         let id = format!("item-{}", RecordId::from_parts(now_ms(), random_bytes()));
         edit(Box::new(move |v| {
@@ -62,20 +64,19 @@ pub fn ChecklistPage() -> impl IntoView {
     };
     let save_all = move |_| {
         let Some(t) = current.get_untracked() else {
-            return error.set(Some(i18n.t(Key::PatrolNoTemplate).to_string()));
+            return action.say(Key::PatrolNoTemplate);
         };
         let mut c = t.checklist.clone();
         c.version += 1;
         c.items = items.get_untracked();
-        let d = draft(
-            "checklist_template",
+        let d = Draft::reference_defined(
+            ReferenceType::ChecklistTemplate,
             t.id,
-            "checklist_template.defined",
             t.project_id,
             None,
-            serde_json::to_value(&c).unwrap_or_default(),
+            fields_of(&c),
         );
-        save(app, vec![d], error, move || saved.set(true));
+        action.save(app, vec![d], move || saved.set(true));
     };
     view! {
         <section class="page checklist">
@@ -105,13 +106,11 @@ pub fn ChecklistPage() -> impl IntoView {
                     <input data-testid="checklist-group" prop:value=move || group.get() on:input=move |ev| group.set(event_target_value(&ev)) /></label>
                 <label><span>{i18n.text(Key::ChecklistText)}</span>
                     <input data-testid="checklist-text" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) /></label>
-                <button type="submit" data-testid="checklist-add_days">{i18n.text(Key::ChecklistAdd)}</button>
+                <button type="submit" data-testid="checklist-add">{i18n.text(Key::ChecklistAdd)}</button>
             </form>
-            <button type="button" class="primary" data-testid="checklist-save" on:click=save_all>{i18n.text(Key::ChecklistSave)}</button>
+            <button type="button" class="primary" data-testid="checklist-save" disabled=move || action.pending() on:click=save_all>{i18n.text(Key::ChecklistSave)}</button>
             <Show when=move || saved.get()><p class="hint" data-testid="checklist-saved">{i18n.text(Key::ChecklistSaved)}</p></Show>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action />
         </section>
     }
 }

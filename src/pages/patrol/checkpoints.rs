@@ -6,15 +6,16 @@
 
 use crate::model::patrol::{checkpoints, Checkpoint};
 use crate::model::people::my_areas;
-use crate::model::rows::draft;
-use crate::model::write::save;
+use crate::model::rows::fields_of;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use guanjia_core::records::{checkpoint_fields, CheckpointError};
+use guanjia_core::records::{CheckpointFields, ReferenceType};
+use guanjia_core::Draft;
 use guanjia_core::{AreaId, RecordId};
 use leptos::prelude::*;
-use serde_json::json;
 
 fn checkpoint_error(i18n: I18n, e: &CheckpointError) -> String {
     match e {
@@ -26,23 +27,24 @@ fn checkpoint_error(i18n: I18n, e: &CheckpointError) -> String {
 
 /// The `checkpoint.defined` event giving `c` its place `order` (the whole definition again:
 /// every definition carries the name, and the server checks the code on each).
-fn placed(c: &Checkpoint, order: u64) -> guanjia_core::replica::Draft {
+fn placed(c: &Checkpoint, order: u64) -> Draft {
     defined(c, order, &c.groups)
 }
 
 /// `c`'s whole definition with its place and the checklist groups checked there.
-fn defined(c: &Checkpoint, order: u64, groups: &[String]) -> guanjia_core::replica::Draft {
-    let mut fields = json!({"name": c.name, "code": c.code, "order": order});
-    if !groups.is_empty() || !c.groups.is_empty() {
-        fields["groups"] = json!(groups);
-    }
-    draft(
-        "checkpoint",
+fn defined(c: &Checkpoint, order: u64, groups: &[String]) -> Draft {
+    let fields = CheckpointFields {
+        name: c.name.clone(),
+        code: c.code.clone(),
+        order,
+        groups: (!groups.is_empty() || !c.groups.is_empty()).then(|| groups.to_vec()),
+    };
+    Draft::reference_defined(
+        ReferenceType::Checkpoint,
         c.id,
-        "checkpoint.defined",
         c.project_id,
         c.area_id,
-        fields,
+        fields_of(&fields),
     )
 }
 
@@ -59,7 +61,7 @@ fn ticked(groups: &[String], group: &str, on: bool, order: &[String]) -> Vec<Str
 
 /// The events that put `list` (an area's checkpoints in their new order) at places 1, 2, …;
 /// only checkpoints whose place changes get one.
-fn renumbered(list: &[Checkpoint]) -> Vec<guanjia_core::replica::Draft> {
+fn renumbered(list: &[Checkpoint]) -> Vec<Draft> {
     list.iter()
         .zip(1u64..)
         .filter(|(c, n)| c.order != *n)
@@ -110,7 +112,7 @@ pub fn CheckpointsPage() -> impl IntoView {
     };
     let name = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let confirming = RwSignal::new(None::<RecordId>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -142,18 +144,17 @@ pub fn CheckpointsPage() -> impl IntoView {
             taken.iter().map(String::as_str),
         ) {
             Ok(f) => f,
-            Err(e) => return error.set(Some(checkpoint_error(i18n, &e))),
+            Err(e) => return action.say_text(checkpoint_error(i18n, &e)),
         };
         let id = RecordId::from_parts(now_ms(), random_bytes());
-        let d = draft(
-            "checkpoint",
+        let d = Draft::reference_defined(
+            ReferenceType::Checkpoint,
             id,
-            "checkpoint.defined",
             project,
             Some(a),
-            fields,
+            fields_of(&fields),
         );
-        save(app, vec![d], error, move || {
+        action.save(app, vec![d], move || {
             name.set(String::new());
             code.set(String::new());
         });
@@ -165,7 +166,7 @@ pub fn CheckpointsPage() -> impl IntoView {
             return;
         };
         list.swap(i, j);
-        save(app, renumbered(&list), error, || ());
+        action.save(app, renumbered(&list), || ());
     };
     // The checklist groups a supervisor ticks per checkpoint (the project's current list).
     let groups = Memo::new(move |_| {
@@ -188,18 +189,11 @@ pub fn CheckpointsPage() -> impl IntoView {
     let tick = move |c: Checkpoint, group: String, on: bool| {
         let order = groups.get_untracked();
         let next = ticked(&c.groups, &group, on, &order);
-        save(app, vec![defined(&c, c.order, &next)], error, || ());
+        action.save(app, vec![defined(&c, c.order, &next)], || ());
     };
     let retire = move |c: Checkpoint| {
-        let d = draft(
-            "checkpoint",
-            c.id,
-            "checkpoint.retired",
-            c.project_id,
-            c.area_id,
-            json!({}),
-        );
-        save(app, vec![d], error, move || confirming.set(None));
+        let d = Draft::reference_retired(ReferenceType::Checkpoint, c.id, c.project_id, c.area_id);
+        action.save(app, vec![d], move || confirming.set(None));
     };
     view! {
         <section class="page checkpoints">
@@ -283,9 +277,7 @@ pub fn CheckpointsPage() -> impl IntoView {
                     <button type="submit" data-testid="checkpoint-add">{i18n.text(Key::CheckpointAdd)}</button>
                 </form>
             </Show>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert" data-testid="checkpoint-error">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action testid="checkpoint-error" />
         </section>
     }
 }

@@ -3,8 +3,7 @@
 use crate::model::households::area_tags;
 use crate::model::patrol::{checklist_version, checkpoints, template, Plans};
 use crate::model::people::{area_name, person_name};
-use crate::model::rows::{draft, Row};
-use crate::model::write::save;
+use crate::model::rows::Row;
 use crate::offline::drafts::{
     forget_draft, keep_draft, mark_open_draft, open_draft, stored_draft, StoredDraft,
 };
@@ -12,16 +11,19 @@ use crate::offline::engine::engine;
 use crate::offline::state::use_app;
 use crate::platform::geo::watch_position;
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::{flag_text, left_out_text};
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::round_status_key;
+use guanjia_core::payload::Reason;
 use guanjia_core::records::{
-    items_at, ChecklistItem, CheckpointGroups, PatrolRound, RoundStatus, ScanMethod, Verdict,
+    items_at, Answer, ChecklistItem, CheckpointGroups, CheckpointScanned, FindingReported,
+    ItemAnswered, PatrolRound, RoundAbandoned, RoundFinished, RoundStatus, ScanMethod, Severity,
+    Verdict,
 };
-use guanjia_core::RecordId;
+use guanjia_core::{Draft, RecordId};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use serde_json::json;
 use std::collections::BTreeSet;
 
 /// `/patrol/rounds/:id`: one round — checkpoints, checklist, findings, finish.
@@ -58,7 +60,7 @@ pub fn RoundPage() -> impl IntoView {
     });
     let position = watch_position();
     let code = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let failing = RwSignal::new(None::<ChecklistItem>);
     // Owned here, not by the form: a sync that re-renders the list must not lose the text.
     let draft_finding = FindingDraft::new();
@@ -79,12 +81,12 @@ pub fn RoundPage() -> impl IntoView {
             })
         })
     };
-    let write = move |kind: &str, payload: serde_json::Value, then: Box<dyn FnOnce()>| {
+    // One step of the round; `make` builds it for the round as it is now.
+    let write = move |make: &dyn Fn(&Row<PatrolRound>) -> Draft, then: Box<dyn FnOnce()>| {
         let Some(r) = round.get_untracked() else {
             return;
         };
-        let d = draft("patrol_round", r.id, kind, r.project_id, r.area_id, payload);
-        save(app, vec![d], error, then);
+        action.save(app, vec![make(&r)], then);
     };
     let left_out = Memo::new(move |_| {
         app.data_version.track();
@@ -169,7 +171,7 @@ pub fn RoundPage() -> impl IntoView {
             return;
         }
         confirm_finish.set(false);
-        write("patrol_round.finished", json!({}), Box::new(|| {}));
+        write(&|r| r.draft(&RoundFinished {}), Box::new(|| {}));
     };
     let scan = move |typed: String, method: ScanMethod| {
         let wanted = typed.trim().to_uppercase();
@@ -178,11 +180,11 @@ pub fn RoundPage() -> impl IntoView {
         let Some(cp) = found else {
             let codes: Vec<String> =
                 points.with_untracked(|ps| ps.iter().map(|c| c.code.clone()).collect());
-            error.set(Some(format!(
+            action.say_text(format!(
                 "{} {}",
                 i18n.t(Key::PatrolUnknownCode),
                 codes.join(" / ")
-            )));
+            ));
             return;
         };
         // The offset is only real once a server answer set it: the epoch is stored with the
@@ -191,29 +193,33 @@ pub fn RoundPage() -> impl IntoView {
         let offset = engine()
             .and_then(|e| e.read(|r| r.epoch().is_some().then(|| r.clock_offset_ms())))
             .flatten();
-        let mut payload = json!({"checkpoint_id": cp.id, "method": method});
-        if let Some(offset) = offset {
-            payload["corrected_time"] = json!(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-                now_ms() as f64 + offset as f64
-            ))
-            .to_iso_string()
-            .as_string());
-        }
-        if let Some(p) = position.get_untracked() {
-            payload["position"] = p;
-        }
+        let scanned = CheckpointScanned {
+            checkpoint_id: cp.id,
+            method,
+            corrected_time: offset.and_then(|offset| {
+                js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+                    now_ms() as f64 + offset as f64,
+                ))
+                .to_iso_string()
+                .as_string()
+            }),
+            position: position.get_untracked(),
+        };
         write(
-            "patrol_round.checkpoint_scanned",
-            payload,
+            &|r| r.draft(&scanned),
             Box::new(move || code.set(String::new())),
         );
     };
     let pass = move |item: String| {
-        write(
-            "patrol_round.item_answered",
-            json!({"item_id": item, "verdict": Verdict::Pass, "checkpoint_id": current_checkpoint()}),
-            Box::new(|| {}),
-        );
+        let answered = ItemAnswered {
+            item_id: item,
+            answer: Answer {
+                verdict: Verdict::Pass,
+                checkpoint_id: current_checkpoint(),
+                finding_id: None,
+            },
+        };
+        write(&|r| r.draft(&answered), Box::new(|| {}));
     };
     // Renovation items are asked because some units of the area are renovating: name them,
     // so the butler knows which doors to knock on.
@@ -252,7 +258,7 @@ pub fn RoundPage() -> impl IntoView {
                     <Show when=in_progress>
                         <div class="row">
                             <button type="button" class="small" data-action="pass" aria-pressed=move || (verdict() == "pass").to_string()
-                                on:click={let id1 = id1.clone(); move |_| pass(id1.clone())}>{i18n.text(Key::PatrolPass)}</button>
+                                disabled=move || action.pending() on:click={let id1 = id1.clone(); move |_| pass(id1.clone())}>{i18n.text(Key::PatrolPass)}</button>
                             <button type="button" class="small" data-action="fail" aria-pressed=move || (verdict() == "fail").to_string()
                                 on:click={let it2 = it2.clone(); move |_| open_finding(it2.clone())}>{i18n.text(Key::PatrolFail)}</button>
                         </div>
@@ -326,7 +332,7 @@ pub fn RoundPage() -> impl IntoView {
                     }}
                 </ol>
                 <Show when=in_progress>
-                    {move || position.get().and_then(|p| p.get("accuracy_m")?.as_f64()).map(|m| view! {
+                    {move || position.get().map(|p| p.accuracy_m).map(|m| view! {
                         <p class="hint" data-testid="round-position">{i18n.text(Key::PatrolPositionFix)} " ±" {m.round() as i64} " m"</p>
                     })}
                     <form class="row scan" on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -335,7 +341,7 @@ pub fn RoundPage() -> impl IntoView {
                     }>
                         <input data-testid="checkpoint-code" placeholder=i18n.text(Key::PatrolCodePlaceholder) autocomplete="off"
                             prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
-                        <button type="submit" class="primary" data-testid="checkpoint-submit">{i18n.text(Key::PatrolCheckIn)}</button>
+                        <button type="submit" class="primary" data-testid="checkpoint-submit" disabled=move || action.pending()>{i18n.text(Key::PatrolCheckIn)}</button>
                     </form>
                     <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| scan(c, ScanMethod::Qr)) />
                 </Show>
@@ -367,7 +373,7 @@ pub fn RoundPage() -> impl IntoView {
                 }}
                 <Show when=in_progress>
                     <div class="card form">
-                        <button type="button" class="primary" data-testid="round-finish" on:click=finish>
+                        <button type="button" class="primary" data-testid="round-finish" disabled=move || action.pending() on:click=finish>
                             {i18n.text(Key::PatrolFinish)}
                         </button>
                         {move || confirm_finish.get().then(|| left_out.get()).flatten().filter(|l| !l.is_empty()).map(|l| view! {
@@ -379,19 +385,18 @@ pub fn RoundPage() -> impl IntoView {
                             <span>{i18n.text(Key::PatrolAbandonReason)}</span>
                             <input data-testid="round-abandon-reason" prop:value=move || abandon_reason.get() on:input=move |ev| abandon_reason.set(event_target_value(&ev)) />
                         </label>
-                        <button type="button" data-testid="round-abandon" on:click=move |_| {
+                        <button type="button" data-testid="round-abandon" disabled=move || action.pending() on:click=move |_| {
                             let why = abandon_reason.get_untracked();
                             if why.trim().is_empty() {
-                                error.set(Some(i18n.t(Key::PatrolAbandonNeedsReason).to_string()));
+                                action.say(Key::PatrolAbandonNeedsReason);
                             } else {
-                                write("patrol_round.abandoned", json!({"reason": why.trim()}), Box::new(|| {}));
+                                let reason = Reason { reason: why.trim().to_string() };
+                                write(&|r| r.draft(&RoundAbandoned(reason.clone())), Box::new(|| {}));
                             }
                         }>{i18n.text(Key::PatrolAbandon)}</button>
                     </div>
                 </Show>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="round-error">{move || error.get().unwrap_or_default()}</p>
-                </Show>
+                <ErrorLine action testid="round-error" />
             </Show>
         </section>
     }
@@ -472,7 +477,7 @@ fn FindingForm(
         photos,
         restored,
     } = values;
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let photo_required = item.photo_on_fail;
     {
         let item_id = item.id.clone();
@@ -496,38 +501,44 @@ fn FindingForm(
         };
         let text = note.get_untracked();
         if text.trim().is_empty() {
-            error.set(Some(i18n.t(Key::FindingNeedsNote).to_string()));
+            action.say(Key::FindingNeedsNote);
             return;
         }
         let shots = photos.get_untracked();
         if photo_required && shots.is_empty() {
-            error.set(Some(i18n.t(Key::FindingNeedsPhoto).to_string()));
+            action.say(Key::FindingNeedsPhoto);
             return;
         }
         let finding = RecordId::from_parts(now_ms(), random_bytes());
         let opt = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
         let checkpoint = current.get_untracked();
-        let reported = draft(
-            "finding",
-            finding,
-            "finding.reported",
-            r.project_id,
-            r.area_id,
-            json!({
-                "note": text.trim(), "severity": severity.get_untracked(),
-                "checkpoint_id": checkpoint, "building": opt(building.get_untracked()), "unit": opt(unit.get_untracked()),
-                "round_id": r.id, "item_id": item_id, "photos": shots,
-            }),
-        );
-        let answered = draft(
-            "patrol_round",
-            r.id,
-            "patrol_round.item_answered",
-            r.project_id,
-            r.area_id,
-            json!({"item_id": item_id, "verdict": Verdict::Fail, "checkpoint_id": checkpoint, "finding_id": finding}),
-        );
-        save(app, vec![reported, answered], error, move || {
+        let reported = FindingReported {
+            note: text.trim().to_string(),
+            severity: match severity.get_untracked().as_str() {
+                "minor" => Severity::Minor,
+                "critical" => Severity::Critical,
+                _ => Severity::Major,
+            },
+            checkpoint_id: checkpoint,
+            building: opt(building.get_untracked()),
+            unit: opt(unit.get_untracked()),
+            household_id: None,
+            round_id: Some(r.id),
+            item_id: Some(item_id.clone()),
+            photos: shots,
+        };
+        let answered = ItemAnswered {
+            item_id: item_id.clone(),
+            answer: Answer {
+                verdict: Verdict::Fail,
+                checkpoint_id: checkpoint,
+                finding_id: Some(finding),
+            },
+        };
+        // The finding and the failed answer: one action, one transaction.
+        let reported = Draft::new(finding, r.project_id, r.area_id, &reported);
+        let answered = r.draft(&answered);
+        action.save(app, vec![reported, answered], move || {
             app.form_dirty.set(false);
             on_done.run(());
         });
@@ -560,12 +571,10 @@ fn FindingForm(
             <div class="photos">{move || photos.get().into_iter().map(|h| view! { <crate::ui::photo::Photo hash=h /> }).collect_view()}</div>
             {photo_required.then(|| view! { <p class="hint">{i18n.text(Key::FindingPhotoRequired)}</p> })}
             <div class="row">
-                <button type="submit" class="primary" data-testid="finding-save">{i18n.text(Key::FindingSave)}</button>
+                <button type="submit" class="primary" data-testid="finding-save" disabled=move || action.pending()>{i18n.text(Key::FindingSave)}</button>
                 <button type="button" on:click=move |_| on_done.run(())>{i18n.text(Key::Cancel)}</button>
             </div>
-            <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            </Show>
+            <ErrorLine action />
         </form>
     }
 }

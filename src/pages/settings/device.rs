@@ -145,9 +145,8 @@ pub fn SettingsPage() -> impl IntoView {
                         {i18n.text(Key::ExportOutbox)}
                     </button>
                     <Show when=move || export_error.get().is_some()>
-                        <p class="error" role="alert">
+                        <p class="error" role="alert" title=move || export_error.get().unwrap_or_default()>
                             {i18n.text(Key::ExportFailed)}
-                            {move || export_error.get().unwrap_or_default()}
                         </p>
                     </Show>
                 </Show>

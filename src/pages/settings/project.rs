@@ -3,12 +3,14 @@
 //! make-up working days, the service time limits and owners' quiet hours. Saved as a `project_settings.defined` event (offline too), checked by the core's
 //! `RulesEdit` exactly as the server checks it on push.
 
-use crate::model::rows::{draft, references};
-use crate::model::write::save;
+use crate::model::rows::{fields_of, references};
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
+use crate::ui::action::{Action, ErrorLine};
 use crate::ui::i18n::{use_i18n, I18n, Key};
+use guanjia_core::records::ReferenceType;
 use guanjia_core::rules::{RulesEdit, RulesEditError};
+use guanjia_core::Draft;
 use guanjia_core::{ProjectId, RecordId};
 use leptos::prelude::*;
 
@@ -73,7 +75,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
             form.set(RulesEdit::from_rules(crate::model::rules::rules().of(p)));
         }
     });
-    let error = RwSignal::new(None::<String>);
+    let action = Action::new();
     let saved = RwSignal::new(false);
     let field = move |label: Key,
                       hint: Key,
@@ -106,7 +108,7 @@ pub fn ProjectSettingsPage() -> impl IntoView {
         let all = crate::model::rules::rules();
         let rules = match form.with_untracked(|f| f.apply(all.of(p))) {
             Ok(r) => r,
-            Err(e) => return error.set(Some(edit_error(i18n, &e))),
+            Err(e) => return action.say_text(edit_error(i18n, &e)),
         };
         // The project's settings record (its name kept), or a new one named after the project.
         let existing = references("project_settings")
@@ -126,17 +128,10 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                     .map(|(_, n)| n)
             })
             .unwrap_or_else(|| i18n.t(Key::RulesTitle).to_string());
-        let mut payload = rules.payload();
-        payload["name"] = serde_json::Value::String(name);
-        let d = draft(
-            "project_settings",
-            record,
-            "project_settings.defined",
-            p,
-            None,
-            payload,
-        );
-        save(app, vec![d], error, move || {
+        let mut fields = fields_of(&rules.payload());
+        fields.insert("name".into(), name.into());
+        let d = Draft::reference_defined(ReferenceType::ProjectSettings, record, p, None, fields);
+        action.save(app, vec![d], move || {
             touched.set(false);
             saved.set(true);
         });
@@ -172,13 +167,11 @@ pub fn ProjectSettingsPage() -> impl IntoView {
                     {field(Key::RulesReturnVisit, Key::RulesHoursHint, "rules-return-visit", |f| f.return_visit_hours.clone(), |f, v| f.return_visit_hours = v, Input::Number)}
                     {field(Key::RulesComplaintReply, Key::RulesFindingLimitHint, "rules-complaint-reply", |f| f.complaint_reply_days.clone(), |f, v| f.complaint_reply_days = v, Input::Number)}
                     {field(Key::RulesQuietHours, Key::RulesQuietHint, "rules-quiet-hours", |f| f.quiet_hours.clone(), |f, v| f.quiet_hours = v, Input::Text)}
-                    <button type="button" class="primary" data-testid="rules-save" on:click=submit>{i18n.text(Key::Save)}</button>
+                    <button type="button" class="primary" data-testid="rules-save" disabled=move || action.pending() on:click=submit>{i18n.text(Key::Save)}</button>
                     <Show when=move || saved.get()>
                         <p class="hint" role="status" data-testid="rules-saved">{i18n.text(Key::RulesSaved)}</p>
                     </Show>
-                    <Show when=move || error.get().is_some()>
-                        <p class="error" role="alert" data-testid="rules-error">{move || error.get().unwrap_or_default()}</p>
-                    </Show>
+                    <ErrorLine action testid="rules-error" />
                 </div>
             </Show>
         </section>

@@ -411,6 +411,13 @@ impl Record for Finding {
 /// The caption of a repair order's "after" photo.
 pub const AFTER_CAPTION: &str = "after";
 
+/// The caption of a repair order's photo taken before the work.
+pub const BEFORE_CAPTION: &str = "before";
+
+/// The caption of a photo an order carries from the finding it was made from: evidence of
+/// the problem, never the "after" photo that rectifies it.
+pub const FINDING_CAPTION: &str = "finding";
+
 impl Finding {
     /// What completing a repair order made from this finding records on it: the
     /// rectification, with the order's last "after" photo as evidence and its result note.

@@ -152,7 +152,8 @@ pub use duty_log::{log_id as duty_log_id, DutyEntry, DutyEntryAdded, DutyLog};
 pub use finding::{
     Finding, FindingAssigned, FindingClosedOnTheSpot, FindingEntry, FindingExplained,
     FindingNoteAdded, FindingPhotoAdded, FindingRechecked, FindingRectified, FindingReported,
-    FindingStatus, FindingStep, Severity, AFTER_CAPTION, DEFAULT_FINDING_LIMIT,
+    FindingStatus, FindingStep, Severity, AFTER_CAPTION, BEFORE_CAPTION, DEFAULT_FINDING_LIMIT,
+    FINDING_CAPTION,
 };
 pub use patrol::{
     items_at, Answer, Checklist, ChecklistItem, CheckpointGroups, CheckpointScanned, DayCompliance,
@@ -161,7 +162,8 @@ pub use patrol::{
 };
 pub(crate) use reference::check_payload as check_reference;
 pub use reference::{
-    checkpoint_code_ok, checkpoint_fields, CheckpointError, Reference, ReferenceType,
+    checkpoint_code_ok, checkpoint_fields, CheckpointError, CheckpointFields, Reference,
+    ReferenceType,
 };
 pub use repair_order::{
     Deadline, DeadlineState, Material, OrderDeadlines, Quote, RepairAccepted, RepairArrived,

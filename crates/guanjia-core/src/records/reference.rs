@@ -170,6 +170,20 @@ pub fn checkpoint_code_ok(code: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// A checkpoint as `checkpoint.defined` carries it: every definition carries the whole of it
+/// (fields are last-writer-wins, and the server checks the code on each).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckpointFields {
+    pub name: String,
+    /// Printed as its QR label; unique in the project.
+    pub code: String,
+    /// Its place in the area's walking order.
+    pub order: u64,
+    /// The checklist groups (or item ids) checked there; left out until someone ticks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
+}
+
 /// A checkpoint's `checkpoint.defined` fields from what a supervisor typed: name, code
 /// (upper-cased, unique in the project among `taken`, which excludes the checkpoint itself)
 /// and its place in the area's walking order.
@@ -178,7 +192,7 @@ pub fn checkpoint_fields<'a>(
     code: &str,
     order: u64,
     taken: impl IntoIterator<Item = &'a str>,
-) -> Result<serde_json::Value, CheckpointError> {
+) -> Result<CheckpointFields, CheckpointError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(CheckpointError::NoName);
@@ -190,7 +204,12 @@ pub fn checkpoint_fields<'a>(
     if taken.into_iter().any(|t| t.eq_ignore_ascii_case(&code)) {
         return Err(CheckpointError::CodeTaken(code));
     }
-    Ok(serde_json::json!({"name": name, "code": code, "order": order}))
+    Ok(CheckpointFields {
+        name: name.to_string(),
+        code,
+        order,
+        groups: None,
+    })
 }
 
 #[cfg(test)]
@@ -210,7 +229,7 @@ mod checkpoint_tests {
     fn a_typed_checkpoint_becomes_its_fields_with_the_code_upper_cased() {
         let f = checkpoint_fields(" 6幢大堂 ", "cp-b-07", 7, ["CP-B-01", "CP-B-02"]).unwrap();
         assert_eq!(
-            f,
+            serde_json::to_value(f).unwrap(),
             serde_json::json!({"name": "6幢大堂", "code": "CP-B-07", "order": 7})
         );
     }
