@@ -353,6 +353,15 @@ mod tests {
     }
 
     #[test]
+    fn without_a_known_person_no_technician_step_is_offered() {
+        // Nobody assigned and nobody signed in must not read as "assigned to me".
+        assert_eq!(
+            order_actions(Some(S::Accepted), None, Role::Technician, None),
+            vec![AddNote]
+        );
+    }
+
+    #[test]
     fn nothing_is_offered_before_the_order_itself_is_on_the_device() {
         assert_eq!(
             order_actions(None, None, Role::Supervisor, Some(user(1))),
