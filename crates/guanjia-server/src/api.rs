@@ -207,13 +207,19 @@ async fn pull(
     a: Auth,
     Query(q): Query<PullQuery>,
 ) -> ApiResult<Json<PullResponse>> {
+    // Seqs are BIGINT: a cursor above i64::MAX would wrap negative and restart from seq 1.
     let after: u64 = match q.after.as_deref() {
         None | Some("") => 0,
-        Some(s) => s.parse().map_err(|_| {
-            ApiError::bad_request(
-                "`after` must be a whole number: the next_cursor of your last pull, or 0",
-            )
-        })?,
+        Some(s) => s
+            .parse::<u64>()
+            .ok()
+            .filter(|n| i64::try_from(*n).is_ok())
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "`after` must be a whole number from 0 to {}: the next_cursor of your last pull, or 0",
+                    i64::MAX
+                ))
+            })?,
     };
     let limit: u32 = match q.limit.as_deref() {
         None | Some("") => DEFAULT_PULL_LIMIT,

@@ -269,13 +269,17 @@ fn event_from_row(r: &AnyRow) -> ApiResult<Event> {
 /// once, in the page that holds the assignment (some of them below `after`), so every
 /// event still arrives exactly once and each page stays sorted by seq.
 pub async fn pull(db: &Db, p: &Principal, after: u64, limit: u32) -> ApiResult<PullResponse> {
+    // Seqs are BIGINT; `as i64` would wrap a cursor above i64::MAX to a negative one.
+    let after_seq = i64::try_from(after).map_err(|_| {
+        crate::error::ApiError::bad_request(format!("`after` must be at most {}", i64::MAX))
+    })?;
     let sql = format!(
         "SELECT e.seq, e.body, e.received_at FROM events e WHERE e.seq > $2 AND {} ORDER BY e.seq LIMIT $3",
         scope_clause(p)
     );
     let rows = sqlx::query(&sql)
         .bind(p.user_id.to_string())
-        .bind(after as i64)
+        .bind(after_seq)
         .bind(i64::from(limit) + 1)
         .fetch_all(&db.pool)
         .await?;
@@ -292,7 +296,7 @@ pub async fn pull(db: &Db, p: &Principal, after: u64, limit: u32) -> ApiResult<P
              WHERE g.user_id = $1 AND g.seq > $2 AND g.seq <= $3 AND e.seq < g.seq ORDER BY e.seq",
         )
         .bind(p.user_id.to_string())
-        .bind(after as i64)
+        .bind(after_seq)
         .bind(next_cursor as i64)
         .fetch_all(&db.pool)
         .await?;
