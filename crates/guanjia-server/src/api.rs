@@ -4,7 +4,8 @@ use crate::auth::{self, Auth};
 use crate::error::{ApiError, ApiResult};
 use crate::{store, AppState};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -45,6 +46,83 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Query extractor whose failure (a parameter given twice, bytes that are not UTF-8, a
+/// value of the wrong type) is a JSON 400 instead of axum's plain-text rejection.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| ApiQuery(q))
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the query string is not understood ({}); give each parameter once, as API.md lists them",
+                    e.body_text()
+                ))
+            })
+    }
+}
+
+/// Path extractor whose failure (a segment that is not UTF-8 once decoded) is a JSON 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(p)| ApiPath(p))
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the URL path is not understood ({}); see API.md for the endpoint's form",
+                    e.body_text()
+                ))
+            })
+    }
+}
+
+/// The safety net behind the extractors above: any error answer under `/api` that is not
+/// already JSON (a rejection of an extractor added later, a layer's own answer) becomes the
+/// API's `{code, message}` with the same status.
+pub async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let text = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_attempts",
+        s if s.is_server_error() => "unavailable",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() {
+        format!("the request was refused ({status}); see API.md for this endpoint's form")
+    } else {
+        format!("the request was refused: {text}; see API.md for this endpoint's form")
+    };
+    ApiError::new(status, code, message).into_response()
+}
+
 fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -69,6 +147,7 @@ pub fn router() -> Router<AppState> {
                 "this endpoint does not take that method; events are never updated or deleted, append a new event instead",
             )
         })
+        .layer(axum::middleware::map_response(json_errors))
 }
 
 async fn login(
@@ -205,7 +284,7 @@ struct PullQuery {
 async fn pull(
     State(st): State<AppState>,
     a: Auth,
-    Query(q): Query<PullQuery>,
+    ApiQuery(q): ApiQuery<PullQuery>,
 ) -> ApiResult<Json<PullResponse>> {
     // Seqs are BIGINT: a cursor above i64::MAX would wrap negative and restart from seq 1.
     let after: u64 = match q.after.as_deref() {
@@ -247,7 +326,7 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
 async fn put_blob(
     State(st): State<AppState>,
     _a: Auth,
-    Path(sha256): Path<String>,
+    ApiPath(sha256): ApiPath<String>,
     req: Request,
 ) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;
@@ -276,7 +355,7 @@ async fn put_blob(
 async fn head_blob(
     State(st): State<AppState>,
     _a: Auth,
-    Path(sha256): Path<String>,
+    ApiPath(sha256): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;
     Ok(if store::blob_exists(&st.db, &sha256).await? {
@@ -289,7 +368,7 @@ async fn head_blob(
 async fn get_blob(
     State(st): State<AppState>,
     _a: Auth,
-    Path(sha256): Path<String>,
+    ApiPath(sha256): ApiPath<String>,
 ) -> ApiResult<Response> {
     check_hash(&sha256)?;
     let data = store::get_blob(&st.db, &sha256).await?.ok_or_else(|| {

@@ -7,7 +7,10 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-on_both_backends!(a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1,);
+on_both_backends!(
+    a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1,
+    every_api_error_is_json_with_a_code_and_a_message_even_when_axum_rejects_the_request,
+);
 
 async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1(
     s: TestServer,
@@ -45,4 +48,114 @@ async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_f
 /// A body for an assertion message: enough to see what came back, not a whole pull page.
 fn short(v: &Value) -> String {
     v.to_string().chars().take(300).collect()
+}
+
+/// Sends `req` and checks the answer is an API error: `status`, JSON `{code, message}`.
+async fn json_error(what: &str, req: reqwest::RequestBuilder, status: StatusCode) -> Value {
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), status, "{what}");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = res.text().await.unwrap();
+    assert!(
+        ct.starts_with("application/json"),
+        "{what}: content-type `{ct}`, body {text:?}"
+    );
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: {e}: {text}"));
+    assert!(
+        body["code"].is_string() && !body["message"].as_str().unwrap_or("").is_empty(),
+        "{what}: {body}"
+    );
+    body
+}
+
+async fn every_api_error_is_json_with_a_code_and_a_message_even_when_axum_rejects_the_request(
+    s: TestServer,
+) {
+    let u = s.login("butler1").await;
+    let url = |p: &str| format!("{}{p}", s.base);
+    let get = |p: &str| s.http.get(url(p)).bearer_auth(&u.token);
+    for (what, path) in [
+        (
+            "a repeated query parameter",
+            "/api/v1/sync/pull?after=1&after=2",
+        ),
+        (
+            "a query that is not UTF-8",
+            "/api/v1/sync/pull?after=%ff%fe",
+        ),
+        ("a blob name that is not UTF-8", "/api/v1/blobs/%ff%fe"),
+    ] {
+        let body = json_error(what, get(path), StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["code"], "bad_request", "{what}");
+    }
+    let body = json_error(
+        "a blob upload named in bytes that are not UTF-8",
+        s.http
+            .put(url("/api/v1/blobs/%ff%fe"))
+            .bearer_auth(&u.token)
+            .body("x"),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(body["code"], "bad_request");
+    // Bodies: not JSON, JSON of the wrong shape, no content type at all.
+    let login = || s.http.post(url("/api/v1/auth/login"));
+    json_error(
+        "login body that does not parse",
+        login()
+            .header("content-type", "application/json")
+            .body("{\"username\":"),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    json_error(
+        "login body of the wrong shape",
+        login()
+            .header("content-type", "application/json")
+            .body("[1, 2]"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    json_error(
+        "login without a content type and without a body",
+        login(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    json_error(
+        "push with a form content type",
+        s.http
+            .post(url("/api/v1/sync/push"))
+            .bearer_auth(&u.token)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("device_id=x"),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // Unknown paths anywhere under /api answer a JSON 404, never the app's index.html.
+    for path in [
+        "/api",
+        "/api/",
+        "/api/v2/sync/pull",
+        "/api/nope",
+        "/api/v1/nope/deeper",
+    ] {
+        let body = json_error(path, get(path), StatusCode::NOT_FOUND).await;
+        assert_eq!(body["code"], "not_found", "{path}");
+    }
+    let body = json_error(
+        "a method the endpoint does not take",
+        s.http.delete(url("/api/v1/me")).bearer_auth(&u.token),
+        StatusCode::METHOD_NOT_ALLOWED,
+    )
+    .await;
+    assert_eq!(body["code"], "method_not_allowed");
+    // App routes still get the app.
+    let res = s.http.get(url("/orders/new")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("test shell"));
 }
