@@ -69,10 +69,87 @@ async fn grant(
     Ok(())
 }
 
-/// The finding named by a stored `repair_order.created` row.
-fn finding_of(row: &AnyRow) -> Option<RecordId> {
+/// The stored `repair_order.created` row's event, if it names a finding.
+fn linking_event(row: &AnyRow) -> Option<(Event, RecordId)> {
     let body: String = row.try_get("body").ok()?;
-    made_from(&serde_json::from_str::<Event>(&body).ok()?)
+    let ev = serde_json::from_str::<Event>(&body).ok()?;
+    let finding = made_from(&ev)?;
+    Some((ev, finding))
+}
+
+/// The rule for links that carry access (issue 13): an order's `finding_id` must name a
+/// `finding` already stored, in the order's project and in an area its maker may write
+/// (project-wide findings count as theirs). Anything else could hand a technician any record.
+fn check_link(
+    linker: &Principal,
+    order_project: ProjectId,
+    linked: Option<&Placement>,
+) -> Result<(), Rejection> {
+    let ok = linked.is_some_and(|l| {
+        l.record_type == "finding"
+            && l.project_id == order_project
+            && (linker.role == Role::Admin || linker.projects.contains(&l.project_id))
+            && match linker.role {
+                Role::Admin | Role::Supervisor => true,
+                Role::Butler => l.area_id.is_none_or(|a| linker.areas.contains(&a)),
+                Role::Technician => false,
+            }
+    });
+    if ok {
+        Ok(())
+    } else {
+        // One answer for unknown, wrong type and out of scope: no probing other areas' ids.
+        Err(Rejection::new(
+            RejectCode::Forbidden,
+            "finding_id must name a patrol finding already on the server, in this order's project and in an area you may write; make the order from one of your own findings",
+        ))
+    }
+}
+
+/// The rights of a link's maker as they are now (for a grant made when the order is
+/// dispatched, after its creation was accepted).
+async fn principal_of(
+    tx: &mut Transaction<'_, Any>,
+    user: &str,
+) -> sqlx::Result<Option<Principal>> {
+    let Some(row) = sqlx::query("SELECT role FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (Ok(user_id), Ok(role)) = (
+        guanjia_core::UserId::parse(user),
+        Role::parse(&row.try_get::<String, _>(0)?),
+    ) else {
+        return Ok(None);
+    };
+    let mut p = Principal {
+        user_id,
+        role,
+        projects: Default::default(),
+        areas: Default::default(),
+    };
+    for r in sqlx::query("SELECT project_id FROM user_projects WHERE user_id = $1")
+        .bind(user)
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        if let Ok(id) = ProjectId::parse(&r.try_get::<String, _>(0)?) {
+            p.projects.insert(id);
+        }
+    }
+    for r in sqlx::query("SELECT area_id FROM user_areas WHERE user_id = $1")
+        .bind(user)
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        if let Ok(id) = AreaId::parse(&r.try_get::<String, _>(0)?) {
+            p.areas.insert(id);
+        }
+    }
+    Ok(Some(p))
 }
 
 async fn granted(
@@ -163,6 +240,14 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
             results.push(rejected(Some(id), r));
             continue;
         }
+        if let Some(finding) = made_from(&ev) {
+            let linked = placement(&mut tx, finding).await?;
+            if let Err(r) = check_link(p, ev.project_id, linked.as_ref()) {
+                tracing::warn!(actor = %ev.actor, event = %id, %finding, "refused an order linking a record outside its maker's scope");
+                results.push(rejected(Some(id), r));
+                continue;
+            }
+        }
         seq += 1;
         let body = serde_json::to_string(&ev).map_err(crate::error::ApiError::internal)?;
         sqlx::query(
@@ -200,8 +285,19 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
                 .bind(ev.record_id.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-                if let Some(finding) = created.as_ref().and_then(finding_of) {
-                    grant(&mut tx, finding, &tech.to_string(), seq).await?;
+                if let Some((made, finding)) = created.as_ref().and_then(linking_event) {
+                    // Checked when the creation was pushed; checked again here against the
+                    // maker's current rights, so an order stored before that check (or by
+                    // someone who has since lost the area) hands nothing out.
+                    let linked = placement(&mut tx, finding).await?;
+                    let maker = principal_of(&mut tx, &made.actor.to_string()).await?;
+                    let allowed = maker
+                        .is_some_and(|m| check_link(&m, made.project_id, linked.as_ref()).is_ok());
+                    if allowed {
+                        grant(&mut tx, finding, &tech.to_string(), seq).await?;
+                    } else {
+                        tracing::warn!(order = %ev.record_id, %finding, "not granting a linked record outside the order maker's scope");
+                    }
                 }
             }
         }

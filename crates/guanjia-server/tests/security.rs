@@ -5,11 +5,12 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 on_both_backends!(
     a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1,
     every_api_error_is_json_with_a_code_and_a_message_even_when_axum_rejects_the_request,
+    an_order_cannot_link_a_record_outside_its_makers_scope_so_no_technician_is_granted_it,
 );
 
 async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1(
@@ -158,4 +159,109 @@ async fn every_api_error_is_json_with_a_code_and_a_message_even_when_axum_reject
     let res = s.http.get(url("/orders/new")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("test shell"));
+}
+
+async fn an_order_cannot_link_a_record_outside_its_makers_scope_so_no_technician_is_granted_it(
+    s: TestServer,
+) {
+    let b1 = s.login("butler1").await;
+    let b2 = s.login("butler2").await;
+    let tech = s.login("tech1").await;
+    // Area B's finding and a project-wide duty-log entry, neither of them a finding of area A.
+    let finding_b = new_id();
+    let reported = event(
+        &b2,
+        &s.project,
+        Some(&s.area_b),
+        &finding_b,
+        "finding.reported",
+        json!({"note": "B区 5 幢消防通道堵塞", "severity": "major"}),
+    );
+    let log = duty(&s, &b2, "B区夜班交接");
+    let log_id = log["record_id"].as_str().unwrap().to_string();
+    let r = s.push_ok(&b2, &[reported, log]).await;
+    assert!(r.iter().all(|x| status(x) == "accepted"), "{r:?}");
+
+    let order_in_a = |link: &str| {
+        event(
+            &b1,
+            &s.project,
+            Some(&s.area_a),
+            &new_id(),
+            "repair_order.created",
+            json!({"description": "借单", "finding_id": link}),
+        )
+    };
+    for (what, link) in [
+        ("an area-B finding", finding_b.clone()),
+        ("a duty-log entry", log_id.clone()),
+        ("a record the server does not hold", new_id()),
+    ] {
+        let created = order_in_a(&link);
+        let order = created["record_id"].as_str().unwrap().to_string();
+        // Dispatched first (another device, offline) and then created: the same refusal.
+        let assign = event(
+            &b1,
+            &s.project,
+            Some(&s.area_a),
+            &order,
+            "repair_order.assigned",
+            json!({"technician_id": tech.id}),
+        );
+        let r = s.push_ok(&b1, &[assign, created]).await;
+        assert_eq!(status(&r[0]), "accepted", "{what}");
+        assert_eq!(r[1]["code"], "forbidden", "{what}: {:?}", r[1]);
+        assert!(
+            r[1]["message"].as_str().unwrap().contains("finding_id"),
+            "{what}: the refusal names the field: {:?}",
+            r[1]
+        );
+    }
+    // The technician got none of area B's records and cannot write to them.
+    let seen = s.pull_all(&tech, 0, 1000).await;
+    assert!(
+        seen.iter()
+            .all(|e| e["record_id"] != finding_b.as_str() && e["record_id"] != log_id.as_str()),
+        "a technician pulled a record through a forged link"
+    );
+    let fix = event(
+        &tech,
+        &s.project,
+        Some(&s.area_b),
+        &finding_b,
+        "finding.rectified",
+        json!({"photo": "ab".repeat(32)}),
+    );
+    assert_eq!(s.push_ok(&tech, &[fix]).await[0]["code"], "forbidden");
+
+    // A finding of the order's own area still goes with the order (the closure loop).
+    let finding_a = new_id();
+    let order = new_id();
+    let on_a =
+        |rec: &str, kind: &str, p: Value| event(&b1, &s.project, Some(&s.area_a), rec, kind, p);
+    let r = s
+        .push_ok(
+            &b1,
+            &[
+                on_a(
+                    &finding_a,
+                    "finding.reported",
+                    json!({"note": "A区 2 幢路灯不亮", "severity": "minor"}),
+                ),
+                on_a(
+                    &order,
+                    "repair_order.created",
+                    json!({"description": "路灯不亮", "finding_id": finding_a}),
+                ),
+                on_a(
+                    &order,
+                    "repair_order.assigned",
+                    json!({"technician_id": tech.id}),
+                ),
+            ],
+        )
+        .await;
+    assert!(r.iter().all(|x| status(x) == "accepted"), "{r:?}");
+    let seen = s.pull_all(&tech, 0, 1000).await;
+    assert!(seen.iter().any(|e| e["record_id"] == finding_a.as_str()));
 }
