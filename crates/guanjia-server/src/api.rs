@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Auth};
 use crate::error::{ApiError, ApiResult};
-use crate::{store, AppState};
+use crate::{store, throttle, AppState};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -136,6 +136,14 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
+        .route(
+            "/admin/users/{username}/sessions",
+            get(list_sessions).delete(revoke_all_sessions),
+        )
+        .route(
+            "/admin/users/{username}/sessions/{id}",
+            axum::routing::delete(revoke_session),
+        )
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .route("/blobs/{sha256}", put(put_blob).head(head_blob).get(get_blob))
@@ -152,6 +160,7 @@ pub fn router() -> Router<AppState> {
 
 async fn login(
     State(st): State<AppState>,
+    auth::ClientAddr(addr): auth::ClientAddr,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let wrong = || {
@@ -160,18 +169,41 @@ async fn login(
             "wrong username or password; check both and try again",
         )
     };
-    let user = auth::find_user(&st.db, req.username.trim())
-        .await?
-        .ok_or_else(wrong)?;
-    let hash = user.password_hash.clone();
+    let name = req.username.trim().to_string();
+    let now = std::time::Instant::now();
+    if let Err(wait) = st.throttle.check(&name, addr, now) {
+        let secs = wait.duration().as_secs_f64().ceil().max(1.0) as u64;
+        tracing::warn!(user = %name, addr = ?addr, ?wait, "sign-in throttled");
+        return Err(ApiError::too_many_attempts(
+            secs,
+            match wait {
+                throttle::Wait::User(_) => format!(
+                    "too many wrong passwords for this user name; wait {secs} seconds and try again, or ask an admin to reset the password"
+                ),
+                throttle::Wait::Address(_) => format!(
+                    "too many failed sign-ins from this network address; wait {secs} seconds and try again"
+                ),
+            },
+        ));
+    }
+    let user = auth::find_user(&st.db, &name).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
     let password = req.password.clone();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    // argon2 is deliberately slow: keep it off the async workers. An unknown name is checked
+    // against a dummy hash, so it takes as long as a wrong password.
+    let ok = tokio::task::spawn_blocking(move || auth::verify_login(&password, hash.as_deref()))
         .await
         .map_err(ApiError::internal)?;
-    if !ok {
+    let Some(user) = user.filter(|_| ok) else {
+        let failures = st.throttle.failed(&name, addr, now);
+        if failures >= throttle::FREE_FAILURES {
+            tracing::warn!(user = %name, addr = ?addr, failures, "repeated failed sign-ins; the next attempt must wait");
+        } else {
+            tracing::info!(user = %name, addr = ?addr, failures, "failed sign-in");
+        }
         return Err(wrong());
-    }
+    };
+    st.throttle.succeeded(&name);
     let (token, expires) =
         auth::issue_token(&st.db, user.info.id, st.config.token_ttl_secs).await?;
     tracing::info!(user = %user.info.username, "signed in");
@@ -180,6 +212,67 @@ async fn login(
         expires_at: auth::ms_to_rfc3339(expires),
         user: user.info,
     }))
+}
+
+/// The user an admin endpoint is about; only admins get this far.
+async fn admin_target(st: &AppState, a: &Auth, username: &str) -> ApiResult<auth::UserRow> {
+    if a.user.role != guanjia_core::Role::Admin {
+        return Err(ApiError::forbidden(
+            "only an admin may see or end other people's sessions",
+        ));
+    }
+    auth::find_user(&st.db, username)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no user `{username}`")))
+}
+
+async fn list_sessions(
+    State(st): State<AppState>,
+    a: Auth,
+    ApiPath(username): ApiPath<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let user = admin_target(&st, &a, &username).await?;
+    let sessions: Vec<serde_json::Value> = auth::sessions(&st.db, user.info.id)
+        .await?
+        .into_iter()
+        .map(|(id, created, expires)| {
+            serde_json::json!({
+                "id": id,
+                "created_at": auth::ms_to_rfc3339(created),
+                "expires_at": auth::ms_to_rfc3339(expires),
+            })
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "username": user.info.username, "sessions": sessions }),
+    ))
+}
+
+async fn revoke_all_sessions(
+    State(st): State<AppState>,
+    a: Auth,
+    ApiPath(username): ApiPath<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let user = admin_target(&st, &a, &username).await?;
+    let n = auth::revoke_sessions(&st.db, user.info.id, None).await?;
+    tracing::warn!(admin = %a.user.username, user = %user.info.username, revoked = n, "sessions revoked by an admin");
+    Ok(Json(serde_json::json!({ "revoked": n })))
+}
+
+async fn revoke_session(
+    State(st): State<AppState>,
+    a: Auth,
+    ApiPath((username, id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let user = admin_target(&st, &a, &username).await?;
+    let n = auth::revoke_sessions(&st.db, user.info.id, Some(&id)).await?;
+    if n == 0 {
+        return Err(ApiError::not_found(
+            "no current session with this id for this user (already ended?); list them again",
+        ));
+    }
+    tracing::warn!(admin = %a.user.username, user = %user.info.username, session = %id, "session revoked by an admin");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn logout(State(st): State<AppState>, a: Auth) -> ApiResult<StatusCode> {

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod store;
+pub mod throttle;
 pub mod web;
 
 use axum::extract::DefaultBodyLimit;
@@ -30,6 +31,8 @@ pub struct Config {
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
+    /// Sign-in failures per user name and client address (in memory).
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 pub fn app(state: AppState) -> Router {
@@ -78,14 +81,20 @@ pub async fn start(config: Config, db: db::Db) -> anyhow::Result<Running> {
     let state = AppState {
         db,
         config: Arc::new(config),
+        throttle: Arc::default(),
     };
+    // The dummy hash unknown user names are checked against, made before the first login.
+    tokio::task::spawn_blocking(auth::warm_up).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
     });
     Ok(Running {
         addr,

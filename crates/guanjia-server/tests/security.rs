@@ -11,6 +11,9 @@ on_both_backends!(
     a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1,
     every_api_error_is_json_with_a_code_and_a_message_even_when_axum_rejects_the_request,
     an_order_cannot_link_a_record_outside_its_makers_scope_so_no_technician_is_granted_it,
+    an_unknown_user_name_takes_as_long_to_refuse_as_a_wrong_password,
+    three_mistypes_then_the_right_password_signs_in_at_once_but_a_sixth_rapid_failure_waits,
+    an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may,
 );
 
 async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1(
@@ -264,4 +267,185 @@ async fn an_order_cannot_link_a_record_outside_its_makers_scope_so_no_technician
     assert!(r.iter().all(|x| status(x) == "accepted"), "{r:?}");
     let seen = s.pull_all(&tech, 0, 1000).await;
     assert!(seen.iter().any(|e| e["record_id"] == finding_a.as_str()));
+}
+
+async fn login_as(s: &TestServer, username: &str, password: &str) -> reqwest::Response {
+    s.http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn an_unknown_user_name_takes_as_long_to_refuse_as_a_wrong_password(s: TestServer) {
+    let timed = |user: String, password: &'static str| {
+        let s = &s;
+        async move {
+            let t = std::time::Instant::now();
+            let res = login_as(s, &user, password).await;
+            let took = t.elapsed();
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{user}");
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(
+                body["code"], "invalid_credentials",
+                "{user}: the same answer"
+            );
+            took
+        }
+    };
+    // Warm both paths once, then alternate so load on the machine hits both alike.
+    timed("butler1".into(), "not-the-password").await;
+    timed(format!("nobody-{}", new_id()), "not-the-password").await;
+    let (mut wrong, mut unknown) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for _ in 0..3 {
+        wrong += timed("butler2".into(), "not-the-password").await;
+        unknown += timed(format!("nobody-{}", new_id()), "not-the-password").await;
+    }
+    assert!(
+        unknown * 2 >= wrong,
+        "an unknown name was refused in {unknown:?}, a wrong password in {wrong:?}: user names can be enumerated by timing"
+    );
+}
+
+async fn three_mistypes_then_the_right_password_signs_in_at_once_but_a_sixth_rapid_failure_waits(
+    s: TestServer,
+) {
+    // Start of a shift: three typos, then the right password works straight away.
+    for _ in 0..3 {
+        assert_eq!(
+            login_as(&s, "butler1", "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login_as(&s, "butler1", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    // The success cleared the count: five more failures are free, the sixth waits.
+    for i in 0..5 {
+        assert_eq!(
+            login_as(&s, "butler1", "guess").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "failure {i} after a success"
+        );
+    }
+    let res = login_as(&s, "butler1", "guess").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let header: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "too_many_attempts");
+    assert!(
+        body["message"].as_str().unwrap().contains("second"),
+        "{body}"
+    );
+    let after = body["retry_after"].as_u64().unwrap();
+    assert!((1..=30).contains(&after), "{body}");
+    assert_eq!(header, after);
+    // While it waits even the right password is refused, so guessing learns nothing.
+    let res = login_as(&s, "butler1", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another user at the same desk is not held up by butler1's count.
+    assert_eq!(
+        login_as(&s, "butler2", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    // Per address: 20 failures in 15 minutes, whatever names they try. 8 so far (3 + 5;
+    // refused attempts are not failures).
+    for i in 0..12 {
+        assert_eq!(
+            login_as(&s, &format!("ghost{i}"), "guess").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "address failure {i}"
+        );
+    }
+    let res = login_as(&s, "supervisor1", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "too_many_attempts");
+    assert!(body["retry_after"].as_u64().unwrap() > 30);
+}
+
+async fn an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may(s: TestServer) {
+    let phone = s.login("butler1").await;
+    let tablet = s.login("butler1").await;
+    let admin = s.login("admin").await;
+    let path = "/api/v1/admin/users/butler1/sessions";
+    for who in ["butler1", "butler2", "supervisor1", "tech1"] {
+        let u = s.login(who).await;
+        let (st, body) = s.get_json(path, Some(&u.token)).await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "{who}: {body}");
+        assert_eq!(body["code"], "forbidden");
+        let res = s
+            .http
+            .delete(format!("{}{path}", s.base))
+            .bearer_auth(&u.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let (st, _) = s.get_json(path, None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, body) = s
+        .get_json("/api/v1/admin/users/nobody/sessions", Some(&admin.token))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{body}");
+
+    let (st, body) = s.get_json(path, Some(&admin.token)).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    // butler1 signed in five times in this test (two devices, the 403 loop's one, …).
+    let sessions = body["sessions"].as_array().unwrap();
+    assert!(sessions.len() >= 2, "{body}");
+    let text = body.to_string();
+    for t in [&phone.token, &tablet.token] {
+        assert!(!text.contains(t.as_str()), "a token was listed");
+        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(t.as_bytes()));
+        assert!(!text.contains(&hash), "a whole token hash was listed");
+    }
+    for x in sessions {
+        assert!(x["id"].as_str().unwrap().len() >= 8, "{x}");
+        assert!(
+            x["created_at"].is_string() && x["expires_at"].is_string(),
+            "{x}"
+        );
+    }
+    // Revoke the phone's session by its id: its next call is 401, the tablet keeps working.
+    let phone_id = &hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        phone.token.as_bytes(),
+    ))[..sessions[0]["id"].as_str().unwrap().len()];
+    assert!(sessions.iter().any(|x| x["id"] == *phone_id));
+    let del = |p: String| {
+        s.http
+            .delete(format!("{}{p}", s.base))
+            .bearer_auth(&admin.token)
+            .send()
+    };
+    let res = del(format!("{path}/{phone_id}")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (st, body) = s.get_json("/api/v1/me", Some(&phone.token)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "token_revoked");
+    let (st, _) = s.get_json("/api/v1/me", Some(&tablet.token)).await;
+    assert_eq!(st, StatusCode::OK);
+    let res = del(format!("{path}/{phone_id}")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "already revoked");
+    // Revoke all of them.
+    let res = del(path.to_string()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["revoked"].as_u64().unwrap() >= 1, "{body}");
+    let (st, body) = s.get_json("/api/v1/me", Some(&tablet.token)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "token_revoked");
+    let (_, body) = s.get_json(path, Some(&admin.token)).await;
+    assert_eq!(body["sessions"], json!([]));
+    // The admin's own session is untouched.
+    let (st, _) = s.get_json("/api/v1/me", Some(&admin.token)).await;
+    assert_eq!(st, StatusCode::OK);
 }
