@@ -6,7 +6,7 @@ use crate::{store, throttle, AppState};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -476,9 +476,21 @@ async fn get_blob(
     );
     h.insert(
         axum::http::header::CONTENT_TYPE,
-        "application/octet-stream".parse().unwrap(),
+        HeaderValue::from_static(blob_type(&data)),
     );
     Ok((h, data).into_response())
+}
+
+/// A blob's type from its first bytes: the photos (JPEG) and signatures (PNG) the app
+/// uploads, anything else opaque bytes (with `nosniff`, never rendered as a page).
+fn blob_type(data: &[u8]) -> &'static str {
+    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else {
+        "application/octet-stream"
+    }
 }
 
 pub async fn healthz(State(st): State<AppState>) -> Response {

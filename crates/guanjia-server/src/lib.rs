@@ -12,11 +12,13 @@ pub mod throttle;
 pub mod web;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Server settings; `main` fills them from flags and environment variables.
@@ -45,6 +47,20 @@ pub fn app(state: AppState) -> Router {
             guanjia_core::protocol::MAX_BODY_BYTES,
         ))
         .layer(TraceLayer::new_for_http())
+        // On every answer, the app's and the API's alike (Content-Security-Policy comes
+        // with the app's build).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .with_state(state)
 }
 

@@ -14,6 +14,7 @@ on_both_backends!(
     an_unknown_user_name_takes_as_long_to_refuse_as_a_wrong_password,
     three_mistypes_then_the_right_password_signs_in_at_once_but_a_sixth_rapid_failure_waits,
     an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may,
+    every_response_carries_the_safety_headers_and_blobs_their_sniffed_image_type,
 );
 
 async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1(
@@ -448,4 +449,97 @@ async fn an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may(s: Test
     // The admin's own session is untouched.
     let (st, _) = s.get_json("/api/v1/me", Some(&admin.token)).await;
     assert_eq!(st, StatusCode::OK);
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data))
+}
+
+async fn upload(s: &TestServer, u: &User, data: &[u8]) -> String {
+    let hash = sha256_hex(data);
+    let res = s
+        .http
+        .put(format!("{}/api/v1/blobs/{hash}", s.base))
+        .bearer_auth(&u.token)
+        .body(data.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "upload: {}", res.status());
+    hash
+}
+
+async fn every_response_carries_the_safety_headers_and_blobs_their_sniffed_image_type(
+    s: TestServer,
+) {
+    let u = s.login("butler1").await;
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+    ];
+    jpeg.extend(new_id().bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(new_id().bytes());
+    let html = format!("<html><script>alert(1)</script>{}</html>", new_id()).into_bytes();
+    let blobs = [
+        (upload(&s, &u, &jpeg).await, "image/jpeg"),
+        (upload(&s, &u, &png).await, "image/png"),
+        (upload(&s, &u, &html).await, "application/octet-stream"),
+    ];
+    let mut requests = vec![
+        ("GET", "/healthz".to_string(), None),
+        ("GET", "/api/v1/me".to_string(), Some(&u.token)),
+        ("GET", "/api/v1/me".to_string(), None),
+        (
+            "GET",
+            "/api/v1/sync/pull?after=x".to_string(),
+            Some(&u.token),
+        ),
+        ("GET", "/api/nope".to_string(), None),
+        ("GET", "/".to_string(), None),
+        ("GET", "/orders/new".to_string(), None),
+        ("GET", "/sw.js".to_string(), None),
+        ("GET", "/missing.js".to_string(), None),
+        ("POST", "/api/v1/auth/login".to_string(), None),
+    ];
+    for (hash, _) in &blobs {
+        requests.push(("GET", format!("/api/v1/blobs/{hash}"), Some(&u.token)));
+        requests.push(("HEAD", format!("/api/v1/blobs/{hash}"), Some(&u.token)));
+    }
+    for (method, path, token) in requests {
+        let mut req = s
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", s.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let h = res.headers();
+        let what = format!("{method} {path} ({})", res.status());
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            h.get("referrer-policy").map(|v| v.to_str().unwrap()),
+            Some("no-referrer"),
+            "{what}"
+        );
+        assert_eq!(
+            h.get("x-frame-options").map(|v| v.to_str().unwrap()),
+            Some("DENY"),
+            "{what}"
+        );
+    }
+    for (hash, ty) in &blobs {
+        let res = s
+            .http
+            .get(format!("{}/api/v1/blobs/{hash}", s.base))
+            .bearer_auth(&u.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], *ty, "{hash}");
+    }
 }
