@@ -418,7 +418,7 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
 
 async fn put_blob(
     State(st): State<AppState>,
-    _a: Auth,
+    a: Auth,
     ApiPath(sha256): ApiPath<String>,
     req: Request,
 ) -> ApiResult<StatusCode> {
@@ -438,37 +438,52 @@ async fn put_blob(
             "the uploaded bytes do not match the SHA-256 in the URL (an interrupted upload?); nothing was stored, upload the photo again",
         ));
     }
-    Ok(if store::put_blob(&st.db, &sha256, &data).await? {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    })
+    Ok(
+        if store::put_blob(&st.db, &sha256, &data, &a.user.id.to_string()).await? {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+    )
 }
 
 async fn head_blob(
     State(st): State<AppState>,
-    _a: Auth,
+    a: Auth,
     ApiPath(sha256): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;
-    Ok(if store::blob_exists(&st.db, &sha256).await? {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
-    })
+    // Not readable ⇒ 404, as if absent: no one learns which photos exist outside their scope.
+    Ok(
+        if store::may_read_blob(&st.db, &a.principal, &sha256).await?
+            && store::blob_exists(&st.db, &sha256).await?
+        {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        },
+    )
 }
 
 async fn get_blob(
     State(st): State<AppState>,
-    _a: Auth,
+    a: Auth,
     ApiPath(sha256): ApiPath<String>,
 ) -> ApiResult<Response> {
     check_hash(&sha256)?;
-    let data = store::get_blob(&st.db, &sha256).await?.ok_or_else(|| {
+    let missing = || {
         ApiError::not_found(
-            "no photo with this hash yet; the device that took it has not uploaded it",
+            "no photo with this hash yet, or none you may see; the device that took it may not have uploaded it",
         )
-    })?;
+    };
+    // Not readable ⇒ the same 404 as absent: no one learns which photos exist outside
+    // their scope.
+    if !store::may_read_blob(&st.db, &a.principal, &sha256).await? {
+        return Err(missing());
+    }
+    let data = store::get_blob(&st.db, &sha256)
+        .await?
+        .ok_or_else(missing)?;
     let mut h = HeaderMap::new();
     h.insert(
         axum::http::header::CACHE_CONTROL,

@@ -332,6 +332,18 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
 /// The SQL condition (on table alias `e`) for what `p` may read; `$1` is the user id.
 /// Mirrors `guanjia_core::scope::can_read`.
 fn scope_clause(p: &Principal) -> String {
+    scope_clause_for(p, true)
+}
+
+/// `from_grant`: a technician's pull counts a granted record's events from the grant on
+/// (the earlier ones come as the backfill); for other reads (blobs) the whole record is
+/// theirs.
+fn scope_clause_for(p: &Principal, from_grant: bool) -> String {
+    let since = if from_grant {
+        " AND g.seq <= e.seq"
+    } else {
+        ""
+    };
     let projects = "e.project_id IN (SELECT project_id FROM user_projects WHERE user_id = $1)";
     match p.role {
         Role::Admin => "($1 = $1)".to_string(),
@@ -343,7 +355,7 @@ fn scope_clause(p: &Principal) -> String {
             let refs: Vec<String> = REFERENCE_RECORD_TYPES.iter().map(|t| format!("'{t}'")).collect();
             format!(
                 "{projects} AND ((e.area_id IS NULL AND e.record_type IN ({})) \
-                 OR EXISTS (SELECT 1 FROM grants g WHERE g.record_id = e.record_id AND g.user_id = $1 AND g.seq <= e.seq))",
+                 OR EXISTS (SELECT 1 FROM grants g WHERE g.record_id = e.record_id AND g.user_id = $1{since}))",
                 refs.join(", ")
             )
         }
@@ -421,7 +433,45 @@ pub async fn blob_exists(db: &Db, sha256: &str) -> ApiResult<bool> {
         .is_some())
 }
 
-pub async fn put_blob(db: &Db, sha256: &str, data: &[u8]) -> ApiResult<bool> {
+/// Whether `p` may read the blob: an admin; someone who uploaded it (they hold the
+/// bytes); or someone whose read scope holds an event naming its hash anywhere in the body
+/// (a photo, signature or rectification of a record they may read). A text match on the
+/// stored event JSON, restricted by the same scope clause as pulls: a hash is 64 hex
+/// digits, so it matches nothing else.
+pub async fn may_read_blob(db: &Db, p: &Principal, sha256: &str) -> ApiResult<bool> {
+    if p.role == Role::Admin {
+        return Ok(true);
+    }
+    let uploader = sqlx::query("SELECT 1 FROM blob_uploaders WHERE sha256 = $1 AND user_id = $2")
+        .bind(sha256)
+        .bind(p.user_id.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    if uploader.is_some() {
+        return Ok(true);
+    }
+    let sql = format!(
+        "SELECT 1 FROM events e WHERE e.body LIKE $2 AND {} LIMIT 1",
+        scope_clause_for(p, false)
+    );
+    Ok(sqlx::query(&sql)
+        .bind(p.user_id.to_string())
+        .bind(format!("%\"{sha256}\"%"))
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+/// Stores a blob (false when it was there already) and records `uploader` either way: the
+/// bytes matched the hash, so they hold the photo and may read it back.
+pub async fn put_blob(db: &Db, sha256: &str, data: &[u8], uploader: &str) -> ApiResult<bool> {
+    sqlx::query(
+        "INSERT INTO blob_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(uploader)
+    .execute(&db.pool)
+    .await?;
     if blob_exists(db, sha256).await? {
         return Ok(false);
     }
