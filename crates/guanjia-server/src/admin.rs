@@ -159,6 +159,7 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<String> {
     anyhow::ensure!(from.exists(), "no backup at {}", from.display());
     if url.starts_with("sqlite:") {
         let path = sqlite_path(url)?;
+        ensure_sqlite_unused(url, &path).await?;
         for ext in ["-wal", "-shm"] {
             let side = std::path::PathBuf::from(format!("{}{ext}", path.display()));
             if side.exists() {
@@ -177,7 +178,42 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<String> {
         anyhow::ensure!(st.success(), "pg_restore failed ({st})");
     }
     let db = Db::connect(url).await?;
-    Ok(db.rotate_epoch().await?)
+    let epoch = db.rotate_epoch().await?;
+    db.close().await;
+    Ok(epoch)
+}
+
+/// Refuses to restore over an SQLite database that someone still has open (a server that
+/// was not stopped, or, in one process, a pool whose connections are not all closed): such a
+/// connection keeps the old `-wal` we are about to remove and, when it closes last, would
+/// checkpoint commits newer than the backup into the restored file (or delete its `-wal`).
+/// Leaving WAL mode needs the database to ourselves, so it tells; it also checkpoints and
+/// removes the old `-wal`/`-shm`. A database we cannot even open is replaced anyway.
+async fn ensure_sqlite_unused(url: &str, path: &Path) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    use std::str::FromStr;
+    if !path.exists() {
+        return Ok(());
+    }
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+        .busy_timeout(std::time::Duration::from_secs(2));
+    let Ok(mut conn) = sqlx::SqliteConnection::connect_with(&opts).await else {
+        return Ok(());
+    };
+    let res = sqlx::query("PRAGMA journal_mode = DELETE")
+        .execute(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    if let Err(sqlx::Error::Database(e)) = &res {
+        // SQLITE_BUSY (5) or SQLITE_LOCKED (6), possibly as an extended code.
+        let code = e.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0) & 0xff;
+        anyhow::ensure!(
+            code != 5 && code != 6,
+            "{} is in use: stop the server (and any other program using it) before restoring",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// What `import-outbox` did, per answer.

@@ -35,6 +35,26 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A hash of a random password, made once with the same parameters as real ones: an
+/// unknown user name is checked against it, so it costs the same time as a wrong password
+/// and names cannot be told apart by timing.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    hash_password(&new_token()).expect("argon2 hashes a random password")
+});
+
+/// Makes the dummy hash now (at start-up, off the async workers) rather than on the first
+/// unknown name.
+pub fn warm_up() {
+    std::sync::LazyLock::force(&DUMMY_HASH);
+}
+
+/// Checks `password` against the user's hash, or against the dummy hash when there is no
+/// such user (same work either way); true only for a real user with the right password.
+pub fn verify_login(password: &str, stored: Option<&str>) -> bool {
+    let ok = verify_password(password, stored.unwrap_or(DUMMY_HASH.as_str()));
+    ok && stored.is_some()
+}
+
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -213,6 +233,73 @@ impl FromRequestParts<crate::AppState> for Auth {
             token,
         })
     }
+}
+
+/// The client's address from the TCP connection (None when served without connect info).
+/// Behind a reverse proxy this is the proxy's address: `X-Forwarded-For` is not trusted.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// How many hex digits of a token's hash name its session in the admin API: enough to be
+/// unique, never the token (nor its whole hash).
+pub const SESSION_ID_LEN: usize = 16;
+
+/// A user's current (not revoked, not expired) sessions: id, created, expires (ms).
+pub async fn sessions(db: &Db, user: UserId) -> ApiResult<Vec<(String, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT token_hash, created_at, expires_at FROM tokens \
+         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at, token_hash",
+    )
+    .bind(user.to_string())
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let hash: String = r.try_get("token_hash")?;
+            Ok((
+                hash[..SESSION_ID_LEN.min(hash.len())].to_string(),
+                r.try_get("created_at")?,
+                r.try_get("expires_at")?,
+            ))
+        })
+        .collect()
+}
+
+/// Revokes a user's current sessions, all of them or the one whose id is `id`; returns how
+/// many were revoked.
+pub async fn revoke_sessions(db: &Db, user: UserId, id: Option<&str>) -> ApiResult<u64> {
+    let now = now_ms();
+    let mut ids = sessions(db, user).await?;
+    if let Some(id) = id {
+        ids.retain(|s| s.0 == id);
+    }
+    let mut n = 0;
+    for (prefix, _, _) in ids {
+        n += sqlx::query(&format!(
+            "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL \
+             AND substr(token_hash, 1, {SESSION_ID_LEN}) = $3"
+        ))
+        .bind(now)
+        .bind(user.to_string())
+        .bind(&prefix)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(n)
 }
 
 /// Creates a user; `areas` also add their projects.

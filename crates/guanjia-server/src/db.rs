@@ -91,6 +91,26 @@ impl Db {
         Ok(db)
     }
 
+    /// Closes every connection and returns only when none is left open.
+    ///
+    /// `Pool::close` alone is not enough in sqlx 0.8 (launchbadge/sqlx#3217, fixed after
+    /// 0.8.6): a connection whose last query had finished but that was still being handed
+    /// back to the pool (a spawned task) when `close` was called can be pushed into the idle
+    /// queue after `close` drained it for the last time, and then stays open for as long as
+    /// the pool exists. An SQLite connection left open keeps the old `-wal`/`-shm`; in the same
+    /// process it even shares SQLite's lock and wal-index state with later connections to the
+    /// same file, so a restore done after such a "close" could still show, or write back,
+    /// commits newer than the backup. Closing again picks up such stragglers.
+    pub async fn close(&self) {
+        loop {
+            self.pool.close().await;
+            if self.pool.size() == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     async fn ensure_epoch(&self) -> anyhow::Result<()> {
         if self.meta("epoch").await?.is_none() {
             self.set_meta("epoch", &uuid::Uuid::now_v7().to_string())

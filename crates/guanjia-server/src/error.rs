@@ -11,6 +11,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds to wait (429): sent as `retry_after` in the body and as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -19,6 +21,19 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 429 `too_many_attempts`, to be tried again after `seconds`.
+    pub fn too_many_attempts(seconds: u64, message: impl Into<String>) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
         }
     }
 
@@ -63,6 +78,17 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(secs) = self.retry_after {
+            let body = serde_json::json!({
+                "code": self.code, "message": self.message, "retry_after": secs,
+            });
+            return (
+                self.status,
+                [(axum::http::header::RETRY_AFTER, secs.to_string())],
+                Json(body),
+            )
+                .into_response();
+        }
         let body = ErrorBody {
             code: self.code.to_string(),
             message: self.message,

@@ -8,14 +8,17 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod store;
+pub mod throttle;
 pub mod web;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Server settings; `main` fills them from flags and environment variables.
@@ -30,6 +33,8 @@ pub struct Config {
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
+    /// Sign-in failures per user name and client address (in memory).
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 pub fn app(state: AppState) -> Router {
@@ -42,6 +47,20 @@ pub fn app(state: AppState) -> Router {
             guanjia_core::protocol::MAX_BODY_BYTES,
         ))
         .layer(TraceLayer::new_for_http())
+        // On every answer, the app's and the API's alike (Content-Security-Policy comes
+        // with the app's build).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .with_state(state)
 }
 
@@ -78,14 +97,20 @@ pub async fn start(config: Config, db: db::Db) -> anyhow::Result<Running> {
     let state = AppState {
         db,
         config: Arc::new(config),
+        throttle: Arc::default(),
     };
+    // The dummy hash unknown user names are checked against, made before the first login.
+    tokio::task::spawn_blocking(auth::warm_up).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
     });
     Ok(Running {
         addr,

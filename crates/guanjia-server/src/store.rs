@@ -69,10 +69,87 @@ async fn grant(
     Ok(())
 }
 
-/// The finding named by a stored `repair_order.created` row.
-fn finding_of(row: &AnyRow) -> Option<RecordId> {
+/// The stored `repair_order.created` row's event, if it names a finding.
+fn linking_event(row: &AnyRow) -> Option<(Event, RecordId)> {
     let body: String = row.try_get("body").ok()?;
-    made_from(&serde_json::from_str::<Event>(&body).ok()?)
+    let ev = serde_json::from_str::<Event>(&body).ok()?;
+    let finding = made_from(&ev)?;
+    Some((ev, finding))
+}
+
+/// The rule for links that carry access (issue 13): an order's `finding_id` must name a
+/// `finding` already stored, in the order's project and in an area its maker may write
+/// (project-wide findings count as theirs). Anything else could hand a technician any record.
+fn check_link(
+    linker: &Principal,
+    order_project: ProjectId,
+    linked: Option<&Placement>,
+) -> Result<(), Rejection> {
+    let ok = linked.is_some_and(|l| {
+        l.record_type == "finding"
+            && l.project_id == order_project
+            && (linker.role == Role::Admin || linker.projects.contains(&l.project_id))
+            && match linker.role {
+                Role::Admin | Role::Supervisor => true,
+                Role::Butler => l.area_id.is_none_or(|a| linker.areas.contains(&a)),
+                Role::Technician => false,
+            }
+    });
+    if ok {
+        Ok(())
+    } else {
+        // One answer for unknown, wrong type and out of scope: no probing other areas' ids.
+        Err(Rejection::new(
+            RejectCode::Forbidden,
+            "finding_id must name a patrol finding already on the server, in this order's project and in an area you may write; make the order from one of your own findings",
+        ))
+    }
+}
+
+/// The rights of a link's maker as they are now (for a grant made when the order is
+/// dispatched, after its creation was accepted).
+async fn principal_of(
+    tx: &mut Transaction<'_, Any>,
+    user: &str,
+) -> sqlx::Result<Option<Principal>> {
+    let Some(row) = sqlx::query("SELECT role FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (Ok(user_id), Ok(role)) = (
+        guanjia_core::UserId::parse(user),
+        Role::parse(&row.try_get::<String, _>(0)?),
+    ) else {
+        return Ok(None);
+    };
+    let mut p = Principal {
+        user_id,
+        role,
+        projects: Default::default(),
+        areas: Default::default(),
+    };
+    for r in sqlx::query("SELECT project_id FROM user_projects WHERE user_id = $1")
+        .bind(user)
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        if let Ok(id) = ProjectId::parse(&r.try_get::<String, _>(0)?) {
+            p.projects.insert(id);
+        }
+    }
+    for r in sqlx::query("SELECT area_id FROM user_areas WHERE user_id = $1")
+        .bind(user)
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        if let Ok(id) = AreaId::parse(&r.try_get::<String, _>(0)?) {
+            p.areas.insert(id);
+        }
+    }
+    Ok(Some(p))
 }
 
 async fn granted(
@@ -163,6 +240,14 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
             results.push(rejected(Some(id), r));
             continue;
         }
+        if let Some(finding) = made_from(&ev) {
+            let linked = placement(&mut tx, finding).await?;
+            if let Err(r) = check_link(p, ev.project_id, linked.as_ref()) {
+                tracing::warn!(actor = %ev.actor, event = %id, %finding, "refused an order linking a record outside its maker's scope");
+                results.push(rejected(Some(id), r));
+                continue;
+            }
+        }
         seq += 1;
         let body = serde_json::to_string(&ev).map_err(crate::error::ApiError::internal)?;
         sqlx::query(
@@ -200,8 +285,19 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
                 .bind(ev.record_id.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-                if let Some(finding) = created.as_ref().and_then(finding_of) {
-                    grant(&mut tx, finding, &tech.to_string(), seq).await?;
+                if let Some((made, finding)) = created.as_ref().and_then(linking_event) {
+                    // Checked when the creation was pushed; checked again here against the
+                    // maker's current rights, so an order stored before that check (or by
+                    // someone who has since lost the area) hands nothing out.
+                    let linked = placement(&mut tx, finding).await?;
+                    let maker = principal_of(&mut tx, &made.actor.to_string()).await?;
+                    let allowed = maker
+                        .is_some_and(|m| check_link(&m, made.project_id, linked.as_ref()).is_ok());
+                    if allowed {
+                        grant(&mut tx, finding, &tech.to_string(), seq).await?;
+                    } else {
+                        tracing::warn!(order = %ev.record_id, %finding, "not granting a linked record outside the order maker's scope");
+                    }
                 }
             }
         }
@@ -236,6 +332,18 @@ pub async fn push(db: &Db, p: &Principal, raw: &[serde_json::Value]) -> ApiResul
 /// The SQL condition (on table alias `e`) for what `p` may read; `$1` is the user id.
 /// Mirrors `guanjia_core::scope::can_read`.
 fn scope_clause(p: &Principal) -> String {
+    scope_clause_for(p, true)
+}
+
+/// `from_grant`: a technician's pull counts a granted record's events from the grant on
+/// (the earlier ones come as the backfill); for other reads (blobs) the whole record is
+/// theirs.
+fn scope_clause_for(p: &Principal, from_grant: bool) -> String {
+    let since = if from_grant {
+        " AND g.seq <= e.seq"
+    } else {
+        ""
+    };
     let projects = "e.project_id IN (SELECT project_id FROM user_projects WHERE user_id = $1)";
     match p.role {
         Role::Admin => "($1 = $1)".to_string(),
@@ -247,7 +355,7 @@ fn scope_clause(p: &Principal) -> String {
             let refs: Vec<String> = REFERENCE_RECORD_TYPES.iter().map(|t| format!("'{t}'")).collect();
             format!(
                 "{projects} AND ((e.area_id IS NULL AND e.record_type IN ({})) \
-                 OR EXISTS (SELECT 1 FROM grants g WHERE g.record_id = e.record_id AND g.user_id = $1 AND g.seq <= e.seq))",
+                 OR EXISTS (SELECT 1 FROM grants g WHERE g.record_id = e.record_id AND g.user_id = $1{since}))",
                 refs.join(", ")
             )
         }
@@ -269,13 +377,17 @@ fn event_from_row(r: &AnyRow) -> ApiResult<Event> {
 /// once, in the page that holds the assignment (some of them below `after`), so every
 /// event still arrives exactly once and each page stays sorted by seq.
 pub async fn pull(db: &Db, p: &Principal, after: u64, limit: u32) -> ApiResult<PullResponse> {
+    // Seqs are BIGINT; `as i64` would wrap a cursor above i64::MAX to a negative one.
+    let after_seq = i64::try_from(after).map_err(|_| {
+        crate::error::ApiError::bad_request(format!("`after` must be at most {}", i64::MAX))
+    })?;
     let sql = format!(
         "SELECT e.seq, e.body, e.received_at FROM events e WHERE e.seq > $2 AND {} ORDER BY e.seq LIMIT $3",
         scope_clause(p)
     );
     let rows = sqlx::query(&sql)
         .bind(p.user_id.to_string())
-        .bind(after as i64)
+        .bind(after_seq)
         .bind(i64::from(limit) + 1)
         .fetch_all(&db.pool)
         .await?;
@@ -292,7 +404,7 @@ pub async fn pull(db: &Db, p: &Principal, after: u64, limit: u32) -> ApiResult<P
              WHERE g.user_id = $1 AND g.seq > $2 AND g.seq <= $3 AND e.seq < g.seq ORDER BY e.seq",
         )
         .bind(p.user_id.to_string())
-        .bind(after as i64)
+        .bind(after_seq)
         .bind(next_cursor as i64)
         .fetch_all(&db.pool)
         .await?;
@@ -321,7 +433,45 @@ pub async fn blob_exists(db: &Db, sha256: &str) -> ApiResult<bool> {
         .is_some())
 }
 
-pub async fn put_blob(db: &Db, sha256: &str, data: &[u8]) -> ApiResult<bool> {
+/// Whether `p` may read the blob: an admin; someone who uploaded it (they hold the
+/// bytes); or someone whose read scope holds an event naming its hash anywhere in the body
+/// (a photo, signature or rectification of a record they may read). A text match on the
+/// stored event JSON, restricted by the same scope clause as pulls: a hash is 64 hex
+/// digits, so it matches nothing else.
+pub async fn may_read_blob(db: &Db, p: &Principal, sha256: &str) -> ApiResult<bool> {
+    if p.role == Role::Admin {
+        return Ok(true);
+    }
+    let uploader = sqlx::query("SELECT 1 FROM blob_uploaders WHERE sha256 = $1 AND user_id = $2")
+        .bind(sha256)
+        .bind(p.user_id.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    if uploader.is_some() {
+        return Ok(true);
+    }
+    let sql = format!(
+        "SELECT 1 FROM events e WHERE e.body LIKE $2 AND {} LIMIT 1",
+        scope_clause_for(p, false)
+    );
+    Ok(sqlx::query(&sql)
+        .bind(p.user_id.to_string())
+        .bind(format!("%\"{sha256}\"%"))
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+/// Stores a blob (false when it was there already) and records `uploader` either way: the
+/// bytes matched the hash, so they hold the photo and may read it back.
+pub async fn put_blob(db: &Db, sha256: &str, data: &[u8], uploader: &str) -> ApiResult<bool> {
+    sqlx::query(
+        "INSERT INTO blob_uploaders (sha256, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(uploader)
+    .execute(&db.pool)
+    .await?;
     if blob_exists(db, sha256).await? {
         return Ok(false);
     }

@@ -3,6 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
 use std::convert::Infallible;
 use std::path::PathBuf;
 use tower::ServiceExt;
@@ -31,6 +32,14 @@ fn is_app_route(path: &str) -> bool {
 
 pub async fn serve(dir: PathBuf, req: Request<Body>) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path().to_string();
+    // The API's namespace never falls back to the app: an unknown endpoint is a JSON 404
+    // (`/api/v1/...` has its own fallback; this catches `/api`, `/api/v2/...` and the like).
+    if path == "/api" || path.starts_with("/api/") {
+        return Ok(crate::error::ApiError::not_found(
+            "no such API endpoint; the API lives under /api/v1, see API.md",
+        )
+        .into_response());
+    }
     let index = dir.join("index.html");
     let mut res = if is_app_route(&path) && path != "/" {
         ServeFile::new(&index).oneshot(req).await?.map(Body::new)
