@@ -57,17 +57,49 @@ pub fn people_of_project(
         .collect()
 }
 
-/// The areas the signed-in person works in: (project, area, name).
-pub fn my_areas(app: AppState) -> Vec<(ProjectId, AreaId, String)> {
+/// An area the signed-in person works in, with its project.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MyArea {
+    pub project: ProjectId,
+    pub project_name: String,
+    pub area: AreaId,
+    pub name: String,
+}
+
+impl MyArea {
+    /// "翠湖花园 · A区": where a person with several projects files a record.
+    pub fn label(&self) -> String {
+        format!("{} · {}", self.project_name, self.name)
+    }
+}
+
+/// The areas the signed-in person works in, project by project (the one place that reads
+/// them off the session; reactive).
+pub fn my_areas_of(app: AppState) -> Vec<MyArea> {
     app.session
         .get()
         .map(|s| {
             s.me.projects
                 .iter()
-                .flat_map(|p| p.areas.iter().map(move |a| (p.id, a.id, a.name.clone())))
+                .flat_map(|p| {
+                    p.areas.iter().map(move |a| MyArea {
+                        project: p.id,
+                        project_name: p.name.clone(),
+                        area: a.id,
+                        name: a.name.clone(),
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The areas the signed-in person works in: (project, area, name).
+pub fn my_areas(app: AppState) -> Vec<(ProjectId, AreaId, String)> {
+    my_areas_of(app)
+        .into_iter()
+        .map(|a| (a.project, a.area, a.name))
+        .collect()
 }
 
 pub fn area_name(app: AppState, area: Option<AreaId>) -> String {

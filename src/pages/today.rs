@@ -1,6 +1,7 @@
 //! `/`: Today.
 
-use crate::offline::state::{use_app, Session};
+use crate::model::people::{my_areas_of, MyArea};
+use crate::offline::state::use_app;
 use crate::ui::format::today_patrol_text;
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::role_key;
@@ -25,20 +26,11 @@ pub fn HomePage() -> impl IntoView {
             .unwrap_or_default()
     };
     let areas = move || {
-        app.session
-            .get()
-            .map(|s: Session| {
-                s.me.projects
-                    .iter()
-                    .flat_map(|p| {
-                        p.areas
-                            .iter()
-                            .map(move |a| format!("{} · {}", p.name, a.name))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("，")
-            })
-            .unwrap_or_default()
+        my_areas_of(app)
+            .iter()
+            .map(MyArea::label)
+            .collect::<Vec<_>>()
+            .join("，")
     };
     view! {
         <section class="page home">

@@ -3,6 +3,7 @@
 use crate::model::clock::appointment_time;
 use crate::model::households::{households, Household};
 use crate::model::orders::categories;
+use crate::model::people::my_areas_of;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
 use crate::ui::action::{Action, ErrorLine};
@@ -29,19 +30,10 @@ pub fn NewOrderPage() -> impl IntoView {
     });
     // The areas this person may file orders in (butlers: their own).
     let areas = move || {
-        app.session
-            .get()
-            .map(|s| {
-                s.me.projects
-                    .iter()
-                    .flat_map(|p| {
-                        p.areas
-                            .iter()
-                            .map(move |a| (p.id, a.id, format!("{} · {}", p.name, a.name)))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
+        my_areas_of(app)
+            .into_iter()
+            .map(|a| (a.project, a.area, a.label()))
+            .collect::<Vec<_>>()
     };
     let description = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
