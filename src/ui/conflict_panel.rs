@@ -214,7 +214,7 @@ pub fn ConflictPanel(
                     <span>{i18n.text(Key::ConflictReviewNote)}</span>
                     <input data-testid="conflict-review-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
                 </label>
-                <button type="button" class="secondary" data-testid="conflict-review" on:click=settle.clone()>{i18n.text(Key::ConflictReview)}</button>
+                <button type="button" class="secondary" data-testid="conflict-review" disabled=move || action.pending() on:click=settle.clone()>{i18n.text(Key::ConflictReview)}</button>
             })}
             <ErrorLine action />
         </div>

@@ -156,7 +156,7 @@ pub fn DutyLogPage() -> impl IntoView {
                                                 type="button"
                                                 class="primary"
                                                 data-testid="duty-correct-submit"
-                                                disabled=move || correction.get().trim().is_empty()
+                                                disabled=move || correction.get().trim().is_empty() || action.pending()
                                                 on:click=move |_| {
                                                     let body = correction.get_untracked();
                                                     add(body, Some(id), Box::new(move || { correction.set(String::new()); correcting.set(None); }));

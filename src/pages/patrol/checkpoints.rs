@@ -240,7 +240,7 @@ pub fn CheckpointsPage() -> impl IntoView {
                                                 let (c, g2) = (this.clone(), g.clone());
                                                 view! {
                                                     <label class="check">
-                                                        <input type="checkbox" data-testid="checkpoint-group" data-group=g.clone() prop:checked=on
+                                                        <input type="checkbox" data-testid="checkpoint-group" data-group=g.clone() prop:checked=on disabled=move || action.pending()
                                                             on:change=move |ev| tick(c.clone(), g2.clone(), event_target_checked(&ev)) />
                                                         <span>{g}</span>
                                                     </label>
@@ -250,13 +250,13 @@ pub fn CheckpointsPage() -> impl IntoView {
                                     </fieldset>
                                 </Show>
                                 <Show when=move || edit>
-                                    <button type="button" class="small" data-action="up" disabled=i == 0 on:click=move |_| move_by(i, true)>"↑"</button>
-                                    <button type="button" class="small" data-action="down" disabled=i + 1 == n on:click=move |_| move_by(i, false)>"↓"</button>
+                                    <button type="button" class="small" data-action="up" disabled=move || i == 0 || action.pending() on:click=move |_| move_by(i, true)>"↑"</button>
+                                    <button type="button" class="small" data-action="down" disabled=move || i + 1 == n || action.pending() on:click=move |_| move_by(i, false)>"↓"</button>
                                     {
                                         let gone = gone.clone();
                                         move || if confirming.get() == Some(id) {
                                             let gone = gone.clone();
-                                            view! { <button type="button" class="small danger" data-action="retire-confirm" on:click=move |_| retire(gone.clone())>{i18n.text(Key::CheckpointRetireConfirm)}</button> }.into_any()
+                                            view! { <button type="button" class="small danger" data-action="retire-confirm" disabled=move || action.pending() on:click=move |_| retire(gone.clone())>{i18n.text(Key::CheckpointRetireConfirm)}</button> }.into_any()
                                         } else {
                                             view! { <button type="button" class="small" data-action="retire" on:click=move |_| confirming.set(Some(id))>{i18n.text(Key::CheckpointRetire)}</button> }.into_any()
                                         }
@@ -274,7 +274,7 @@ pub fn CheckpointsPage() -> impl IntoView {
                     <label><span>{i18n.text(Key::CheckpointCode)}</span>
                         <input data-testid="checkpoint-new-code" autocomplete="off" autocapitalize="characters" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
                         <small class="hint">{i18n.text(Key::CheckpointCodeHint)}</small></label>
-                    <button type="submit" data-testid="checkpoint-add">{i18n.text(Key::CheckpointAdd)}</button>
+                    <button type="submit" data-testid="checkpoint-add" disabled=move || action.pending()>{i18n.text(Key::CheckpointAdd)}</button>
                 </form>
             </Show>
             <ErrorLine action testid="checkpoint-error" />
