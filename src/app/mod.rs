@@ -84,8 +84,7 @@ fn Shell() -> impl IntoView {
                 <A href="/duty">{i18n.text(Key::NavDuty)}</A>
                 <A href="/orders">{i18n.text(Key::NavOrders)}</A>
                 <A href="/inbox">
-                    {i18n.text(Key::NavInbox)}
-                    <Show when=move || { app.sync.get().rejected > 0 }>
+                    {i18n.text(Key::NavInbox)} <Show when=move || { app.sync.get().rejected > 0 }>
                         <span class="count">{move || app.sync.get().rejected}</span>
                     </Show>
                 </A>
@@ -114,7 +113,10 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/patrol/compliance") view=patrol::compliance::CompliancePage />
                 <Route path=path!("/patrol/checklist") view=patrol::checklist::ChecklistPage />
                 <Route path=path!("/patrol/print") view=patrol::print::PrintPage />
-                <Route path=path!("/patrol/checkpoints") view=patrol::checkpoints::CheckpointsPage />
+                <Route
+                    path=path!("/patrol/checkpoints")
+                    view=patrol::checkpoints::CheckpointsPage
+                />
                 <Route path=path!("/findings") view=findings::list::FindingsPage />
                 <Route path=path!("/findings/:id") view=findings::detail::FindingPage />
                 <Route path=path!("/complaints") view=complaints::list::ComplaintsPage />
@@ -124,7 +126,10 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/households/:id") view=households::detail::HouseholdPage />
                 <Route path=path!("/inbox") view=InboxPage />
                 <Route path=path!("/settings") view=settings::device::SettingsPage />
-                <Route path=path!("/settings/project") view=settings::project::ProjectSettingsPage />
+                <Route
+                    path=path!("/settings/project")
+                    view=settings::project::ProjectSettingsPage
+                />
             </Routes>
         </main>
     }

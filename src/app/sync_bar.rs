@@ -31,28 +31,44 @@ pub fn SyncBar() -> impl IntoView {
         <div class="syncbar" data-testid="sync-bar" data-state=move || state().code() role="status">
             <span class="dot" aria-hidden="true"></span>
             <span class="sync-state">
-                {move || i18n.t(match state() {
-                    SyncState::Online => Key::SyncOnline,
-                    SyncState::Offline => Key::SyncOffline,
-                    SyncState::Syncing => Key::SyncSyncing,
-                    SyncState::Paused => Key::SyncPaused,
-                })}
+                {move || {
+                    i18n.t(
+                        match state() {
+                            SyncState::Online => Key::SyncOnline,
+                            SyncState::Offline => Key::SyncOffline,
+                            SyncState::Syncing => Key::SyncSyncing,
+                            SyncState::Paused => Key::SyncPaused,
+                        },
+                    )
+                }}
             </span>
             <span>
                 {i18n.text(Key::SyncPending)} ": "
                 <strong data-testid="sync-pending">{move || app.sync.get().pending}</strong>
             </span>
             <span>{i18n.text(Key::SyncLast)} ": " <span data-testid="sync-last">{last}</span></span>
-            {move || app.sync.get().pulled.map(|n| view! { <span>{i18n.t(Key::SyncPulled)} " " {n}</span> })}
+            {move || {
+                app.sync
+                    .get()
+                    .pulled
+                    .map(|n| view! { <span>{i18n.t(Key::SyncPulled)} " " {n}</span> })
+            }}
             <Show when=move || state() == SyncState::Paused>
-                <A href="/login" attr:class="button">{i18n.text(Key::LoginSubmit)}</A>
+                <A href="/login" attr:class="button">
+                    {i18n.text(Key::LoginSubmit)}
+                </A>
             </Show>
-            <button type="button" class="secondary small" data-testid="sync-now" on:click=move |_| {
-                if app.sync.get_untracked().state == SyncState::Paused {
-                    return;
+            <button
+                type="button"
+                class="secondary small"
+                data-testid="sync-now"
+                on:click=move |_| {
+                    if app.sync.get_untracked().state == SyncState::Paused {
+                        return;
+                    }
+                    sync::request_sync();
                 }
-                sync::request_sync();
-            }>
+            >
                 {i18n.text(Key::SyncNow)}
             </button>
         </div>

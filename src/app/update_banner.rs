@@ -15,13 +15,24 @@ pub fn UpdateBanner() -> impl IntoView {
         <Show when=move || app.update_ready.get()>
             <div class="banner" data-testid="update-banner" role="status">
                 <span>{i18n.text(Key::UpdateReady)}</span>
-                <Show when=safe fallback=move || view! { <span class="hint">{i18n.text(Key::UpdateWait)}</span> }>
-                    <button type="button" class="primary small" data-testid="update-apply" on:click=move |_| {
-                        // Checked again at the click: the outbox may have filled meanwhile.
-                        if app.sync.get_untracked().pending == 0 && !app.form_dirty.get_untracked() {
-                            platform::apply_update();
+                <Show
+                    when=safe
+                    fallback=move || {
+                        view! { <span class="hint">{i18n.text(Key::UpdateWait)}</span> }
+                    }
+                >
+                    <button
+                        type="button"
+                        class="primary small"
+                        data-testid="update-apply"
+                        on:click=move |_| {
+                            if app.sync.get_untracked().pending == 0
+                                && !app.form_dirty.get_untracked()
+                            {
+                                platform::apply_update();
+                            }
                         }
-                    }>
+                    >
                         {i18n.text(Key::UpdateApply)}
                     </button>
                 </Show>

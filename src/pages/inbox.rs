@@ -3,6 +3,7 @@
 use crate::offline::engine::engine;
 use crate::offline::state::use_app;
 use crate::ui::i18n::{use_i18n, Key};
+use crate::ui::labels::reject_key;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -50,7 +51,9 @@ pub fn InboxPage() -> impl IntoView {
                     (
                         "rejected".to_string(),
                         kind,
-                        format!("{}: {}", rej.code.as_str(), rej.message),
+                        // The server's reason is English and technical: the person reads
+                        // what the code means and what to do; the reason stays a tooltip.
+                        format!("{}\u{1f}{}", i18n.t(reject_key(rej.code)), rej.message),
                     )
                 })
                 .collect();
@@ -79,20 +82,59 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <section class="page inbox">
             <h1>{i18n.text(Key::InboxTitle)}</h1>
-            <Show when=move || !items.get().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::InboxEmpty)}</p> }>
+            <Show
+                when=move || !items.get().is_empty()
+                fallback=move || view! { <p class="hint">{i18n.text(Key::InboxEmpty)}</p> }
+            >
                 <ul class="list">
-                    {move || items.get().into_iter().map(|(what, subject, reason)| view! {
-                        <li class="card" data-testid="inbox-item" data-kind=what.clone()>
-                            <strong>{i18n.t(if what == "rejected" { Key::InboxRejected } else { Key::InboxConflict })}</strong>
-                            " "
-                            {if subject.starts_with('/') {
-                                view! { <A href=subject attr:data-testid="inbox-open">{i18n.text(Key::ConflictOpenRecord)}</A> }.into_any()
-                            } else {
-                                view! { <code>{subject}</code> }.into_any()
-                            }}
-                            <p>{reason}</p>
-                        </li>
-                    }).collect_view()}
+                    {move || {
+                        items
+                            .get()
+                            .into_iter()
+                            .map(|(what, subject, reason)| {
+                                view! {
+                                    <li
+                                        class="card"
+                                        data-testid="inbox-item"
+                                        data-kind=what.clone()
+                                    >
+                                        <strong>
+                                            {i18n
+                                                .t(
+                                                    if what == "rejected" {
+                                                        Key::InboxRejected
+                                                    } else {
+                                                        Key::InboxConflict
+                                                    },
+                                                )}
+                                        </strong>
+                                        " "
+                                        {if subject.starts_with('/') {
+                                            view! {
+                                                <A href=subject attr:data-testid="inbox-open">
+                                                    {i18n.text(Key::ConflictOpenRecord)}
+                                                </A>
+                                            }
+                                                .into_any()
+                                        } else {
+                                            view! { <code>{subject}</code> }.into_any()
+                                        }}
+                                        {
+                                            let (text, detail) = reason
+                                                .split_once('\u{1f}')
+                                                .map(|(t, d)| (t.to_string(), d.to_string()))
+                                                .unwrap_or((reason.clone(), String::new()));
+                                            view! {
+                                                <p title=detail data-testid="inbox-reason">
+                                                    {text}
+                                                </p>
+                                            }
+                                        }
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
         </section>

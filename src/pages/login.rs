@@ -73,7 +73,12 @@ pub fn LoginPage() -> impl IntoView {
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
                 </label>
-                <button type="submit" class="primary" data-testid="login-submit" disabled=move || busy.get()>
+                <button
+                    type="submit"
+                    class="primary"
+                    data-testid="login-submit"
+                    disabled=move || busy.get()
+                >
                     {move || i18n.t(if busy.get() { Key::LoginWorking } else { Key::LoginSubmit })}
                 </button>
                 <Show when=move || error.get().is_some()>

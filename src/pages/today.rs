@@ -35,9 +35,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <section class="page home">
             <h1>{i18n.text(Key::TodayTitle)}</h1>
-            <p class="tagline">
-                {i18n.text(Key::Hello)} <strong>{name}</strong> " (" {role} ")"
-            </p>
+            <p class="tagline">{i18n.text(Key::Hello)} <strong>{name}</strong> " (" {role} ")"</p>
             <p class="hint">{i18n.text(Key::MyAreas)} ": " {areas}</p>
             <div class="cards">
                 <A href="/duty" attr:class="card link-card" attr:data-testid="today-duty">
@@ -51,39 +49,74 @@ pub fn HomePage() -> impl IntoView {
                         let today = crate::model::patrol::today_summary(app);
                         let open = crate::model::findings::findings()
                             .iter()
-                            .filter(|f| f.folded.state.status.is_some_and(|s| s != guanjia_core::records::FindingStatus::Closed))
+                            .filter(|f| {
+                                f.folded
+                                    .state
+                                    .status
+                                    .is_some_and(|s| {
+                                        s != guanjia_core::records::FindingStatus::Closed
+                                    })
+                            })
                             .count();
                         view! {
-                            <p data-testid="today-patrol-status" data-done=today.day.done data-required=today.required
-                                data-late=today.day.late data-missed=today.day.missed>
-                                {today_patrol_text(i18n, &today)} " · " {i18n.t(Key::TodayPatrolOpen)} " " {open}
+                            <p
+                                data-testid="today-patrol-status"
+                                data-done=today.day.done
+                                data-required=today.required
+                                data-late=today.day.late
+                                data-missed=today.day.missed
+                            >
+                                {today_patrol_text(i18n, &today)}
+                                " · "
+                                {i18n.t(Key::TodayPatrolOpen)}
+                                " "
+                                {open}
                             </p>
                         }
                     }}
                 </A>
                 <A href="/orders" attr:class="card link-card" attr:data-testid="today-orders">
                     <h2>{i18n.text(Key::TodayRepairCard)}</h2>
-                    <p>{move || {
-                        let _ = app.data_version.get();
-                        let now = crate::model::clock::local_now();
-                        let open: Vec<_> = crate::model::orders::orders()
-                            .into_iter()
-                            .filter(|o| o.status().is_some_and(|s| s.is_open()))
-                            .collect();
-                        let overdue = open
-                            .iter()
-                            .filter(|o| o.next_deadline(now).is_some_and(|(_, c)| c.seconds_left < 0))
-                            .count();
-                        format!("{} {} · {} {}", i18n.t(Key::FilterOpen), open.len(), i18n.t(Key::FilterOverdue), overdue)
-                    }}</p>
+                    <p>
+                        {move || {
+                            let _ = app.data_version.get();
+                            let now = crate::model::clock::local_now();
+                            let open: Vec<_> = crate::model::orders::orders()
+                                .into_iter()
+                                .filter(|o| o.status().is_some_and(|s| s.is_open()))
+                                .collect();
+                            let overdue = open
+                                .iter()
+                                .filter(|o| {
+                                    o.next_deadline(now).is_some_and(|(_, c)| c.seconds_left < 0)
+                                })
+                                .count();
+                            format!(
+                                "{} {} · {} {}",
+                                i18n.t(Key::FilterOpen),
+                                open.len(),
+                                i18n.t(Key::FilterOverdue),
+                                overdue,
+                            )
+                        }}
+                    </p>
                 </A>
-                <A href="/households" attr:class="card link-card" attr:data-testid="today-households">
+                <A
+                    href="/households"
+                    attr:class="card link-card"
+                    attr:data-testid="today-households"
+                >
                     <h2>{i18n.text(Key::HouseholdsTitle)}</h2>
-                    <p>{move || {
-                        let _ = app.data_version.get();
-                        let tagged = crate::model::households::registry().iter().filter(|h| !h.tags.is_empty()).count();
-                        format!("{} {tagged}", i18n.t(Key::HouseholdsTagged))
-                    }}</p>
+                    <p>
+                        {move || {
+                            let _ = app.data_version.get();
+                            let tagged = crate::model::households::registry()
+                                .iter()
+                                .filter(|h| !h.tags.is_empty())
+                                .count();
+                            format!("{} {tagged}", i18n.t(Key::HouseholdsTagged))
+                        }}
+                    </p>
                 </A>
             </div>
             <p class="version">

@@ -143,14 +143,23 @@ pub fn ConflictPanel(
             let lines = carried(i18n, session.as_ref(), i.event_id);
             view! {
                 <li data-testid="conflict-ignored" data-kind=i.kind.to_string()>
-                    <strong>{i18n.text(Key::ConflictIgnoredStep)} ": " {i18n.t(kind_label(i.kind.as_str()))}</strong>
-                    " · " {person_name(session.as_ref(), i.actor)}
-                    <p class="hint" title=i.reason.clone()>{i18n.text(Key::ConflictIgnoredWhy)}</p>
+                    <strong>
+                        {i18n.text(Key::ConflictIgnoredStep)} ": "
+                        {i18n.t(kind_label(i.kind.as_str()))}
+                    </strong>
+                    " · "
+                    {person_name(session.as_ref(), i.actor)}
+                    <p class="hint" title=i.reason.clone()>
+                        {i18n.text(Key::ConflictIgnoredWhy)}
+                    </p>
                     <ul>
-                        {lines.into_iter().map(|(k, v)| {
-                            let label = field_key(&k).map_or(k, |key| i18n.t(key).to_string());
-                            view! { <li data-testid="conflict-carried">{label} ": " {v}</li> }
-                        }).collect_view()}
+                        {lines
+                            .into_iter()
+                            .map(|(k, v)| {
+                                let label = field_key(&k).map_or(k, |key| i18n.t(key).to_string());
+                                view! { <li data-testid="conflict-carried">{label} ": " {v}</li> }
+                            })
+                            .collect_view()}
                     </ul>
                 </li>
             }
@@ -160,14 +169,24 @@ pub fn ConflictPanel(
         .conflicts
         .iter()
         .map(|c| {
-            let label = field_key(&c.field).map_or_else(|| c.field.clone(), |k| i18n.t(k).to_string());
+            let label =
+                field_key(&c.field).map_or_else(|| c.field.clone(), |k| i18n.t(k).to_string());
             view! {
                 <li data-testid="conflict-field" data-field=c.field.clone()>
                     <strong>{i18n.text(Key::ConflictFieldWrites)} " " {label}</strong>
                     <ul>
-                        {c.writes.iter().map(|w| view! {
-                            <li>{show_value(i18n, session.as_ref(), &c.field, &w.value)} " · " {person_name(session.as_ref(), w.actor)}</li>
-                        }).collect_view()}
+                        {c
+                            .writes
+                            .iter()
+                            .map(|w| {
+                                view! {
+                                    <li>
+                                        {show_value(i18n, session.as_ref(), &c.field, &w.value)}
+                                        " · " {person_name(session.as_ref(), w.actor)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 </li>
             }
@@ -179,9 +198,18 @@ pub fn ConflictPanel(
         .map(|r| {
             view! {
                 <li data-testid="conflict-reviewed">
-                    {i18n.text(Key::ConflictReviewedBy)} " " {crate::model::clock::clock_time(&r.device_time)}
-                    " · " {person_name(session.as_ref(), r.actor)}
-                    {r.note.clone().map(|n| view! { ": " {n} })}
+                    {i18n.text(Key::ConflictReviewedBy)} " "
+                    {crate::model::clock::clock_time(&r.device_time)} " · "
+                    {person_name(session.as_ref(), r.actor)}
+                    {r
+                        .note
+                        .clone()
+                        .map(|n| {
+                            view! {
+                                ": "
+                                {n}
+                            }
+                        })}
                 </li>
             }
         })
@@ -206,16 +234,38 @@ pub fn ConflictPanel(
     };
     view! {
         <div class="card conflict" data-testid="conflict-panel" data-open=open.to_string()>
-            {open.then(|| view! { <p class="error" role="alert">{i18n.text(Key::ConflictTitle)}</p> })}
+            {open
+                .then(|| {
+                    view! {
+                        <p class="error" role="alert">
+                            {i18n.text(Key::ConflictTitle)}
+                        </p>
+                    }
+                })}
             <ul class="list">{ignored}{fields}</ul>
             <ul class="history">{reviews}</ul>
-            {(open && may_settle).then(|| view! {
-                <label>
-                    <span>{i18n.text(Key::ConflictReviewNote)}</span>
-                    <input data-testid="conflict-review-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
-                </label>
-                <button type="button" class="secondary" data-testid="conflict-review" disabled=move || action.pending() on:click=settle.clone()>{i18n.text(Key::ConflictReview)}</button>
-            })}
+            {(open && may_settle)
+                .then(|| {
+                    view! {
+                        <label>
+                            <span>{i18n.text(Key::ConflictReviewNote)}</span>
+                            <input
+                                data-testid="conflict-review-note"
+                                prop:value=move || note.get()
+                                on:input=move |ev| note.set(event_target_value(&ev))
+                            />
+                        </label>
+                        <button
+                            type="button"
+                            class="secondary"
+                            data-testid="conflict-review"
+                            disabled=move || action.pending()
+                            on:click=settle.clone()
+                        >
+                            {i18n.text(Key::ConflictReview)}
+                        </button>
+                    }
+                })}
             <ErrorLine action />
         </div>
     }

@@ -1,29 +1,33 @@
 //! Formatting for people: countdowns, money, limits, what a round left out.
 
 use crate::model::patrol::TodayPatrol;
-use crate::ui::i18n::{I18n, Key, Lang};
+use crate::ui::i18n::{tr, I18n, Key, Lang};
 use guanjia_core::deadline::{CategoryLimits, Countdown, Urgency};
 use guanjia_core::records::{LeftOut, ScanFlag};
 
 /// "剩 1 小时 5 分" / "1 h 5 min left"; "超时 12 分" / "12 min overdue".
+/// The words live in the translation list with `{d}`, `{h}`, `{m}` and `{span}` holes.
 pub fn countdown_text(lang: Lang, c: &Countdown) -> String {
     let m = c.minutes_left();
     let a = m.unsigned_abs();
     let (d, h, min) = (a / 1440, a % 1440 / 60, a % 60);
-    let span = match lang {
-        Lang::ZhCn if d > 0 => format!("{d} 天 {h} 小时"),
-        Lang::ZhCn if h > 0 => format!("{h} 小时 {min} 分"),
-        Lang::ZhCn => format!("{min} 分"),
-        Lang::En if d > 0 => format!("{d} d {h} h"),
-        Lang::En if h > 0 => format!("{h} h {min} min"),
-        Lang::En => format!("{min} min"),
-    };
-    match (lang, m < 0) {
-        (Lang::ZhCn, false) => format!("剩 {span}"),
-        (Lang::ZhCn, true) => format!("超时 {span}"),
-        (Lang::En, false) => format!("{span} left"),
-        (Lang::En, true) => format!("{span} overdue"),
+    let span = match (d, h) {
+        (1.., _) => tr(lang, Key::SpanDaysHours),
+        (0, 1..) => tr(lang, Key::SpanHoursMinutes),
+        (0, 0) => tr(lang, Key::SpanMinutes),
     }
+    .replace("{d}", &d.to_string())
+    .replace("{h}", &h.to_string())
+    .replace("{m}", &min.to_string());
+    let whole = tr(
+        lang,
+        if m < 0 {
+            Key::CountdownOverdue
+        } else {
+            Key::CountdownLeft
+        },
+    );
+    whole.replace("{span}", &span)
 }
 
 pub fn urgency_class(c: &Countdown) -> &'static str {
@@ -143,6 +147,34 @@ pub fn today_patrol_text(i18n: I18n, today: &TodayPatrol) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn countdown(minutes_left: i64) -> Countdown {
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(18, 0, 0)
+            .unwrap();
+        Countdown::new(due, due - chrono::Duration::minutes(minutes_left))
+    }
+
+    #[test]
+    fn a_countdown_reads_in_days_hours_or_minutes_left_or_overdue() {
+        assert_eq!(countdown_text(Lang::ZhCn, &countdown(14)), "剩 14 分");
+        assert_eq!(countdown_text(Lang::En, &countdown(14)), "14 min left");
+        assert_eq!(
+            countdown_text(Lang::ZhCn, &countdown(545)),
+            "剩 9 小时 5 分"
+        );
+        assert_eq!(countdown_text(Lang::ZhCn, &countdown(-13)), "超时 13 分");
+        assert_eq!(countdown_text(Lang::En, &countdown(-13)), "13 min overdue");
+        assert_eq!(
+            countdown_text(Lang::En, &countdown(49 * 60)),
+            "2 d 1 h left"
+        );
+        assert_eq!(
+            countdown_text(Lang::ZhCn, &countdown(-49 * 60)),
+            "超时 2 天 1 小时"
+        );
+    }
 
     #[test]
     fn typed_yuan_become_fen_and_anything_else_is_refused() {

@@ -6,6 +6,7 @@ use crate::ui::i18n::{I18n, Key};
 use guanjia_core::records::{
     ComplaintStatus, FindingStatus, RepairStatus, RequestKind, RoundStatus, Severity,
 };
+use guanjia_core::RejectCode;
 use guanjia_core::Role;
 use leptos::prelude::*;
 
@@ -111,13 +112,19 @@ pub fn order_clock_key(c: OrderClock) -> Key {
 pub fn tag_badges(i18n: I18n, tags: &[String]) -> impl IntoView {
     tags.iter()
         .map(|t| {
-            let label = tag_key(t).map(|k| i18n.t(k).to_string()).unwrap_or_else(|| t.clone());
+            let label = tag_key(t)
+                .map(|k| i18n.t(k).to_string())
+                .unwrap_or_else(|| t.clone());
             let class = if t == RENOVATING || t == "elderly_alone" {
                 "badge warn"
             } else {
                 "badge"
             };
-            view! { <span class=class data-testid="household-tag" data-tag=t.clone()>{label}</span> }
+            view! {
+                <span class=class data-testid="household-tag" data-tag=t.clone()>
+                    {label}
+                </span>
+            }
         })
         .collect_view()
 }
@@ -144,6 +151,16 @@ pub fn request_kind_of(code: &str) -> Option<RequestKind> {
         .iter()
         .map(|(k, _)| *k)
         .find(|k| request_kind_code(*k) == code)
+}
+
+/// What a server's rejection code means to the person, and what to do.
+pub fn reject_key(code: RejectCode) -> Key {
+    match code {
+        RejectCode::Forbidden => Key::RejectForbidden,
+        RejectCode::Invalid => Key::RejectInvalid,
+        RejectCode::ClockSkew => Key::RejectClockSkew,
+        RejectCode::Immutable => Key::RejectImmutable,
+    }
 }
 
 #[cfg(test)]

@@ -69,19 +69,35 @@ pub fn Photo(#[prop(into)] hash: String) -> impl IntoView {
             {move || match url.get() {
                 Some(u) => {
                     let href = u.clone();
-                    view! { <a href=href target="_blank" rel="noopener"><img src=u alt="" /></a> }.into_any()
+                    view! {
+                        <a href=href target="_blank" rel="noopener">
+                            <img src=u alt="" />
+                        </a>
+                    }
+                        .into_any()
                 }
-                None => view! { <span class="hint">{move || if tried.get() { i18n.t(Key::PhotoNotHere) } else { "…" }}</span> }.into_any(),
+                None => {
+                    view! {
+                        <span class="hint">
+                            {move || if tried.get() { i18n.t(Key::PhotoNotHere) } else { "…" }}
+                        </span>
+                    }
+                        .into_any()
+                }
             }}
-            <figcaption>{move || match state.get() {
-                Some(UploadState::Pending) => i18n.t(Key::PhotoPending).to_string(),
-                Some(UploadState::Failed(why)) if why == DAMAGED => {
-                    format!("{} {}", i18n.t(Key::PhotoFailed), i18n.t(Key::PhotoDamaged))
-                }
-                Some(UploadState::Failed(why)) => format!("{} {why}", i18n.t(Key::PhotoFailed)),
-                Some(UploadState::Uploaded) | Some(UploadState::Remote) => i18n.t(Key::PhotoUploaded).to_string(),
-                None => String::new(),
-            }}</figcaption>
+            <figcaption>
+                {move || match state.get() {
+                    Some(UploadState::Pending) => i18n.t(Key::PhotoPending).to_string(),
+                    Some(UploadState::Failed(why)) if why == DAMAGED => {
+                        format!("{} {}", i18n.t(Key::PhotoFailed), i18n.t(Key::PhotoDamaged))
+                    }
+                    Some(UploadState::Failed(why)) => format!("{} {why}", i18n.t(Key::PhotoFailed)),
+                    Some(UploadState::Uploaded) | Some(UploadState::Remote) => {
+                        i18n.t(Key::PhotoUploaded).to_string()
+                    }
+                    None => String::new(),
+                }}
+            </figcaption>
         </figure>
     }
 }
@@ -126,9 +142,23 @@ pub fn PhotoPicker(
     view! {
         <div class="photo-picker">
             <label class="button">
-                <span>{move || if busy.get() { i18n.t(Key::PhotoSaving) } else { i18n.t(label.unwrap_or(Key::PhotoTake)) }}</span>
-                <input type="file" accept="image/*" capture="environment" class="visually-hidden"
-                    data-testid=testid on:change=changed />
+                <span>
+                    {move || {
+                        if busy.get() {
+                            i18n.t(Key::PhotoSaving)
+                        } else {
+                            i18n.t(label.unwrap_or(Key::PhotoTake))
+                        }
+                    }}
+                </span>
+                <input
+                    type="file"
+                    accept="image/*"
+                    capture="environment"
+                    class="visually-hidden"
+                    data-testid=testid
+                    on:change=changed
+                />
             </label>
             <ErrorLine action=problem />
         </div>

@@ -64,8 +64,14 @@ pub fn qr_path(text: &str) -> Option<(usize, String)> {
 pub fn QrCode(#[prop(into)] text: String) -> impl IntoView {
     let (side, d) = qr_path(&text).unwrap_or((1, String::new()));
     view! {
-        <svg data-testid="qr" data-text=text xmlns="http://www.w3.org/2000/svg" viewBox=format!("0 0 {side} {side}")
-            shape-rendering="crispEdges" role="img">
+        <svg
+            data-testid="qr"
+            data-text=text
+            xmlns="http://www.w3.org/2000/svg"
+            viewBox=format!("0 0 {side} {side}")
+            shape-rendering="crispEdges"
+            role="img"
+        >
             <rect width=side height=side fill="#fff"></rect>
             <path d=d fill="#000"></path>
         </svg>
@@ -222,15 +228,26 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="secondary" data-testid="qr-scan" on:click=start>{i18n.text(Key::ScanStart)}</button>
+        <button type="button" class="secondary" data-testid="qr-scan" on:click=start>
+            {i18n.text(Key::ScanStart)}
+        </button>
         <Show when=move || open.get()>
             <div class="scanner" data-testid="qr-scanner">
                 <video node_ref=video autoplay=true muted=true playsinline=true></video>
-                <button type="button" class="primary" data-testid="qr-cancel" on:click=move |_| close()>{i18n.text(Key::Cancel)}</button>
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="qr-cancel"
+                    on:click=move |_| close()
+                >
+                    {i18n.text(Key::Cancel)}
+                </button>
             </div>
         </Show>
         <Show when=move || error.get().is_some()>
-            <p class="error" role="alert" data-testid="qr-error">{move || error.get().unwrap_or_default()}</p>
+            <p class="error" role="alert" data-testid="qr-error">
+                {move || error.get().unwrap_or_default()}
+            </p>
         </Show>
     }
 }

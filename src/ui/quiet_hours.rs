@@ -25,7 +25,9 @@ pub fn QuietHoursWarning(
     view! {
         <Show when=move || next_call().is_some()>
             <p class="error" role="alert" data-testid="quiet-hours">
-                {i18n.text(Key::QuietHoursWarning)} " " {move || next_call().unwrap_or_default()}
+                {i18n.text(Key::QuietHoursWarning)}
+                " "
+                {move || next_call().unwrap_or_default()}
             </p>
         </Show>
     }

@@ -122,17 +122,44 @@ pub fn SignaturePad(on_signed: Callback<Vec<u8>>) -> impl IntoView {
     };
     view! {
         <div class="signature" data-testid="signature-pad">
-            <canvas node_ref=canvas width="600" height="240" data-testid="signature-canvas"
-                on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up on:pointerleave=up></canvas>
+            <canvas
+                node_ref=canvas
+                width="600"
+                height="240"
+                data-testid="signature-canvas"
+                on:pointerdown=down
+                on:pointermove=moved
+                on:pointerup=up
+                on:pointercancel=up
+                on:pointerleave=up
+            ></canvas>
             <div class="row">
-                <button type="button" class="small" data-testid="signature-clear" on:click=move |_| {
-                    if let Some(c) = canvas.get_untracked() { clear(&c); }
-                    strokes.set(0);
-                }>{i18n.text(Key::SignatureClear)}</button>
-                <button type="button" class="primary" data-testid="signature-confirm" on:click=confirm>{i18n.text(Key::SignatureConfirm)}</button>
+                <button
+                    type="button"
+                    class="small"
+                    data-testid="signature-clear"
+                    on:click=move |_| {
+                        if let Some(c) = canvas.get_untracked() {
+                            clear(&c);
+                        }
+                        strokes.set(0);
+                    }
+                >
+                    {i18n.text(Key::SignatureClear)}
+                </button>
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="signature-confirm"
+                    on:click=confirm
+                >
+                    {i18n.text(Key::SignatureConfirm)}
+                </button>
             </div>
             <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">
+                    {move || error.get().unwrap_or_default()}
+                </p>
             </Show>
         </div>
     }

@@ -139,41 +139,114 @@ pub fn work_form(i18n: I18n, w: WorkEntry, labour: bool) -> impl IntoView {
         }
     };
     view! {
-        {labour.then(|| view! {
-            <label>
-                <span>{i18n.text(Key::WorkLabour)}</span>
-                <input type="number" min="0" inputmode="numeric" data-testid="work-labour"
-                    prop:value=move || w.labour.get() on:input=move |ev| w.labour.set(event_target_value(&ev)) />
-            </label>
-        })}
+        {labour
+            .then(|| {
+                view! {
+                    <label>
+                        <span>{i18n.text(Key::WorkLabour)}</span>
+                        <input
+                            type="number"
+                            min="0"
+                            inputmode="numeric"
+                            data-testid="work-labour"
+                            prop:value=move || w.labour.get()
+                            on:input=move |ev| w.labour.set(event_target_value(&ev))
+                        />
+                    </label>
+                }
+            })}
         <div class="row">
-            <select data-testid="work-price-item" on:change=move |ev| w.pick.set(event_target_value(&ev))>
+            <select
+                data-testid="work-price-item"
+                on:change=move |ev| w.pick.set(event_target_value(&ev))
+            >
                 <option value="">{i18n.text(Key::WorkPickItem)}</option>
-                {prices.into_iter().map(|p| view! { <option value=p.name.clone()>{format!("{} {}/{}", p.name, yuan(p.price_cents), p.unit)}</option> }).collect_view()}
+                {prices
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <option value=p
+                                .name
+                                .clone()>
+                                {format!("{} {}/{}", p.name, yuan(p.price_cents), p.unit)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-            <input type="number" min="1" class="qty" data-testid="work-quantity"
-                prop:value=move || w.quantity.get().to_string() on:input=move |ev| w.quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
-            <button type="button" class="small" data-testid="work-add-item" on:click=add>{i18n.text(Key::WorkAddItem)}</button>
+            <input
+                type="number"
+                min="1"
+                class="qty"
+                data-testid="work-quantity"
+                prop:value=move || w.quantity.get().to_string()
+                on:input=move |ev| w.quantity.set(event_target_value(&ev).parse().unwrap_or(1))
+            />
+            <button type="button" class="small" data-testid="work-add-item" on:click=add>
+                {i18n.text(Key::WorkAddItem)}
+            </button>
         </div>
         <div class="row">
-            <input data-testid="work-other-name" placeholder=i18n.text(Key::WorkOtherName)
-                prop:value=move || w.other_name.get() on:input=move |ev| w.other_name.set(event_target_value(&ev)) />
-            <input inputmode="decimal" class="qty" data-testid="work-other-price" placeholder=i18n.text(Key::WorkOtherPrice)
-                prop:value=move || w.other_price.get() on:input=move |ev| w.other_price.set(event_target_value(&ev)) />
+            <input
+                data-testid="work-other-name"
+                placeholder=i18n.text(Key::WorkOtherName)
+                prop:value=move || w.other_name.get()
+                on:input=move |ev| w.other_name.set(event_target_value(&ev))
+            />
+            <input
+                inputmode="decimal"
+                class="qty"
+                data-testid="work-other-price"
+                placeholder=i18n.text(Key::WorkOtherPrice)
+                prop:value=move || w.other_price.get()
+                on:input=move |ev| w.other_price.set(event_target_value(&ev))
+            />
         </div>
         <Show when=move || error.get()>
-            <p class="error" role="alert" data-testid="work-other-error">{i18n.text(Key::WorkOtherPriceInvalid)}</p>
+            <p class="error" role="alert" data-testid="work-other-error">
+                {i18n.text(Key::WorkOtherPriceInvalid)}
+            </p>
         </Show>
         <ul class="list">
-            {move || w.materials.get().into_iter().enumerate().map(|(i, (p, q))| view! {
-                <li data-testid="work-item">{format!("{} × {q} = {}", p.name, yuan(p.price_cents * q as i64))}
-                    " " <button type="button" class="small" on:click=move |_| w.materials.update(|m| { m.remove(i); })>"×"</button></li>
-            }).collect_view()}
+            {move || {
+                w.materials
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (p, q))| {
+                        view! {
+                            <li data-testid="work-item">
+                                {format!("{} × {q} = {}", p.name, yuan(p.price_cents * q as i64))}
+                                " "
+                                <button
+                                    type="button"
+                                    class="small"
+                                    on:click=move |_| {
+                                        w.materials
+                                            .update(|m| {
+                                                m.remove(i);
+                                            })
+                                    }
+                                >
+                                    "×"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ul>
         <Show when=move || { w.charge_cents() > 0 }>
-            <p data-testid="work-charge">{i18n.text(Key::WorkCharge)} " " {move || yuan(w.charge_cents())}</p>
+            <p data-testid="work-charge">
+                {i18n.text(Key::WorkCharge)} " " {move || yuan(w.charge_cents())}
+            </p>
             <label class="check">
-                <input type="checkbox" data-testid="work-consent" prop:checked=move || w.consent.get() on:change=move |ev| w.consent.set(event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    data-testid="work-consent"
+                    prop:checked=move || w.consent.get()
+                    on:change=move |ev| w.consent.set(event_target_checked(&ev))
+                />
                 <span>{i18n.text(Key::WorkConsent)}</span>
             </label>
         </Show>

@@ -24,6 +24,8 @@ use std::process::{Command, ExitCode};
 type Result<T = ()> = std::result::Result<T, String>;
 
 const TRUNK_VERSION: &str = "0.21.14";
+/// The `view!` formatter (checked in `test`); pinned so everyone formats alike.
+const LEPTOSFMT_VERSION: &str = "0.1.33";
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -120,6 +122,14 @@ fn test() -> Result {
     ensure_wasm_bindgen()?;
     ensure_chromium()?;
     step(&mut cargo_with("fmt --all --check"))?;
+    // `view!` bodies are macros rustfmt leaves alone; leptosfmt formats them
+    // (leptosfmt.toml). Fix with `leptosfmt src`.
+    ensure_leptosfmt()?;
+    step(
+        tool("leptosfmt")
+            .current_dir(root())
+            .args(["--check", "src"]),
+    )?;
     step(&mut cargo_with(
         "clippy --workspace --all-targets -- -D warnings",
     ))?;
@@ -330,6 +340,20 @@ fn ensure_wasm_target() -> Result {
     }
     println!("installing the {WASM_TARGET} Rust target (first run only, ~1 min)");
     step(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+fn ensure_leptosfmt() -> Result {
+    if output(tool("leptosfmt").arg("--version")).contains(LEPTOSFMT_VERSION) {
+        return Ok(());
+    }
+    println!("installing leptosfmt {LEPTOSFMT_VERSION} (first run only, ~3 min)");
+    step(cargo().args([
+        "install",
+        "leptosfmt",
+        "--version",
+        LEPTOSFMT_VERSION,
+        "--locked",
+    ]))
 }
 
 fn ensure_trunk() -> Result {

@@ -69,58 +69,213 @@ pub fn ComplaintPage() -> impl IntoView {
     };
     view! {
         <section class="page complaint-detail">
-            <Show when=move || complaint.with(|c| c.is_some()) fallback=move || view! { <p class="hint">{i18n.text(Key::ComplaintNotFound)}</p> }>
-                {move || complaint.get().map(|c| {
-                    let s = &c.folded.state;
-                    let sess = app.session.get();
-                    let due = reply_countdown(&c, now.get());
-                    let effective = s.effective.get().copied();
-                    view! {
-                        <h1 data-testid="complaint-title">{s.description.get().cloned().unwrap_or_default()}</h1>
-                        <p>
-                            <span class="badge" data-testid="complaint-status" data-status=crate::model::rows::status_code(s.status, "registered")>{i18n.text(complaint_status_key(s.status))}</span>
-                            {effective.map(|e| view! { " " <span class="badge warn" data-testid="complaint-effective" data-effective=e.to_string()>
-                                {i18n.text(if e { Key::ComplaintEffective } else { Key::ComplaintNotEffective })}</span> })}
-                        </p>
-                        <p class="hint">{s.reporter_name.get().cloned().unwrap_or_default()} " " {s.reporter_phone.get().cloned().unwrap_or_default()}</p>
-                        {s.repair_order_id.get().map(|o| view! { <A href=format!("/orders/{o}") attr:data-testid="complaint-order-link">{i18n.text(Key::ComplaintAboutOrder)}</A> })}
-                        {(c.folded.has_conflict() || !c.folded.reviews.is_empty()).then(|| view! {
-                            <crate::ui::conflict_panel::ConflictPanel subject=crate::ui::conflict_panel::ConflictSubject::of(ComplaintFields::record_type(), c.id, c.project_id, c.area_id, &c.folded) kind_label=complaint_kind_key />
-                        })}
-                        {due.map(|d| view! { <p class=format!("countdown {}", urgency_class(&d)) data-testid="complaint-due">{i18n.text(Key::ComplaintReplyDue)} " " {d.due.format("%m-%d %H:%M").to_string()} " · " {countdown_text(i18n.lang(), &d)}</p> })}
-                        <ul class="list">
-                            {s.replies.iter().map(|r| view! { <li class="card" data-testid="complaint-reply">{i18n.text(Key::ComplaintReplied)} ": " {r.clone()}</li> }).collect_view()}
-                            {s.reopen_reasons.iter().map(|r| view! { <li class="card">{i18n.text(Key::ComplaintReopen)} ": " {r.clone()}</li> }).collect_view()}
-                        </ul>
-                        <ol class="history">
-                            {s.history.iter().map(|h| view! {
-                                <li>{crate::model::clock::clock_time(&h.device_time)} " " {i18n.t(complaint_status_key(Some(h.status)))} " · " {person_name(sess.as_ref(), h.actor)}</li>
-                            }).collect_view()}
-                        </ol>
-                    }
-                })}
+            <Show
+                when=move || complaint.with(|c| c.is_some())
+                fallback=move || view! { <p class="hint">{i18n.text(Key::ComplaintNotFound)}</p> }
+            >
+                {move || {
+                    complaint
+                        .get()
+                        .map(|c| {
+                            let s = &c.folded.state;
+                            let sess = app.session.get();
+                            let due = reply_countdown(&c, now.get());
+                            let effective = s.effective.get().copied();
+                            view! {
+                                <h1 data-testid="complaint-title">
+                                    {s.description.get().cloned().unwrap_or_default()}
+                                </h1>
+                                <p>
+                                    <span
+                                        class="badge"
+                                        data-testid="complaint-status"
+                                        data-status=crate::model::rows::status_code(
+                                            s.status,
+                                            "registered",
+                                        )
+                                    >
+                                        {i18n.text(complaint_status_key(s.status))}
+                                    </span>
+                                    {effective
+                                        .map(|e| {
+                                            view! {
+                                                " "
+                                                <span
+                                                    class="badge warn"
+                                                    data-testid="complaint-effective"
+                                                    data-effective=e.to_string()
+                                                >
+                                                    {i18n
+                                                        .text(
+                                                            if e {
+                                                                Key::ComplaintEffective
+                                                            } else {
+                                                                Key::ComplaintNotEffective
+                                                            },
+                                                        )}
+                                                </span>
+                                            }
+                                        })}
+                                </p>
+                                <p class="hint">
+                                    {s.reporter_name.get().cloned().unwrap_or_default()} " "
+                                    {s.reporter_phone.get().cloned().unwrap_or_default()}
+                                </p>
+                                {s
+                                    .repair_order_id
+                                    .get()
+                                    .map(|o| {
+                                        view! {
+                                            <A
+                                                href=format!("/orders/{o}")
+                                                attr:data-testid="complaint-order-link"
+                                            >
+                                                {i18n.text(Key::ComplaintAboutOrder)}
+                                            </A>
+                                        }
+                                    })}
+                                {(c.folded.has_conflict() || !c.folded.reviews.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <crate::ui::conflict_panel::ConflictPanel
+                                                subject=crate::ui::conflict_panel::ConflictSubject::of(
+                                                    ComplaintFields::record_type(),
+                                                    c.id,
+                                                    c.project_id,
+                                                    c.area_id,
+                                                    &c.folded,
+                                                )
+                                                kind_label=complaint_kind_key
+                                            />
+                                        }
+                                    })}
+                                {due
+                                    .map(|d| {
+                                        view! {
+                                            <p
+                                                class=format!("countdown {}", urgency_class(&d))
+                                                data-testid="complaint-due"
+                                            >
+                                                {i18n.text(Key::ComplaintReplyDue)}
+                                                " "
+                                                {d.due.format("%m-%d %H:%M").to_string()}
+                                                " · "
+                                                {countdown_text(i18n.lang(), &d)}
+                                            </p>
+                                        }
+                                    })}
+                                <ul class="list">
+                                    {s
+                                        .replies
+                                        .iter()
+                                        .map(|r| {
+                                            view! {
+                                                <li class="card" data-testid="complaint-reply">
+                                                    {i18n.text(Key::ComplaintReplied)}
+                                                    ": "
+                                                    {r.clone()}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {s
+                                        .reopen_reasons
+                                        .iter()
+                                        .map(|r| {
+                                            view! {
+                                                <li class="card">
+                                                    {i18n.text(Key::ComplaintReopen)} ": " {r.clone()}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <ol class="history">
+                                    {s
+                                        .history
+                                        .iter()
+                                        .map(|h| {
+                                            view! {
+                                                <li>
+                                                    {crate::model::clock::clock_time(&h.device_time)} " "
+                                                    {i18n.t(complaint_status_key(Some(h.status)))} " · "
+                                                    {person_name(sess.as_ref(), h.actor)}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ol>
+                            }
+                        })
+                }}
                 <div class="card form">
-                    <label><span>{i18n.text(Key::ComplaintReplyText)}</span>
-                        <textarea data-testid="complaint-text" rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>
-                    <crate::ui::quiet_hours::QuietHoursWarning now=now project=Signal::derive(move || {
-                        complaint.with(|c| c.as_ref().filter(|c| c.folded.state.status == Some(ComplaintStatus::Replied)).map(|c| c.project_id))
-                    }) />
+                    <label>
+                        <span>{i18n.text(Key::ComplaintReplyText)}</span>
+                        <textarea
+                            data-testid="complaint-text"
+                            rows="2"
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                        ></textarea>
+                    </label>
+                    <crate::ui::quiet_hours::QuietHoursWarning
+                        now=now
+                        project=Signal::derive(move || {
+                            complaint
+                                .with(|c| {
+                                    c.as_ref()
+                                        .filter(|c| {
+                                            c.folded.state.status == Some(ComplaintStatus::Replied)
+                                        })
+                                        .map(|c| c.project_id)
+                                })
+                        })
+                    />
                     <Show when=move || status() == Some(ComplaintStatus::Replied)>
-                        <label class="check"><input type="checkbox" data-testid="complaint-visit-in-person" prop:checked=move || in_person.get()
-                            on:change=move |ev| in_person.set(event_target_checked(&ev)) /><span>{i18n.text(Key::OrderVisitInPerson)}</span></label>
-                        <label><span>{i18n.text(Key::OrderSatisfaction)}</span>
-                            <select data-testid="complaint-satisfaction" on:change=move |ev| satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))>
-                                {(1..=5u8).rev().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
-                            </select></label>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-testid="complaint-visit-in-person"
+                                prop:checked=move || in_person.get()
+                                on:change=move |ev| in_person.set(event_target_checked(&ev))
+                            />
+                            <span>{i18n.text(Key::OrderVisitInPerson)}</span>
+                        </label>
+                        <label>
+                            <span>{i18n.text(Key::OrderSatisfaction)}</span>
+                            <select
+                                data-testid="complaint-satisfaction"
+                                on:change=move |ev| {
+                                    satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))
+                                }
+                            >
+                                {(1..=5u8)
+                                    .rev()
+                                    .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                                    .collect_view()}
+                            </select>
+                        </label>
                     </Show>
                     <div class="row actions">
                         {move || {
-                            let steps = role().map(|r| complaint_steps(status(), r)).unwrap_or_default();
-                            steps.into_iter().map(|step| view! {
-                                <button type="button" data-action=step.name() disabled=move || action.pending() on:click=move |_| take(step)>
-                                    {i18n.text(step_key(step))}
-                                </button>
-                            }).collect_view()
+                            let steps = role()
+                                .map(|r| complaint_steps(status(), r))
+                                .unwrap_or_default();
+                            steps
+                                .into_iter()
+                                .map(|step| {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            data-action=step.name()
+                                            disabled=move || action.pending()
+                                            on:click=move |_| take(step)
+                                        >
+                                            {i18n.text(step_key(step))}
+                                        </button>
+                                    }
+                                })
+                                .collect_view()
                         }}
                     </div>
                     <ErrorLine action />

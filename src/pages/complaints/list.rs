@@ -31,32 +31,52 @@ pub fn ComplaintsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let tab = move |code: &'static str, key: Key| {
         view! {
-            <button type="button" class="choice" data-filter=code aria-pressed=move || (filter.get() == code).to_string()
-                on:click=move |_| filter.set(code)>{i18n.text(key)}</button>
+            <button
+                type="button"
+                class="choice"
+                data-filter=code
+                aria-pressed=move || (filter.get() == code).to_string()
+                on:click=move |_| filter.set(code)
+            >
+                {i18n.text(key)}
+            </button>
         }
     };
     view! {
         <section class="page complaints">
             <h1>{i18n.text(Key::ComplaintsTitle)}</h1>
-            <A href="/complaints/new" attr:class="button primary" attr:data-testid="complaint-new">{i18n.text(Key::ComplaintNew)}</A>
+            <A href="/complaints/new" attr:class="button primary" attr:data-testid="complaint-new">
+                {i18n.text(Key::ComplaintNew)}
+            </A>
             <div class="segmented" role="group">
                 {tab("open", Key::FilterOpen)}
                 {tab("overdue", Key::FilterOverdue)}
                 {tab("escalate", Key::FilterEscalate)}
                 {tab("all", Key::FilterAll)}
             </div>
-            <input type="search" data-testid="complaint-search" placeholder=i18n.text(Key::OrderSearch)
-                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+            <input
+                type="search"
+                data-testid="complaint-search"
+                placeholder=i18n.text(Key::OrderSearch)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
             <ul class="list">
                 {move || {
                     let (f, now) = (filter.get(), now.get());
                     let q = query.get().trim().to_lowercase();
-                    all.get().into_iter().filter(|c| q.is_empty() || complaint_matches(c, &q)).filter(|c| match f {
-                        "overdue" => reply_countdown(c, now).is_some_and(|d| d.seconds_left < 0),
-                        "escalate" => needs_escalation(c, now),
-                        "all" => true,
-                        _ => c.folded.state.status.is_some_and(|s| s.is_open()),
-                    }).take(100).map(|c| complaint_card(i18n, c, now)).collect_view()
+                    all.get()
+                        .into_iter()
+                        .filter(|c| q.is_empty() || complaint_matches(c, &q))
+                        .filter(|c| match f {
+                            "overdue" => reply_countdown(c, now).is_some_and(|d| d.seconds_left < 0),
+                            "escalate" => needs_escalation(c, now),
+                            "all" => true,
+                            _ => c.folded.state.status.is_some_and(|s| s.is_open()),
+                        })
+                        .take(100)
+                        .map(|c| complaint_card(i18n, c, now))
+                        .collect_view()
                 }}
             </ul>
         </section>
@@ -74,11 +94,29 @@ fn complaint_card(i18n: I18n, c: Row<Complaint>, now: chrono::NaiveDateTime) -> 
         .unwrap_or_default();
     let due = reply_countdown(&c, now);
     view! {
-        <li class="card" data-testid="complaint-card" data-complaint-id=c.id.to_string() data-status=crate::model::rows::status_code(status, "registered")>
+        <li
+            class="card"
+            data-testid="complaint-card"
+            data-complaint-id=c.id.to_string()
+            data-status=crate::model::rows::status_code(status, "registered")
+        >
             <A href=format!("/complaints/{}", c.id) attr:class="list-link">
-                <span class="badge">{i18n.text(complaint_status_key(status))}</span> " " {text}
+                <span class="badge">{i18n.text(complaint_status_key(status))}</span>
+                " "
+                {text}
             </A>
-            {due.map(|d| view! { <p class=format!("countdown {}", urgency_class(&d))>{i18n.text(Key::ComplaintReplyDue)} " · " {countdown_text(i18n.lang(), &d)}</p> })}
+            {due
+                .map(|d| {
+                    view! {
+                        <p class=format!(
+                            "countdown {}",
+                            urgency_class(&d),
+                        )>
+                            {i18n.text(Key::ComplaintReplyDue)} " · "
+                            {countdown_text(i18n.lang(), &d)}
+                        </p>
+                    }
+                })}
         </li>
     }
 }

@@ -88,43 +88,102 @@ pub fn NewComplaintPage() -> impl IntoView {
     };
     let field = move |key: Key, sig: RwSignal<String>, testid: &'static str| {
         view! {
-            <label><span>{i18n.text(key)}</span>
-                <input data-testid=testid prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) /></label>
+            <label>
+                <span>{i18n.text(key)}</span>
+                <input
+                    data-testid=testid
+                    prop:value=move || sig.get()
+                    on:input=move |ev| sig.set(event_target_value(&ev))
+                />
+            </label>
         }
     };
     view! {
         <section class="page complaint-new">
             <h1>{i18n.text(Key::ComplaintNew)}</h1>
             <form class="card form" on:submit=submit>
-                {move || order.get().map(|o| view! {
-                    <p class="hint" data-testid="complaint-order">{i18n.text(Key::ComplaintAboutOrder)} " " {o.folded.state.description.get().cloned().unwrap_or_default()}</p>
-                })}
-                <label><span>{i18n.text(Key::OrderHousehold)}</span>
-                    <input type="search" data-testid="complaint-household-search" placeholder=i18n.text(Key::OrderHouseholdHint)
-                        prop:value=move || lookup.get() on:input=move |ev| lookup.set(event_target_value(&ev)) /></label>
+                {move || {
+                    order
+                        .get()
+                        .map(|o| {
+                            view! {
+                                <p class="hint" data-testid="complaint-order">
+                                    {i18n.text(Key::ComplaintAboutOrder)}
+                                    " "
+                                    {o.folded.state.description.get().cloned().unwrap_or_default()}
+                                </p>
+                            }
+                        })
+                }}
+                <label>
+                    <span>{i18n.text(Key::OrderHousehold)}</span>
+                    <input
+                        type="search"
+                        data-testid="complaint-household-search"
+                        placeholder=i18n.text(Key::OrderHouseholdHint)
+                        prop:value=move || lookup.get()
+                        on:input=move |ev| lookup.set(event_target_value(&ev))
+                    />
+                </label>
                 <ul class="list suggestions">
                     {move || {
                         let q = lookup.get();
-                        registry.with(|all| all.iter().filter(|h| h.matches(&q)).take(8).cloned().collect::<Vec<_>>())
+                        registry
+                            .with(|all| {
+                                all.iter()
+                                    .filter(|h| h.matches(&q))
+                                    .take(8)
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                            })
                             .into_iter()
                             .map(|h| {
-                                let label = format!("{} · {}", h.name, h.owner.clone().unwrap_or_default());
-                                view! { <li><button type="button" class="small" data-testid="complaint-household" on:click=move |_| {
-                                    reporter.set(h.owner.clone().unwrap_or_default());
-                                    phone.set(h.phone.clone().unwrap_or_default());
-                                    lookup.set(String::new());
-                                    household.set(Some(h.clone()));
-                                }>{label}</button></li> }
+                                let label = format!(
+                                    "{} · {}",
+                                    h.name,
+                                    h.owner.clone().unwrap_or_default(),
+                                );
+                                view! {
+                                    <li>
+                                        <button
+                                            type="button"
+                                            class="small"
+                                            data-testid="complaint-household"
+                                            on:click=move |_| {
+                                                reporter.set(h.owner.clone().unwrap_or_default());
+                                                phone.set(h.phone.clone().unwrap_or_default());
+                                                lookup.set(String::new());
+                                                household.set(Some(h.clone()));
+                                            }
+                                        >
+                                            {label}
+                                        </button>
+                                    </li>
+                                }
                             })
                             .collect_view()
                     }}
                 </ul>
                 {move || household.get().map(|h| view! { <p class="hint">{h.name}</p> })}
-                <label><span>{i18n.text(Key::ComplaintText)}</span>
-                    <textarea data-testid="complaint-description" rows="3" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea></label>
+                <label>
+                    <span>{i18n.text(Key::ComplaintText)}</span>
+                    <textarea
+                        data-testid="complaint-description"
+                        rows="3"
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
                 {field(Key::OrderReporter, reporter, "complaint-reporter")}
                 {field(Key::OrderPhone, phone, "complaint-phone")}
-                <button type="submit" class="primary" data-testid="complaint-submit" disabled=move || action.pending()>{i18n.text(Key::ComplaintSubmit)}</button>
+                <button
+                    type="submit"
+                    class="primary"
+                    data-testid="complaint-submit"
+                    disabled=move || action.pending()
+                >
+                    {i18n.text(Key::ComplaintSubmit)}
+                </button>
                 <ErrorLine action />
             </form>
         </section>

@@ -61,7 +61,11 @@ pub fn DutyLogPage() -> impl IntoView {
     let me = move || app.session.get_untracked().map(|s| s.user.id);
     view! {
         <section class="page duty-log">
-            <h1>{move || post.get().map(|p| p.name).unwrap_or_else(|| i18n.t(Key::DutyTitle).to_string())}</h1>
+            <h1>
+                {move || {
+                    post.get().map(|p| p.name).unwrap_or_else(|| i18n.t(Key::DutyTitle).to_string())
+                }}
+            </h1>
             <p class="hint">{i18n.text(Key::DutyRule)}</p>
             <form
                 class="card form"
@@ -83,7 +87,12 @@ pub fn DutyLogPage() -> impl IntoView {
                         on:input=move |ev| text.set(event_target_value(&ev))
                     ></textarea>
                 </label>
-                <button type="submit" class="primary" data-testid="duty-add" disabled=move || text.get().trim().is_empty() || action.pending()>
+                <button
+                    type="submit"
+                    class="primary"
+                    data-testid="duty-add"
+                    disabled=move || text.get().trim().is_empty() || action.pending()
+                >
                     {i18n.text(Key::DutyAdd)}
                 </button>
                 <ErrorLine action />
@@ -95,7 +104,13 @@ pub fn DutyLogPage() -> impl IntoView {
             >
                 <ol class="entries">
                     <For
-                        each=move || log.get().map(|(_, f)| f.state.entries).unwrap_or_default().into_iter().rev()
+                        each=move || {
+                            log.get()
+                                .map(|(_, f)| f.state.entries)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .rev()
+                        }
                         key=|e| (e.event_id, e.seq, e.corrected_by.len())
                         let:entry
                     >
@@ -109,7 +124,8 @@ pub fn DutyLogPage() -> impl IntoView {
                             let author = if mine {
                                 i18n.t(Key::Me).to_string()
                             } else {
-                                app.session.with_untracked(|s| person_name(s.as_ref(), entry.author))
+                                app.session
+                                    .with_untracked(|s| person_name(s.as_ref(), entry.author))
                             };
                             let corrects = entry.corrects;
                             let corrected = !entry.corrected_by.is_empty();
@@ -123,25 +139,59 @@ pub fn DutyLogPage() -> impl IntoView {
                                     data-corrects=corrects.map(|c| c.to_string())
                                 >
                                     <div class="entry-meta">
-                                        <time>{crate::model::clock::clock_time(&entry.device_time)}</time>
-                                        <span class="author" data-testid="duty-entry-author">{author}</span>
-                                        <span class=move || format!("badge {}", state.get().code())>
-                                            {move || i18n.t(match state.get() {
-                                                EntryState::Pending => Key::StatePending,
-                                                EntryState::Synced => Key::StateSynced,
-                                                EntryState::Rejected => Key::StateRejected,
-                                            })}
+                                        <time>
+                                            {crate::model::clock::clock_time(&entry.device_time)}
+                                        </time>
+                                        <span class="author" data-testid="duty-entry-author">
+                                            {author}
                                         </span>
-                                        {corrects.map(|_| view! { <span class="badge">{i18n.text(Key::DutyCorrects)}</span> })}
-                                        {corrected.then(|| view! { <span class="badge warn">{i18n.text(Key::DutyCorrectedBy)}</span> })}
+                                        <span class=move || {
+                                            format!("badge {}", state.get().code())
+                                        }>
+                                            {move || {
+                                                i18n.t(
+                                                    match state.get() {
+                                                        EntryState::Pending => Key::StatePending,
+                                                        EntryState::Synced => Key::StateSynced,
+                                                        EntryState::Rejected => Key::StateRejected,
+                                                    },
+                                                )
+                                            }}
+                                        </span>
+                                        {corrects
+                                            .map(|_| {
+                                                view! {
+                                                    <span class="badge">{i18n.text(Key::DutyCorrects)}</span>
+                                                }
+                                            })}
+                                        {corrected
+                                            .then(|| {
+                                                view! {
+                                                    <span class="badge warn">
+                                                        {i18n.text(Key::DutyCorrectedBy)}
+                                                    </span>
+                                                }
+                                            })}
                                     </div>
-                                    <p class="entry-text" data-testid="duty-entry-text">{entry.text.clone()}</p>
+                                    <p class="entry-text" data-testid="duty-entry-text">
+                                        {entry.text.clone()}
+                                    </p>
                                     <Show
                                         when=move || correcting.get() == Some(id)
-                                        fallback=move || view! {
-                                            <button type="button" class="secondary" data-testid="duty-correct" on:click=move |_| { correction.set(String::new()); correcting.set(Some(id)); }>
-                                                {i18n.text(Key::DutyCorrect)}
-                                            </button>
+                                        fallback=move || {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="secondary"
+                                                    data-testid="duty-correct"
+                                                    on:click=move |_| {
+                                                        correction.set(String::new());
+                                                        correcting.set(Some(id));
+                                                    }
+                                                >
+                                                    {i18n.text(Key::DutyCorrect)}
+                                                </button>
+                                            }
                                         }
                                     >
                                         <textarea
@@ -156,15 +206,28 @@ pub fn DutyLogPage() -> impl IntoView {
                                                 type="button"
                                                 class="primary"
                                                 data-testid="duty-correct-submit"
-                                                disabled=move || correction.get().trim().is_empty() || action.pending()
+                                                disabled=move || {
+                                                    correction.get().trim().is_empty() || action.pending()
+                                                }
                                                 on:click=move |_| {
                                                     let body = correction.get_untracked();
-                                                    add(body, Some(id), Box::new(move || { correction.set(String::new()); correcting.set(None); }));
+                                                    add(
+                                                        body,
+                                                        Some(id),
+                                                        Box::new(move || {
+                                                            correction.set(String::new());
+                                                            correcting.set(None);
+                                                        }),
+                                                    );
                                                 }
                                             >
                                                 {i18n.text(Key::DutyCorrectSubmit)}
                                             </button>
-                                            <button type="button" class="secondary" on:click=move |_| correcting.set(None)>
+                                            <button
+                                                type="button"
+                                                class="secondary"
+                                                on:click=move |_| correcting.set(None)
+                                            >
                                                 {i18n.text(Key::Cancel)}
                                             </button>
                                         </div>

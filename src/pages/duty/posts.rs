@@ -18,11 +18,18 @@ pub fn DutyPostsPage() -> impl IntoView {
         <section class="page duty">
             <h1>{i18n.text(Key::DutyTitle)}</h1>
             <p class="hint">{i18n.text(Key::DutyPick)}</p>
-            <Show when=move || !posts.get().is_empty() fallback=move || view! { <p class="hint">{i18n.text(Key::DutyNoPosts)}</p> }>
+            <Show
+                when=move || !posts.get().is_empty()
+                fallback=move || view! { <p class="hint">{i18n.text(Key::DutyNoPosts)}</p> }
+            >
                 <ul class="list">
                     <For each=move || posts.get() key=|p| p.id let:post>
                         <li>
-                            <A href=format!("/duty/{}", post.id) attr:class="list-link" attr:data-testid="post-link">
+                            <A
+                                href=format!("/duty/{}", post.id)
+                                attr:class="list-link"
+                                attr:data-testid="post-link"
+                            >
                                 {post.name.clone()}
                             </A>
                         </li>

@@ -210,66 +210,178 @@ pub fn FindingPage() -> impl IntoView {
     };
     view! {
         <section class="page finding-detail">
-            <Show when=move || finding.with(|f| f.is_some()) fallback=move || view! { <p class="hint">{i18n.text(Key::FindingNotFound)}</p> }>
+            <Show
+                when=move || finding.with(|f| f.is_some())
+                fallback=move || view! { <p class="hint">{i18n.text(Key::FindingNotFound)}</p> }
+            >
                 {move || finding.get().map(|f| finding_detail(i18n, app, &f, now.get()))}
                 <Show when=needs_explanation>
                     <div class="card form alert" role="alert" data-testid="finding-overdue">
-                        <p><strong>{i18n.text(Key::FindingOverdueAlert)}</strong></p>
+                        <p>
+                            <strong>{i18n.text(Key::FindingOverdueAlert)}</strong>
+                        </p>
                         <label>
                             <span>{i18n.text(Key::FindingExplain)}</span>
-                            <textarea data-testid="finding-explanation" rows="2" prop:value=move || explanation.get()
-                                on:input=move |ev| explanation.set(event_target_value(&ev))></textarea>
+                            <textarea
+                                data-testid="finding-explanation"
+                                rows="2"
+                                prop:value=move || explanation.get()
+                                on:input=move |ev| explanation.set(event_target_value(&ev))
+                            ></textarea>
                         </label>
-                        <button type="button" class="primary" data-action="finding.explained" disabled=move || action.pending() on:click=explain>{i18n.text(Key::FindingExplain)}</button>
+                        <button
+                            type="button"
+                            class="primary"
+                            data-action="finding.explained"
+                            disabled=move || action.pending()
+                            on:click=explain
+                        >
+                            {i18n.text(Key::FindingExplain)}
+                        </button>
                     </div>
                 </Show>
                 <div class="card form">
                     <label>
                         <span>{i18n.text(Key::OrderNote)}</span>
-                        <input data-testid="finding-text" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                        <input
+                            data-testid="finding-text"
+                            prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))
+                        />
                     </label>
                     <div class="row actions">
-                        <button type="button" class="small" data-action="finding.note_added" disabled=move || held(FindingAction::AddNote) on:click=add_note>{i18n.text(Key::FindingAddNote)}</button>
+                        <button
+                            type="button"
+                            class="small"
+                            data-action="finding.note_added"
+                            disabled=move || held(FindingAction::AddNote)
+                            on:click=add_note
+                        >
+                            {i18n.text(Key::FindingAddNote)}
+                        </button>
                     </div>
                     <Show when=move || may(FindingAction::Assign)>
                         <div class="row">
-                            <label><span>{i18n.text(Key::FindingDepartment)}</span>
-                                <input data-testid="finding-department" list="finding-departments" autocomplete="off" placeholder=i18n.text(Key::FindingDepartmentPick)
-                                    prop:value=move || department.get() on:input=move |ev| department.set(event_target_value(&ev)) />
-                                <datalist id="finding-departments" data-testid="finding-departments">
-                                    {move || departments().into_iter().map(|d| view! { <option value=d></option> }).collect_view()}
-                                </datalist></label>
-                            <label><span>{i18n.text(Key::OrderTechnician)}</span>
-                                <select data-testid="finding-technician" on:change=move |ev| technician.set(event_target_value(&ev))>
+                            <label>
+                                <span>{i18n.text(Key::FindingDepartment)}</span>
+                                <input
+                                    data-testid="finding-department"
+                                    list="finding-departments"
+                                    autocomplete="off"
+                                    placeholder=i18n.text(Key::FindingDepartmentPick)
+                                    prop:value=move || department.get()
+                                    on:input=move |ev| department.set(event_target_value(&ev))
+                                />
+                                <datalist
+                                    id="finding-departments"
+                                    data-testid="finding-departments"
+                                >
+                                    {move || {
+                                        departments()
+                                            .into_iter()
+                                            .map(|d| view! { <option value=d></option> })
+                                            .collect_view()
+                                    }}
+                                </datalist>
+                            </label>
+                            <label>
+                                <span>{i18n.text(Key::OrderTechnician)}</span>
+                                <select
+                                    data-testid="finding-technician"
+                                    on:change=move |ev| technician.set(event_target_value(&ev))
+                                >
                                     <option value="">"—"</option>
-                                    {move || technicians().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                                </select></label>
+                                    {move || {
+                                        technicians()
+                                            .into_iter()
+                                            .map(|(id, name)| {
+                                                view! { <option value=id.to_string()>{name}</option> }
+                                            })
+                                            .collect_view()
+                                    }}
+                                </select>
+                            </label>
                         </div>
                         <div class="row actions">
-                            <button type="button" data-action="finding.assigned" disabled=move || held(FindingAction::Assign) on:click=assign>{i18n.text(Key::FindingAssign)}</button>
+                            <button
+                                type="button"
+                                data-action="finding.assigned"
+                                disabled=move || held(FindingAction::Assign)
+                                on:click=assign
+                            >
+                                {i18n.text(Key::FindingAssign)}
+                            </button>
                             <Show when=move || may(FindingAction::ToOrder)>
-                                <button type="button" data-action="finding.to_order" disabled=move || held(FindingAction::ToOrder) on:click=to_order>{i18n.text(Key::FindingToOrder)}</button>
+                                <button
+                                    type="button"
+                                    data-action="finding.to_order"
+                                    disabled=move || held(FindingAction::ToOrder)
+                                    on:click=to_order
+                                >
+                                    {i18n.text(Key::FindingToOrder)}
+                                </button>
                             </Show>
                         </div>
                     </Show>
-                    <Show when=move || may(FindingAction::Rectify) || may(FindingAction::RecheckPass)>
-                        <crate::ui::photo::PhotoPicker testid="finding-work-photo" on_added=Callback::new(move |h: String| photo.set(Some(h)))/>
+                    <Show when=move || {
+                        may(FindingAction::Rectify) || may(FindingAction::RecheckPass)
+                    }>
+                        <crate::ui::photo::PhotoPicker
+                            testid="finding-work-photo"
+                            on_added=Callback::new(move |h: String| photo.set(Some(h)))
+                        />
                         {move || photo.get().map(|h| view! { <crate::ui::photo::Photo hash=h /> })}
                     </Show>
                     <div class="row actions">
                         <Show when=move || may(FindingAction::Rectify)>
-                            <button type="button" class="primary" data-action="finding.rectified" disabled=move || held(FindingAction::Rectify) on:click=rectify>{i18n.text(Key::FindingRectify)}</button>
+                            <button
+                                type="button"
+                                class="primary"
+                                data-action="finding.rectified"
+                                disabled=move || held(FindingAction::Rectify)
+                                on:click=rectify
+                            >
+                                {i18n.text(Key::FindingRectify)}
+                            </button>
                         </Show>
                         <Show when=move || may(FindingAction::CloseOnTheSpot)>
-                            <button type="button" data-action="finding.closed_on_the_spot" disabled=move || held(FindingAction::CloseOnTheSpot) on:click=on_spot>{i18n.text(Key::FindingCloseOnSpot)}</button>
+                            <button
+                                type="button"
+                                data-action="finding.closed_on_the_spot"
+                                disabled=move || held(FindingAction::CloseOnTheSpot)
+                                on:click=on_spot
+                            >
+                                {i18n.text(Key::FindingCloseOnSpot)}
+                            </button>
                         </Show>
                         <Show when=move || may(FindingAction::RecheckPass)>
-                            <button type="button" class="primary" data-action="finding.recheck_pass" disabled=move || held(FindingAction::RecheckPass) on:click=move |_| recheck(true)>{i18n.text(Key::FindingRecheckPass)}</button>
-                            <button type="button" data-action="finding.recheck_fail" disabled=move || held(FindingAction::RecheckFail) on:click=move |_| recheck(false)>{i18n.text(Key::FindingRecheckFail)}</button>
+                            <button
+                                type="button"
+                                class="primary"
+                                data-action="finding.recheck_pass"
+                                disabled=move || held(FindingAction::RecheckPass)
+                                on:click=move |_| recheck(true)
+                            >
+                                {i18n.text(Key::FindingRecheckPass)}
+                            </button>
+                            <button
+                                type="button"
+                                data-action="finding.recheck_fail"
+                                disabled=move || held(FindingAction::RecheckFail)
+                                on:click=move |_| recheck(false)
+                            >
+                                {i18n.text(Key::FindingRecheckFail)}
+                            </button>
                         </Show>
                     </div>
-                    <Show when=move || status() == Some(FindingStatus::Rectified) && finding.with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer == me()))>
-                        <p class="hint" data-testid="finding-own-fix">{i18n.text(Key::FindingOwnFix)}</p>
+                    <Show when=move || {
+                        status() == Some(FindingStatus::Rectified)
+                            && finding
+                                .with(|f| f.as_ref().is_some_and(|f| f.folded.state.fixer == me()))
+                    }>
+                        <p class="hint" data-testid="finding-own-fix">
+                            {i18n.text(Key::FindingOwnFix)}
+                        </p>
                     </Show>
                     <ErrorLine action />
                 </div>
@@ -307,31 +419,90 @@ fn finding_detail(
     let assignment = s.assignment.get().cloned();
     let c = finding_countdown(f, now);
     view! {
-        <h1 data-testid="finding-title">{r.as_ref().map(|r| r.note.clone()).unwrap_or_default()}</h1>
+        <h1 data-testid="finding-title">
+            {r.as_ref().map(|r| r.note.clone()).unwrap_or_default()}
+        </h1>
         <p>
-            <span class="badge" data-testid="finding-status" data-status=crate::model::rows::status_code(s.status, "reported")>{i18n.text(finding_status_key(s.status))}</span>
-            <span class="badge warn">{i18n.text(severity_key(r.as_ref().map(|r| r.severity)))}</span>
-            " " <span data-testid="finding-place">{place}</span>
+            <span
+                class="badge"
+                data-testid="finding-status"
+                data-status=crate::model::rows::status_code(s.status, "reported")
+            >
+                {i18n.text(finding_status_key(s.status))}
+            </span>
+            <span class="badge warn">
+                {i18n.text(severity_key(r.as_ref().map(|r| r.severity)))}
+            </span>
+            " "
+            <span data-testid="finding-place">{place}</span>
         </p>
         <p class="hint">
-            {s.reported_by.map(name).unwrap_or_default()} " " {s.reported_at.as_deref().map(crate::model::clock::clock_time).unwrap_or_default()}
-            {r.as_ref().and_then(|r| r.round_id).map(|id| view! { " · " <A href=format!("/patrol/rounds/{id}")>{i18n.text(Key::FindingRound)}</A> })}
+            {s.reported_by.map(name).unwrap_or_default()} " "
+            {s.reported_at.as_deref().map(crate::model::clock::clock_time).unwrap_or_default()}
+            {r
+                .as_ref()
+                .and_then(|r| r.round_id)
+                .map(|id| {
+                    view! {
+                        " · "
+                        <A href=format!("/patrol/rounds/{id}")>{i18n.text(Key::FindingRound)}</A>
+                    }
+                })}
         </p>
-        {c.map(|c| view! { <p class=format!("countdown {}", urgency_class(&c)) data-testid="finding-due">{i18n.text(Key::FindingDue)} " " {c.due.format("%m-%d %H:%M").to_string()} " · " {countdown_text(i18n.lang(), &c)}</p> })}
-        <div class="photos" data-testid="finding-photos">{photos.into_iter().map(|h| view! { <crate::ui::photo::Photo hash=h /> }).collect_view()}</div>
-        {assignment.map(|a| view! {
-            <p data-testid="finding-assignment">
-                {i18n.text(Key::FindingAssigned)} ": " {a.department.clone().unwrap_or_default()}
-                " " {a.technician_id.map(name).unwrap_or_default()}
-                {a.repair_order_id.map(|o| view! { " " <A href=format!("/orders/{o}") attr:data-testid="finding-order">{i18n.text(Key::FindingOrderLink)}</A> })}
+        {c
+            .map(|c| {
+                view! {
+                    <p class=format!("countdown {}", urgency_class(&c)) data-testid="finding-due">
+                        {i18n.text(Key::FindingDue)}
+                        " "
+                        {c.due.format("%m-%d %H:%M").to_string()}
+                        " · "
+                        {countdown_text(i18n.lang(), &c)}
+                    </p>
+                }
+            })}
+        <div class="photos" data-testid="finding-photos">
+            {photos
+                .into_iter()
+                .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
+                .collect_view()}
+        </div>
+        {assignment
+            .map(|a| {
+                view! {
+                    <p data-testid="finding-assignment">
+                        {i18n.text(Key::FindingAssigned)} ": "
+                        {a.department.clone().unwrap_or_default()} " "
+                        {a.technician_id.map(name).unwrap_or_default()}
+                        {a
+                            .repair_order_id
+                            .map(|o| {
+                                view! {
+                                    " "
+                                    <A href=format!("/orders/{o}") attr:data-testid="finding-order">
+                                        {i18n.text(Key::FindingOrderLink)}
+                                    </A>
+                                }
+                            })}
+                    </p>
+                }
+            })}
+        <Show when={
+            let n = f.folded.conflicts.len() + f.folded.ignored.len();
+            move || n > 0
+        }>
+            <p class="error" role="alert" data-testid="finding-conflict">
+                {i18n.text(Key::OrderHasConflict)}
             </p>
-        })}
-        <Show when={let n = f.folded.conflicts.len() + f.folded.ignored.len(); move || n > 0}>
-            <p class="error" role="alert" data-testid="finding-conflict">{i18n.text(Key::OrderHasConflict)}</p>
         </Show>
         <h2>{i18n.text(Key::FindingTimeline)}</h2>
         <ol class="list timeline" data-testid="finding-history">
-            {s.timeline.iter().enumerate().map(|(n, e)| timeline_entry(i18n, &name, s, n, e)).collect_view()}
+            {s
+                .timeline
+                .iter()
+                .enumerate()
+                .map(|(n, e)| timeline_entry(i18n, &name, s, n, e))
+                .collect_view()}
         </ol>
     }
 }
@@ -399,9 +570,19 @@ fn timeline_entry(
     };
     view! {
         <li class="card" data-testid="finding-event" data-kind=kind>
-            <span class="hint">{crate::model::clock::clock_time(&e.device_time)} " · " <span data-testid="finding-event-author">{name(e.actor)}</span></span>
-            " " <strong>{i18n.text(key)}</strong>
-            {(!text.is_empty()).then(|| view! { " " <span data-testid="finding-event-text">{text}</span> })}
+            <span class="hint">
+                {crate::model::clock::clock_time(&e.device_time)} " · "
+                <span data-testid="finding-event-author">{name(e.actor)}</span>
+            </span>
+            " "
+            <strong>{i18n.text(key)}</strong>
+            {(!text.is_empty())
+                .then(|| {
+                    view! {
+                        " "
+                        <span data-testid="finding-event-text">{text}</span>
+                    }
+                })}
             {photo.map(|h| view! { <crate::ui::photo::Photo hash=h /> })}
         </li>
     }

@@ -40,8 +40,15 @@ pub fn FindingsPage() -> impl IntoView {
     };
     let tab = move |code: &'static str, key: Key| {
         view! {
-            <button type="button" class="choice" data-filter=code aria-pressed=move || (filter.get() == code).to_string()
-                on:click=move |_| filter.set(code)>{i18n.text(key)}</button>
+            <button
+                type="button"
+                class="choice"
+                data-filter=code
+                aria-pressed=move || (filter.get() == code).to_string()
+                on:click=move |_| filter.set(code)
+            >
+                {i18n.text(key)}
+            </button>
         }
     };
     view! {
@@ -57,9 +64,13 @@ pub fn FindingsPage() -> impl IntoView {
                 {move || {
                     let rows = shown();
                     if rows.is_empty() {
-                        return view! { <p class="hint">{i18n.text(Key::FindingsEmpty)}</p> }.into_any();
+                        return view! { <p class="hint">{i18n.text(Key::FindingsEmpty)}</p> }
+                            .into_any();
                     }
-                    rows.into_iter().map(|f| finding_card(i18n, f, now.get())).collect_view().into_any()
+                    rows.into_iter()
+                        .map(|f| finding_card(i18n, f, now.get()))
+                        .collect_view()
+                        .into_any()
                 }}
             </ul>
         </section>
@@ -78,16 +89,36 @@ fn finding_card(i18n: I18n, f: Row<Finding>, now: chrono::NaiveDateTime) -> impl
     let status = s.status;
     let explain = needs_explanation(&f, now);
     view! {
-        <li class="card" data-testid="finding-card" data-finding-id=f.id.to_string() data-status=crate::model::rows::status_code(status, "reported")>
+        <li
+            class="card"
+            data-testid="finding-card"
+            data-finding-id=f.id.to_string()
+            data-status=crate::model::rows::status_code(status, "reported")
+        >
             <A href=format!("/findings/{}", f.id) attr:class="list-link">
                 <span class="badge">{i18n.text(finding_status_key(status))}</span>
                 <span class="badge warn">{i18n.text(severity_key(severity))}</span>
-                {explain.then(|| view! { " " <span class="badge danger" data-testid="finding-needs-explanation">{i18n.text(Key::FindingNeedsExplanation)}</span> })}
-                " " <span>{note}</span>
+                {explain
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge danger" data-testid="finding-needs-explanation">
+                                {i18n.text(Key::FindingNeedsExplanation)}
+                            </span>
+                        }
+                    })}
+                " "
+                <span>{note}</span>
             </A>
-            {c.map(|c| view! {
-                <p class=format!("countdown {}", urgency_class(&c))>{move || countdown_text(i18n.lang(), &c)}</p>
-            })}
+            {c
+                .map(|c| {
+                    view! {
+                        <p class=format!(
+                            "countdown {}",
+                            urgency_class(&c),
+                        )>{move || countdown_text(i18n.lang(), &c)}</p>
+                    }
+                })}
         </li>
     }
 }

@@ -36,39 +36,82 @@ pub fn HouseholdsPage() -> impl IntoView {
     });
     let chip = move |code: Option<&'static str>, key: Key| {
         view! {
-            <button type="button" class="choice" data-tag=code.unwrap_or("all")
+            <button
+                type="button"
+                class="choice"
+                data-tag=code.unwrap_or("all")
                 aria-pressed=move || (tag.get() == code).to_string()
-                on:click=move |_| tag.set(code)>{i18n.text(key)}</button>
+                on:click=move |_| tag.set(code)
+            >
+                {i18n.text(key)}
+            </button>
         }
     };
     view! {
         <section class="page households">
             <h1>{i18n.text(Key::HouseholdsTitle)}</h1>
             <p class="hint">{i18n.text(Key::HouseholdsHint)}</p>
-            <input type="search" data-testid="household-search" placeholder=i18n.text(Key::OrderHouseholdHint)
-                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+            <input
+                type="search"
+                data-testid="household-search"
+                placeholder=i18n.text(Key::OrderHouseholdHint)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
             <div class="segmented tags" role="group" data-testid="household-tag-filter">
                 {chip(None, Key::FilterAll)}
                 {tags_with_keys().into_iter().map(|(c, k)| chip(Some(c), k)).collect_view()}
             </div>
             <Show when=move || shown.with(|(_, total)| *total > LIST_LIMIT)>
                 <p class="hint" data-testid="household-count">
-                    {i18n.text(Key::OrdersShowingFirst)} " " {LIST_LIMIT} " / " {move || shown.with(|(_, t)| *t)}
+                    {i18n.text(Key::OrdersShowingFirst)}
+                    " "
+                    {LIST_LIMIT}
+                    " / "
+                    {move || shown.with(|(_, t)| *t)}
                 </p>
             </Show>
-            <Show when=move || shown.with(|(rows, _)| !rows.is_empty()) fallback=move || view! { <p class="hint">{i18n.text(Key::HouseholdsEmpty)}</p> }>
+            <Show
+                when=move || shown.with(|(rows, _)| !rows.is_empty())
+                fallback=move || view! { <p class="hint">{i18n.text(Key::HouseholdsEmpty)}</p> }
+            >
                 <ul class="list">
-                    {move || shown.get().0.into_iter().map(|e| view! {
-                        <li class="card household" data-testid="household-card" data-household-id=e.household.id.to_string()
-                            data-tags=e.tags.join(" ")>
-                            <A href=format!("/households/{}", e.household.id) attr:class="list-link">
-                                <span class="household-name">{e.household.name.clone()}</span>
-                                " "
-                                <span class="hint">{e.household.owner.clone().unwrap_or_default()}</span>
-                            </A>
-                            {(!e.tags.is_empty()).then(|| view! { <p class="row tags">{tag_badges(i18n, &e.tags)}</p> })}
-                        </li>
-                    }).collect_view()}
+                    {move || {
+                        shown
+                            .get()
+                            .0
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <li
+                                        class="card household"
+                                        data-testid="household-card"
+                                        data-household-id=e.household.id.to_string()
+                                        data-tags=e.tags.join(" ")
+                                    >
+                                        <A
+                                            href=format!("/households/{}", e.household.id)
+                                            attr:class="list-link"
+                                        >
+                                            <span class="household-name">
+                                                {e.household.name.clone()}
+                                            </span>
+                                            " "
+                                            <span class="hint">
+                                                {e.household.owner.clone().unwrap_or_default()}
+                                            </span>
+                                        </A>
+                                        {(!e.tags.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <p class="row tags">{tag_badges(i18n, &e.tags)}</p>
+                                                }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
         </section>

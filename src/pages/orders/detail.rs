@@ -44,7 +44,10 @@ pub fn OrderPage() -> impl IntoView {
     });
     view! {
         <section class="page order-detail">
-            <Show when=move || order.with(|o| o.is_some()) fallback=move || view! { <p class="hint">{i18n.text(Key::OrderNotFound)}</p> }>
+            <Show
+                when=move || order.with(|o| o.is_some())
+                fallback=move || view! { <p class="hint">{i18n.text(Key::OrderNotFound)}</p> }
+            >
                 {move || order.get().map(|o| view! { <OrderFacts o now=now.get() /> })}
                 <OrderSteps order now />
             </Show>
@@ -65,82 +68,240 @@ fn OrderFacts(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
     view! {
         <h1 data-testid="order-title">{s.description.get().cloned().unwrap_or_default()}</h1>
         <p>
-            <span class="badge" data-testid="order-status" data-status=crate::model::rows::status_code(status, "created")>{i18n.text(order_status_key(status))}</span>
-            {s.urgent.get().copied().unwrap_or(false).then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
-            " " {o.category.clone().unwrap_or_default()}
+            <span
+                class="badge"
+                data-testid="order-status"
+                data-status=crate::model::rows::status_code(status, "created")
+            >
+                {i18n.text(order_status_key(status))}
+            </span>
+            {s
+                .urgent
+                .get()
+                .copied()
+                .unwrap_or(false)
+                .then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
+            " "
+            {o.category.clone().unwrap_or_default()}
         </p>
-        {s.appointment.get().and_then(|a| calendar().local(a)).map(|a| view! {
-            <p class="hint" data-testid="order-appointment-shown">{i18n.text(Key::OrderAppointment)} ": " {a.format("%m-%d %H:%M").to_string()}</p>
-        })}
-        <p class="hint" data-testid="order-reporter-shown">
-            {s.location.get().cloned().unwrap_or_default()} " "
-            {s.reporter_name.get().cloned().unwrap_or_default()} " "
-            {s.reporter_phone.get().cloned().map(|p| view! {
-                <a href=format!("tel:{p}") class="button small" data-testid="order-call">{i18n.text(Key::OrderCallOwner)} " " {p.clone()}</a>
+        {s
+            .appointment
+            .get()
+            .and_then(|a| calendar().local(a))
+            .map(|a| {
+                view! {
+                    <p class="hint" data-testid="order-appointment-shown">
+                        {i18n.text(Key::OrderAppointment)}
+                        ": "
+                        {a.format("%m-%d %H:%M").to_string()}
+                    </p>
+                }
             })}
+        <p class="hint" data-testid="order-reporter-shown">
+            {s.location.get().cloned().unwrap_or_default()}
+            " "
+            {s.reporter_name.get().cloned().unwrap_or_default()}
+            " "
+            {s
+                .reporter_phone
+                .get()
+                .cloned()
+                .map(|p| {
+                    view! {
+                        <a href=format!("tel:{p}") class="button small" data-testid="order-call">
+                            {i18n.text(Key::OrderCallOwner)}
+                            " "
+                            {p.clone()}
+                        </a>
+                    }
+                })}
         </p>
         <p class="hint">
             {i18n.text(Key::OrderTechnician)} ": "
-            <span data-testid="order-technician">{tech.map(|t| person_name(sess.as_ref(), t)).unwrap_or_else(|| "—".into())}</span>
+            <span data-testid="order-technician">
+                {tech.map(|t| person_name(sess.as_ref(), t)).unwrap_or_else(|| "—".into())}
+            </span>
         </p>
-        <Show when={let n = o.folded.conflicts.len() + o.folded.ignored.len(); move || n > 0}>
-            <p class="error" role="alert" data-testid="order-conflict">{i18n.text(Key::OrderHasConflict)}</p>
+        <Show when={
+            let n = o.folded.conflicts.len() + o.folded.ignored.len();
+            move || n > 0
+        }>
+            <p class="error" role="alert" data-testid="order-conflict">
+                {i18n.text(Key::OrderHasConflict)}
+            </p>
         </Show>
-        {(o.folded.has_conflict() || !o.folded.reviews.is_empty()).then(|| view! {
-            <crate::ui::conflict_panel::ConflictPanel subject=crate::ui::conflict_panel::ConflictSubject::of(RepairCreated::record_type(), o.id, o.project_id, o.area_id, &o.folded) kind_label=order_kind_key />
-        })}
+        {(o.folded.has_conflict() || !o.folded.reviews.is_empty())
+            .then(|| {
+                view! {
+                    <crate::ui::conflict_panel::ConflictPanel
+                        subject=crate::ui::conflict_panel::ConflictSubject::of(
+                            RepairCreated::record_type(),
+                            o.id,
+                            o.project_id,
+                            o.area_id,
+                            &o.folded,
+                        )
+                        kind_label=order_kind_key
+                    />
+                }
+            })}
         <OrderClocks o=o.clone() now />
-        {s.quote.get().map(|q| view! {
-            <p class="hint" data-testid="order-quote" data-consented=q.owner_consented.to_string()>
-                {i18n.text(Key::OrderQuote)} " " {yuan(q.total_cents)} " · "
-                {q.items.iter().map(|m| format!("{} × {}", m.name, m.quantity.round() as i64)).collect::<Vec<_>>().join("，")} " · "
-                {i18n.text(if q.owner_consented { Key::OrderQuoteConsented } else { Key::OrderQuoteNotConsented })}
-            </p>
-        })}
-        {s.arrival_position.map(|p| view! {
-            <p class="hint" data-testid="order-arrival-position">
-                {i18n.text(Key::OrderArrivalPosition)} ": "
-                {i18n.text(Key::PositionKnown)} {format!(" ±{} m", p.accuracy_m.round() as i64)}
-            </p>
-        })}
-        {s.finding_id.map(|f| view! {
-            <p><A href=format!("/findings/{f}") attr:data-testid="order-finding-link">{i18n.text(Key::OrderFromFinding)}</A></p>
-        })}
-        {s.completion.clone().map(|c| {
-            let items = c.materials.iter().map(|m| format!("{} × {}", m.name, m.quantity)).collect::<Vec<_>>().join("，");
-            view! {
-                <p class="hint" data-testid="order-completion">
-                    {i18n.text(Key::WorkLabour)} " " {c.labour_minutes.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}
-                    " · " {items}
-                    {c.charge_cents.map(|ch| view! { " · " {i18n.text(Key::WorkCharge)} " " <span data-testid="order-charge">{yuan(ch)}</span> })}
-                    " " {c.result_note.clone().unwrap_or_default()}
-                </p>
-            }
-        })}
-        {s.return_visit.as_ref().filter(|v| v.satisfaction <= 2 && status == Some(RepairStatus::ReturnVisited)).map(|v| view! {
-            <p class="error" role="alert" data-testid="order-dissatisfied">
-                {i18n.text(Key::OrderDissatisfied)} " (" {v.satisfaction} "/5) "
-                <A href=format!("/complaints/new?order={}", o.id) attr:class="button" attr:data-testid="order-to-complaint">{i18n.text(Key::ComplaintNew)}</A>
-            </p>
-        })}
+        {s
+            .quote
+            .get()
+            .map(|q| {
+                view! {
+                    <p
+                        class="hint"
+                        data-testid="order-quote"
+                        data-consented=q.owner_consented.to_string()
+                    >
+                        {i18n.text(Key::OrderQuote)}
+                        " "
+                        {yuan(q.total_cents)}
+                        " · "
+                        {q
+                            .items
+                            .iter()
+                            .map(|m| format!("{} × {}", m.name, m.quantity.round() as i64))
+                            .collect::<Vec<_>>()
+                            .join("，")}
+                        " · "
+                        {i18n
+                            .text(
+                                if q.owner_consented {
+                                    Key::OrderQuoteConsented
+                                } else {
+                                    Key::OrderQuoteNotConsented
+                                },
+                            )}
+                    </p>
+                }
+            })}
+        {s
+            .arrival_position
+            .map(|p| {
+                view! {
+                    <p class="hint" data-testid="order-arrival-position">
+                        {i18n.text(Key::OrderArrivalPosition)}
+                        ": "
+                        {i18n.text(Key::PositionKnown)}
+                        {format!(" ±{} m", p.accuracy_m.round() as i64)}
+                    </p>
+                }
+            })}
+        {s
+            .finding_id
+            .map(|f| {
+                view! {
+                    <p>
+                        <A href=format!("/findings/{f}") attr:data-testid="order-finding-link">
+                            {i18n.text(Key::OrderFromFinding)}
+                        </A>
+                    </p>
+                }
+            })}
+        {s
+            .completion
+            .clone()
+            .map(|c| {
+                let items = c
+                    .materials
+                    .iter()
+                    .map(|m| format!("{} × {}", m.name, m.quantity))
+                    .collect::<Vec<_>>()
+                    .join("，");
+                view! {
+                    <p class="hint" data-testid="order-completion">
+                        {i18n.text(Key::WorkLabour)}
+                        " "
+                        {c.labour_minutes.map(|m| m.to_string()).unwrap_or_else(|| "—".into())}
+                        " · "
+                        {items}
+                        {c
+                            .charge_cents
+                            .map(|ch| {
+                                view! {
+                                    " · "
+                                    {i18n.text(Key::WorkCharge)}
+                                    " "
+                                    <span data-testid="order-charge">{yuan(ch)}</span>
+                                }
+                            })}
+                        " "
+                        {c.result_note.clone().unwrap_or_default()}
+                    </p>
+                }
+            })}
+        {s
+            .return_visit
+            .as_ref()
+            .filter(|v| v.satisfaction <= 2 && status == Some(RepairStatus::ReturnVisited))
+            .map(|v| {
+                view! {
+                    <p class="error" role="alert" data-testid="order-dissatisfied">
+                        {i18n.text(Key::OrderDissatisfied)}
+                        " ("
+                        {v.satisfaction}
+                        "/5) "
+                        <A
+                            href=format!("/complaints/new?order={}", o.id)
+                            attr:class="button"
+                            attr:data-testid="order-to-complaint"
+                        >
+                            {i18n.text(Key::ComplaintNew)}
+                        </A>
+                    </p>
+                }
+            })}
         <OrderEvidence o=o.clone() />
-        {crate::model::complaints::complaints().into_iter()
+        {crate::model::complaints::complaints()
+            .into_iter()
             .filter(|c| c.folded.state.repair_order_id.get() == Some(&o.id))
-            .map(|c| view! {
-                <p><A href=format!("/complaints/{}", c.id) attr:data-testid="order-complaint-link">
-                    {i18n.text(Key::ComplaintsTitle)} ": " {c.folded.state.description.get().cloned().unwrap_or_default()}
-                </A></p>
+            .map(|c| {
+                view! {
+                    <p>
+                        <A
+                            href=format!("/complaints/{}", c.id)
+                            attr:data-testid="order-complaint-link"
+                        >
+                            {i18n.text(Key::ComplaintsTitle)}
+                            ": "
+                            {c.folded.state.description.get().cloned().unwrap_or_default()}
+                        </A>
+                    </p>
+                }
             })
             .collect_view()}
         <ol class="history">
-            {s.history.iter().map(|h| view! {
-                <li>{crate::model::clock::clock_time(&h.device_time)} " " {i18n.t(order_status_key(Some(h.status)))} " · " {person_name(sess.as_ref(), h.actor)}</li>
-            }).collect_view()}
+            {s
+                .history
+                .iter()
+                .map(|h| {
+                    view! {
+                        <li>
+                            {crate::model::clock::clock_time(&h.device_time)} " "
+                            {i18n.t(order_status_key(Some(h.status)))} " · "
+                            {person_name(sess.as_ref(), h.actor)}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ol>
         <ul class="history notes">
-            {s.notes.items().iter().map(|n| view! {
-                <li data-testid="order-note-entry">{crate::model::clock::clock_time(&n.device_time)} " " {person_name(sess.as_ref(), n.actor)} ": " {n.value.clone()}</li>
-            }).collect_view()}
+            {s
+                .notes
+                .items()
+                .iter()
+                .map(|n| {
+                    view! {
+                        <li data-testid="order-note-entry">
+                            {crate::model::clock::clock_time(&n.device_time)} " "
+                            {person_name(sess.as_ref(), n.actor)} ": " {n.value.clone()}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }
@@ -157,8 +318,16 @@ fn OrderClocks(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
                 DeadlineState::Running(c) => (urgency_class(&c), countdown_text(i18n.lang(), &c)),
             };
             view! {
-                <li class=format!("countdown {class}") data-testid="order-deadline" data-urgency=class>
-                    {i18n.text(key)} " " {d.due.format("%m-%d %H:%M").to_string()} " · " {text}
+                <li
+                    class=format!("countdown {class}")
+                    data-testid="order-deadline"
+                    data-urgency=class
+                >
+                    {i18n.text(key)}
+                    " "
+                    {d.due.format("%m-%d %H:%M").to_string()}
+                    " · "
+                    {text}
                 </li>
             }
         })
@@ -166,10 +335,8 @@ fn OrderClocks(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
     let d = o.deadlines;
     view! {
         <ul class="deadlines">
-            {row(Key::OrderFirstAnswer, d.first_answer)}
-            {row(Key::OrderArrival, d.arrival)}
-            {row(Key::OrderCompletion, d.completion)}
-            {row(Key::OrderReturnVisit, d.return_visit)}
+            {row(Key::OrderFirstAnswer, d.first_answer)} {row(Key::OrderArrival, d.arrival)}
+            {row(Key::OrderCompletion, d.completion)} {row(Key::OrderReturnVisit, d.return_visit)}
         </ul>
     }
 }
@@ -181,25 +348,55 @@ fn OrderEvidence(o: OrderRow) -> impl IntoView {
     let s = &o.folded.state;
     view! {
         <div class="photos" data-testid="order-photos">
-            {s.photos.items().iter().map(|p| {
-                let caption = match p.value.caption.as_deref() {
-                    Some(BEFORE_CAPTION) => Some(Key::CaptionBefore),
-                    Some(AFTER_CAPTION) => Some(Key::CaptionAfter),
-                    Some(FINDING_CAPTION) => Some(Key::CaptionFinding),
-                    _ => None,
-                };
-                view! {
-                    <figure data-testid="order-photo" data-caption=p.value.caption.clone().unwrap_or_default()>
-                        <Photo hash=p.value.sha256.clone() />
-                        {caption.map(|k| view! { <figcaption>{i18n.text(k)}</figcaption> })}
-                    </figure>
-                }
-            }).collect_view()}
+            {s
+                .photos
+                .items()
+                .iter()
+                .map(|p| {
+                    let caption = match p.value.caption.as_deref() {
+                        Some(BEFORE_CAPTION) => Some(Key::CaptionBefore),
+                        Some(AFTER_CAPTION) => Some(Key::CaptionAfter),
+                        Some(FINDING_CAPTION) => Some(Key::CaptionFinding),
+                        _ => None,
+                    };
+                    view! {
+                        <figure
+                            data-testid="order-photo"
+                            data-caption=p.value.caption.clone().unwrap_or_default()
+                        >
+                            <Photo hash=p.value.sha256.clone() />
+                            {caption.map(|k| view! { <figcaption>{i18n.text(k)}</figcaption> })}
+                        </figure>
+                    }
+                })
+                .collect_view()}
         </div>
-        {s.signatures.items().iter().map(|x| match (&x.value.sha256, &x.value.refused_reason) {
-            (Some(h), _) => view! { <div data-testid="order-signature"><p class="hint">{i18n.text(Key::SignatureTitle)}</p><Photo hash=h.clone() /></div> }.into_any(),
-            (None, why) => view! { <p class="hint" data-testid="order-signature-refused">{i18n.text(Key::SignatureRefused)} ": " {why.clone().unwrap_or_default()}</p> }.into_any(),
-        }).collect_view()}
+        {s
+            .signatures
+            .items()
+            .iter()
+            .map(|x| match (&x.value.sha256, &x.value.refused_reason) {
+                (Some(h), _) => {
+                    view! {
+                        <div data-testid="order-signature">
+                            <p class="hint">{i18n.text(Key::SignatureTitle)}</p>
+                            <Photo hash=h.clone() />
+                        </div>
+                    }
+                        .into_any()
+                }
+                (None, why) => {
+                    view! {
+                        <p class="hint" data-testid="order-signature-refused">
+                            {i18n.text(Key::SignatureRefused)}
+                            ": "
+                            {why.clone().unwrap_or_default()}
+                        </p>
+                    }
+                        .into_any()
+                }
+            })
+            .collect_view()}
     }
 }
 
@@ -315,70 +512,129 @@ fn OrderSteps(
     };
     let button = move |step: OrderAction, key: Key| {
         view! {
-            <button type="button" class="secondary" data-action=step.name() disabled=move || action.pending() on:click=move |_| take(step)>
+            <button
+                type="button"
+                class="secondary"
+                data-action=step.name()
+                disabled=move || action.pending()
+                on:click=move |_| take(step)
+            >
                 {i18n.text(key)}
             </button>
         }
         .into_any()
     };
     // Each step in the order `order_actions` gives, with the inputs it needs.
-    let step_view = move |step: OrderAction| {
-        match step {
+    let step_view = move |step: OrderAction| match step {
         OrderAction::Assign => button(step, Key::ActAssign),
         OrderAction::Cancel => button(step, Key::ActCancel),
         OrderAction::AddNote => button(step, Key::OrderAddNote),
         OrderAction::EditFields => view! { <OrderFieldsEdit order action /> }.into_any(),
         OrderAction::SetAppointment => view! {
-            <input type="datetime-local" data-testid="order-set-appointment" prop:value=move || appointment.get()
-                on:input=move |ev| appointment.set(event_target_value(&ev)) />
+            <input
+                type="datetime-local"
+                data-testid="order-set-appointment"
+                prop:value=move || appointment.get()
+                on:input=move |ev| appointment.set(event_target_value(&ev))
+            />
             {button(step, Key::OrderSetAppointment)}
-        }.into_any(),
+        }
+        .into_any(),
         OrderAction::Accept => button(step, Key::ActAccept),
         OrderAction::Depart => button(step, Key::ActOnTheWay),
         OrderAction::Arrive => button(step, Key::ActArrived),
         OrderAction::ReturnVisit => view! {
-            <label class="check"><input type="checkbox" data-testid="order-visit-in-person" prop:checked=move || in_person.get()
-                on:change=move |ev| in_person.set(event_target_checked(&ev)) /><span>{i18n.text(Key::OrderVisitInPerson)}</span></label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="order-visit-in-person"
+                    prop:checked=move || in_person.get()
+                    on:change=move |ev| in_person.set(event_target_checked(&ev))
+                />
+                <span>{i18n.text(Key::OrderVisitInPerson)}</span>
+            </label>
             {button(step, Key::ActReturnVisit)}
-        }.into_any(),
+        }
+        .into_any(),
         OrderAction::FixAgain => button(step, Key::ActFixAgain),
         OrderAction::Close => button(step, Key::ActClose),
         OrderAction::Work => ().into_any(),
-    }
     };
     view! {
         <div class="card form">
             <Show when=move || { role() != Some(Role::Technician) }>
                 <label>
                     <span>{i18n.text(Key::OrderTechnician)}</span>
-                    <select data-testid="order-assign-to" on:change=move |ev| technician.set(event_target_value(&ev))>
+                    <select
+                        data-testid="order-assign-to"
+                        on:change=move |ev| technician.set(event_target_value(&ev))
+                    >
                         <option value="">"—"</option>
-                        {move || technicians().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                        {move || {
+                            technicians()
+                                .into_iter()
+                                .map(|(id, name)| {
+                                    view! { <option value=id.to_string()>{name}</option> }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </label>
                 <label>
                     <span>{i18n.text(Key::OrderSatisfaction)}</span>
-                    <select data-testid="order-satisfaction" on:change=move |ev| satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))>
-                        {(1..=5u8).rev().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    <select
+                        data-testid="order-satisfaction"
+                        on:change=move |ev| {
+                            satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))
+                        }
+                    >
+                        {(1..=5u8)
+                            .rev()
+                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                            .collect_view()}
                     </select>
                 </label>
             </Show>
-            <QuietHoursWarning now=now project=Signal::derive(move || {
-                order.with(|o| o.as_ref().filter(|o| o.status() == Some(RepairStatus::Completed)).map(|o| o.project_id))
-            }) />
+            <QuietHoursWarning
+                now=now
+                project=Signal::derive(move || {
+                    order
+                        .with(|o| {
+                            o.as_ref()
+                                .filter(|o| o.status() == Some(RepairStatus::Completed))
+                                .map(|o| o.project_id)
+                        })
+                })
+            />
             <label>
                 <span>{i18n.text(Key::OrderNote)}</span>
-                <input data-testid="order-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                <input
+                    data-testid="order-note"
+                    prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))
+                />
             </label>
             <Show when=move || role() == Some(Role::Technician)>
-                <p class="hint" data-testid="order-position" data-fix=move || position.with(|p| p.is_some()).to_string()>
+                <p
+                    class="hint"
+                    data-testid="order-position"
+                    data-fix=move || position.with(|p| p.is_some()).to_string()
+                >
                     {move || match position.get() {
-                        Some(p) => format!("{} ±{} m", i18n.t(Key::PositionKnown), p.accuracy_m.round() as i64),
+                        Some(p) => {
+                            format!(
+                                "{} ±{} m",
+                                i18n.t(Key::PositionKnown),
+                                p.accuracy_m.round() as i64,
+                            )
+                        }
                         None => i18n.t(Key::PositionUnknown).to_string(),
                     }}
                 </p>
             </Show>
-            <div class="row actions">{move || steps.get().into_iter().map(step_view).collect_view()}</div>
+            <div class="row actions">
+                {move || steps.get().into_iter().map(step_view).collect_view()}
+            </div>
             <Show when=move || may(OrderAction::Work)>
                 <OrderWork order action note />
             </Show>
@@ -419,16 +675,41 @@ fn OrderFieldsEdit(order: Memo<Option<OrderRow>>, action: Action) -> impl IntoVi
         action.save(app, vec![o.draft(&RepairUpdated { fields })], || ());
     };
     view! {
-        <select data-testid="order-edit-category" on:change=move |ev| cat.set(event_target_value(&ev))>
-            {categories().into_iter().map(|c| {
-                let id = c.id.to_string();
-                let selected = id == cat_now;
-                view! { <option value=id selected=selected>{c.name}</option> }
-            }).collect_view()}
+        <select
+            data-testid="order-edit-category"
+            on:change=move |ev| cat.set(event_target_value(&ev))
+        >
+            {categories()
+                .into_iter()
+                .map(|c| {
+                    let id = c.id.to_string();
+                    let selected = id == cat_now;
+                    view! {
+                        <option value=id selected=selected>
+                            {c.name}
+                        </option>
+                    }
+                })
+                .collect_view()}
         </select>
-        <label class="check"><input type="checkbox" data-testid="order-edit-urgent" prop:checked=move || urg.get()
-            on:change=move |ev| urg.set(event_target_checked(&ev)) /><span>{i18n.text(Key::OrderUrgent)}</span></label>
-        <button type="button" class="secondary" data-action=OrderAction::EditFields.name() disabled=move || action.pending() on:click=change>{i18n.text(Key::OrderEdit)}</button>
+        <label class="check">
+            <input
+                type="checkbox"
+                data-testid="order-edit-urgent"
+                prop:checked=move || urg.get()
+                on:change=move |ev| urg.set(event_target_checked(&ev))
+            />
+            <span>{i18n.text(Key::OrderUrgent)}</span>
+        </label>
+        <button
+            type="button"
+            class="secondary"
+            data-action=OrderAction::EditFields.name()
+            disabled=move || action.pending()
+            on:click=change
+        >
+            {i18n.text(Key::OrderEdit)}
+        </button>
     }
 }
 
@@ -536,16 +817,41 @@ fn OrderWork(
         <div class="card form" data-testid="order-work">
             {work_form(i18n, work, true)}
             <Show when=needs_after_photo>
-                <p class="hint" data-testid="order-needs-after-photo">{i18n.text(Key::OrderFindingNeedsAfterPhoto)}</p>
+                <p class="hint" data-testid="order-needs-after-photo">
+                    {i18n.text(Key::OrderFindingNeedsAfterPhoto)}
+                </p>
             </Show>
             <div class="row">
-                <PhotoPicker testid="order-photo-before" label=Key::PhotoBefore on_added=photo(BEFORE_CAPTION) />
-                <PhotoPicker testid="order-photo-after" label=Key::PhotoAfter on_added=photo(AFTER_CAPTION) />
+                <PhotoPicker
+                    testid="order-photo-before"
+                    label=Key::PhotoBefore
+                    on_added=photo(BEFORE_CAPTION)
+                />
+                <PhotoPicker
+                    testid="order-photo-after"
+                    label=Key::PhotoAfter
+                    on_added=photo(AFTER_CAPTION)
+                />
             </div>
             <h3>{i18n.text(Key::SignatureTitle)}</h3>
             <SignaturePad on_signed=signed />
-            <button type="button" data-action="repair_order.signature_refused" disabled=move || action.pending() on:click=refused>{i18n.text(Key::SignatureRefused)}</button>
-            <button type="button" class="primary" data-action=OrderAction::Work.name() disabled=move || action.pending() on:click=complete>{i18n.text(Key::ActComplete)}</button>
+            <button
+                type="button"
+                data-action="repair_order.signature_refused"
+                disabled=move || action.pending()
+                on:click=refused
+            >
+                {i18n.text(Key::SignatureRefused)}
+            </button>
+            <button
+                type="button"
+                class="primary"
+                data-action=OrderAction::Work.name()
+                disabled=move || action.pending()
+                on:click=complete
+            >
+                {i18n.text(Key::ActComplete)}
+            </button>
         </div>
     }
 }

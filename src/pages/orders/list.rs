@@ -103,13 +103,29 @@ pub fn OrdersPage() -> impl IntoView {
                 {tab("all", Key::FilterAll)}
             </div>
             <Show when=move || { areas().len() > 1 }>
-                <select data-testid="order-area-filter" aria-label=move || i18n.t(Key::OrderArea) on:change=move |ev| {
-                    area.set(guanjia_core::AreaId::parse(&event_target_value(&ev)).ok());
-                }>
+                <select
+                    data-testid="order-area-filter"
+                    aria-label=move || i18n.t(Key::OrderArea)
+                    on:change=move |ev| {
+                        area.set(guanjia_core::AreaId::parse(&event_target_value(&ev)).ok());
+                    }
+                >
                     <option value="">{i18n.text(Key::FilterAllAreas)}</option>
-                    {move || areas().into_iter().map(|(_, a, name)| view! {
-                        <option value=a.to_string() selected=move || area.get() == Some(a)>{name}</option>
-                    }).collect_view()}
+                    {move || {
+                        areas()
+                            .into_iter()
+                            .map(|(_, a, name)| {
+                                view! {
+                                    <option
+                                        value=a.to_string()
+                                        selected=move || area.get() == Some(a)
+                                    >
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </Show>
             <input
@@ -121,19 +137,50 @@ pub fn OrdersPage() -> impl IntoView {
             />
             {move || {
                 app.data_version.track();
-                let n = if filter.get() == "escalate" { crate::model::complaints::escalating(now.get()) } else { 0 };
-                (n > 0).then(|| view! {
-                    <p><A href="/complaints?filter=escalate" attr:class="button" attr:data-testid="escalate-complaints">{n} " " {i18n.text(Key::EscalateComplaints)}</A></p>
-                })
+                let n = if filter.get() == "escalate" {
+                    crate::model::complaints::escalating(now.get())
+                } else {
+                    0
+                };
+                (n > 0)
+                    .then(|| {
+                        view! {
+                            <p>
+                                <A
+                                    href="/complaints?filter=escalate"
+                                    attr:class="button"
+                                    attr:data-testid="escalate-complaints"
+                                >
+                                    {n}
+                                    " "
+                                    {i18n.text(Key::EscalateComplaints)}
+                                </A>
+                            </p>
+                        }
+                    })
             }}
             <Show when=move || { shown.with(|(_, total)| *total > LIST_LIMIT) }>
                 <p class="hint" data-testid="order-count">
-                    {i18n.text(Key::OrdersShowingFirst)} " " {LIST_LIMIT} " / " {move || shown.with(|(_, t)| *t)}
+                    {i18n.text(Key::OrdersShowingFirst)}
+                    " "
+                    {LIST_LIMIT}
+                    " / "
+                    {move || shown.with(|(_, t)| *t)}
                 </p>
             </Show>
-            <Show when=move || shown.with(|(rows, _)| !rows.is_empty()) fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }>
+            <Show
+                when=move || shown.with(|(rows, _)| !rows.is_empty())
+                fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }
+            >
                 <ul class="list">
-                    {move || shown.get().0.into_iter().map(|o| order_card(i18n, o, now.get())).collect_view()}
+                    {move || {
+                        shown
+                            .get()
+                            .0
+                            .into_iter()
+                            .map(|o| order_card(i18n, o, now.get()))
+                            .collect_view()
+                    }}
                 </ul>
             </Show>
         </section>
@@ -145,18 +192,37 @@ fn order_card(i18n: I18n, o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoV
     let status = o.status();
     let urgent = o.folded.state.urgent.get().copied().unwrap_or(false);
     view! {
-        <li class="card order" data-testid="order-card" data-order-id=o.id.to_string() data-status=crate::model::rows::status_code(status, "created")>
+        <li
+            class="card order"
+            data-testid="order-card"
+            data-order-id=o.id.to_string()
+            data-status=crate::model::rows::status_code(status, "created")
+        >
             <A href=format!("/orders/{}", o.id) attr:class="list-link">
                 <span class="badge">{i18n.text(order_status_key(status))}</span>
-                {urgent.then(|| view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> })}
+                {urgent
+                    .then(|| {
+                        view! { <span class="badge warn">{i18n.text(Key::OrderUrgent)}</span> }
+                    })}
                 " "
-                <span class="order-text">{o.folded.state.description.get().cloned().unwrap_or_default()}</span>
+                <span class="order-text">
+                    {o.folded.state.description.get().cloned().unwrap_or_default()}
+                </span>
             </A>
-            {next.map(|(clock, c)| view! {
-                <p class=format!("countdown {}", urgency_class(&c)) data-testid="order-countdown" data-urgency=urgency_class(&c)>
-                    {i18n.text(order_clock_key(clock))} " · " {move || countdown_text(i18n.lang(), &c)}
-                </p>
-            })}
+            {next
+                .map(|(clock, c)| {
+                    view! {
+                        <p
+                            class=format!("countdown {}", urgency_class(&c))
+                            data-testid="order-countdown"
+                            data-urgency=urgency_class(&c)
+                        >
+                            {i18n.text(order_clock_key(clock))}
+                            " · "
+                            {move || countdown_text(i18n.lang(), &c)}
+                        </p>
+                    }
+                })}
         </li>
     }
 }

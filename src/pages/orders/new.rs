@@ -139,100 +139,223 @@ pub fn NewOrderPage() -> impl IntoView {
             navigate(&format!("/orders/{id}"), Default::default());
         });
     };
-    let text_input = move |key: Key,
-                           sig: RwSignal<String>,
-                           testid: &'static str,
-                           kind: &'static str| {
-        view! {
-            <label>
-                <span>{i18n.text(key)}</span>
-                <input type=kind data-testid=testid prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
-            </label>
-        }
-    };
+    let text_input =
+        move |key: Key, sig: RwSignal<String>, testid: &'static str, kind: &'static str| {
+            view! {
+                <label>
+                    <span>{i18n.text(key)}</span>
+                    <input
+                        type=kind
+                        data-testid=testid
+                        prop:value=move || sig.get()
+                        on:input=move |ev| sig.set(event_target_value(&ev))
+                    />
+                </label>
+            }
+        };
     view! {
         <section class="page order-new">
             <h1>{i18n.text(Key::OrderNew)}</h1>
             <form class="card form" on:submit=submit>
                 <label>
                     <span>{i18n.text(Key::OrderHousehold)}</span>
-                    <input type="search" data-testid="order-household-search" placeholder=i18n.text(Key::OrderHouseholdHint)
-                        prop:value=move || lookup.get() on:input=move |ev| lookup.set(event_target_value(&ev)) />
+                    <input
+                        type="search"
+                        data-testid="order-household-search"
+                        placeholder=i18n.text(Key::OrderHouseholdHint)
+                        prop:value=move || lookup.get()
+                        on:input=move |ev| lookup.set(event_target_value(&ev))
+                    />
                 </label>
                 <ul class="list suggestions">
-                    {move || found().into_iter().map(|h| {
-                        let label = format!("{} · {}", h.name, h.owner.clone().unwrap_or_default());
-                        view! {
-                            <li><button type="button" class="small" data-testid="order-household" data-household-id=h.id.to_string()
-                                on:click=move |_| pick(h.clone())>{label}</button></li>
-                        }
-                    }).collect_view()}
+                    {move || {
+                        found()
+                            .into_iter()
+                            .map(|h| {
+                                let label = format!(
+                                    "{} · {}",
+                                    h.name,
+                                    h.owner.clone().unwrap_or_default(),
+                                );
+                                view! {
+                                    <li>
+                                        <button
+                                            type="button"
+                                            class="small"
+                                            data-testid="order-household"
+                                            data-household-id=h.id.to_string()
+                                            on:click=move |_| pick(h.clone())
+                                        >
+                                            {label}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
-                {move || household.get().map(|h| view! { <p class="hint" data-testid="order-household-picked">{h.name}</p> })}
+                {move || {
+                    household
+                        .get()
+                        .map(|h| {
+                            view! {
+                                <p class="hint" data-testid="order-household-picked">
+                                    {h.name}
+                                </p>
+                            }
+                        })
+                }}
                 <label>
                     <span>{i18n.text(Key::OrderRequestKind)}</span>
-                    <select data-testid="order-request-kind" on:change=move |ev| {
-                        if let Some(k) = request_kind_of(&event_target_value(&ev)) {
-                            request_kind.set(k);
+                    <select
+                        data-testid="order-request-kind"
+                        on:change=move |ev| {
+                            if let Some(k) = request_kind_of(&event_target_value(&ev)) {
+                                request_kind.set(k);
+                            }
                         }
-                    }>
+                    >
                         {REQUEST_KINDS
                             .into_iter()
-                            .map(|(v, k)| view! { <option value=request_kind_code(v) selected=move || request_kind.get() == v>{i18n.text(k)}</option> })
+                            .map(|(v, k)| {
+                                view! {
+                                    <option
+                                        value=request_kind_code(v)
+                                        selected=move || request_kind.get() == v
+                                    >
+                                        {i18n.text(k)}
+                                    </option>
+                                }
+                            })
                             .collect_view()}
                     </select>
                 </label>
                 <Show when=move || request_kind.get() == RequestKind::Complaint>
                     <p class="hint" data-testid="order-complaint-kind">
-                        {i18n.text(Key::OrderComplaintKind)} " "
-                        <A href="/complaints/new" attr:class="button" attr:data-testid="order-to-complaint-form">{i18n.text(Key::ComplaintNew)}</A>
+                        {i18n.text(Key::OrderComplaintKind)}
+                        " "
+                        <A
+                            href="/complaints/new"
+                            attr:class="button"
+                            attr:data-testid="order-to-complaint-form"
+                        >
+                            {i18n.text(Key::ComplaintNew)}
+                        </A>
                     </p>
                 </Show>
                 <label>
                     <span>{i18n.text(Key::OrderDescription)}</span>
-                    <textarea data-testid="order-description" rows="3" required
+                    <textarea
+                        data-testid="order-description"
+                        rows="3"
+                        required
                         prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                        on:input=move |ev| description.set(event_target_value(&ev))
+                    ></textarea>
                 </label>
                 <label>
                     <span>{i18n.text(Key::OrderCategory)}</span>
-                    <select data-testid="order-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                    <select
+                        data-testid="order-category"
+                        on:change=move |ev| category.set(event_target_value(&ev))
+                    >
                         <option value="">"—"</option>
-                        {move || cats.get().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                        {move || {
+                            cats.get()
+                                .into_iter()
+                                .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                                .collect_view()
+                        }}
                     </select>
                 </label>
                 {move || {
                     let id = category.get();
-                    cats.with(|cs| cs.iter().find(|c| c.id.to_string() == id).map(|c| view! {
-                        <p class="hint" data-testid="order-category-limits">{limits_text(i18n, &c.limits)}</p>
-                    }))
+                    cats.with(|cs| {
+                        cs.iter()
+                            .find(|c| c.id.to_string() == id)
+                            .map(|c| {
+                                view! {
+                                    <p class="hint" data-testid="order-category-limits">
+                                        {limits_text(i18n, &c.limits)}
+                                    </p>
+                                }
+                            })
+                    })
                 }}
                 <label>
                     <span>{i18n.text(Key::OrderArea)}</span>
-                    <select data-testid="order-area" on:change=move |ev| area.set(event_target_value(&ev))>
-                        {move || areas().into_iter().map(|(_, a, name)| view! { <option value=a.to_string()>{name}</option> }).collect_view()}
+                    <select
+                        data-testid="order-area"
+                        on:change=move |ev| area.set(event_target_value(&ev))
+                    >
+                        {move || {
+                            areas()
+                                .into_iter()
+                                .map(|(_, a, name)| {
+                                    view! { <option value=a.to_string()>{name}</option> }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </label>
                 <label class="check">
-                    <input type="checkbox" data-testid="order-urgent" prop:checked=move || urgent.get()
-                        on:change=move |ev| urgent.set(event_target_checked(&ev)) />
+                    <input
+                        type="checkbox"
+                        data-testid="order-urgent"
+                        prop:checked=move || urgent.get()
+                        on:change=move |ev| urgent.set(event_target_checked(&ev))
+                    />
                     <span>{i18n.text(Key::OrderUrgentHint)}</span>
                 </label>
                 {text_input(Key::OrderLocation, location, "order-location", "text")}
                 {text_input(Key::OrderReporter, reporter, "order-reporter", "text")}
                 {text_input(Key::OrderPhone, phone, "order-phone", "tel")}
-                {text_input(Key::OrderAppointment, appointment, "order-appointment", "datetime-local")}
+                {text_input(
+                    Key::OrderAppointment,
+                    appointment,
+                    "order-appointment",
+                    "datetime-local",
+                )}
                 <label class="check">
-                    <input type="checkbox" data-testid="order-paid" prop:checked=move || paid.get()
-                        on:change=move |ev| paid.set(event_target_checked(&ev)) />
+                    <input
+                        type="checkbox"
+                        data-testid="order-paid"
+                        prop:checked=move || paid.get()
+                        on:change=move |ev| paid.set(event_target_checked(&ev))
+                    />
                     <span>{i18n.text(Key::OrderPaid)}</span>
                 </label>
                 <Show when=move || paid.get()>
-                    <div class="card form" data-testid="order-quote-form">{work_form(i18n, quote, false)}</div>
+                    <div class="card form" data-testid="order-quote-form">
+                        {work_form(i18n, quote, false)}
+                    </div>
                 </Show>
-                <crate::ui::photo::PhotoPicker testid="order-intake-photo" on_added=Callback::new(move |h: String| photos.update(|p| if !p.contains(&h) { p.push(h) }))/>
-                <div class="photos">{move || photos.get().into_iter().map(|h| view! { <crate::ui::photo::Photo hash=h /> }).collect_view()}</div>
-                <button type="submit" class="primary" data-testid="order-submit" disabled=move || description.get().trim().is_empty() || action.pending()>
+                <crate::ui::photo::PhotoPicker
+                    testid="order-intake-photo"
+                    on_added=Callback::new(move |h: String| {
+                        photos
+                            .update(|p| {
+                                if !p.contains(&h) {
+                                    p.push(h)
+                                }
+                            })
+                    })
+                />
+                <div class="photos">
+                    {move || {
+                        photos
+                            .get()
+                            .into_iter()
+                            .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
+                            .collect_view()
+                    }}
+                </div>
+                <button
+                    type="submit"
+                    class="primary"
+                    data-testid="order-submit"
+                    disabled=move || description.get().trim().is_empty() || action.pending()
+                >
                     {i18n.text(Key::OrderSubmit)}
                 </button>
                 <ErrorLine action />

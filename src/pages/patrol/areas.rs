@@ -50,54 +50,108 @@ pub fn PatrolPage() -> impl IntoView {
         <section class="page patrol">
             <h1>{i18n.text(Key::PatrolTitle)}</h1>
             <div class="row">
-                <A href="/findings" attr:class="button" attr:data-testid="findings-link">{i18n.text(Key::FindingsTitle)}</A>
+                <A href="/findings" attr:class="button" attr:data-testid="findings-link">
+                    {i18n.text(Key::FindingsTitle)}
+                </A>
                 <Show when=move || crate::model::people::is_supervisor(app)>
-                    <A href="/patrol/compliance" attr:class="button" attr:data-testid="compliance-link">{i18n.text(Key::ComplianceTitle)}</A>
-                    <A href="/patrol/checklist" attr:class="button" attr:data-testid="checklist-link">{i18n.text(Key::ChecklistTitle)}</A>
-                    <A href="/patrol/checkpoints" attr:class="button" attr:data-testid="checkpoints-link">{i18n.text(Key::CheckpointsTitle)}</A>
-                    <A href="/patrol/print" attr:class="button" attr:data-testid="print-link">{i18n.text(Key::PrintTitle)}</A>
+                    <A
+                        href="/patrol/compliance"
+                        attr:class="button"
+                        attr:data-testid="compliance-link"
+                    >
+                        {i18n.text(Key::ComplianceTitle)}
+                    </A>
+                    <A
+                        href="/patrol/checklist"
+                        attr:class="button"
+                        attr:data-testid="checklist-link"
+                    >
+                        {i18n.text(Key::ChecklistTitle)}
+                    </A>
+                    <A
+                        href="/patrol/checkpoints"
+                        attr:class="button"
+                        attr:data-testid="checkpoints-link"
+                    >
+                        {i18n.text(Key::CheckpointsTitle)}
+                    </A>
+                    <A href="/patrol/print" attr:class="button" attr:data-testid="print-link">
+                        {i18n.text(Key::PrintTitle)}
+                    </A>
                 </Show>
             </div>
             <ul class="list">
                 {move || {
                     let start = start.clone();
                     let sums = rounds.with(|r| summaries(r));
-                    my_areas(app).into_iter().map(move |(project, area, name)| {
-                        let start = start.clone();
-                        let today = today_of(&sums, project, area);
-                        let (done, required) = (today.day.done, today.required);
-                        let running = rounds.with(|r| {
-                            r.iter()
-                                .find(|x| {
-                                    x.area_id == Some(area)
-                                        && x.folded.state.status == Some(RoundStatus::InProgress)
-                                        && x.folded.state.butler == me()
-                                })
-                                .map(|x| x.id)
-                        });
-                        view! {
-                            <li class="card" data-testid="patrol-area" data-area=area.to_string()>
-                                <h2>{name}</h2>
-                                <p data-testid="patrol-today" data-done=done data-required=required
-                                    data-late=today.day.late data-missed=today.day.missed
-                                    data-next-due=today.next_due.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()>
-                                    {move || today_patrol_text(i18n, &today)}
-                                </p>
-                                {match running {
-                                    Some(id) => view! {
-                                        <A href=format!("/patrol/rounds/{id}") attr:class="button primary" attr:data-testid="round-continue">
-                                            {i18n.text(Key::PatrolContinue)}
-                                        </A>
-                                    }.into_any(),
-                                    None => view! {
-                                        <button type="button" class="primary" data-testid="round-start" disabled=move || action.pending() on:click=move |_| start(project, area)>
-                                            {i18n.text(Key::PatrolStart)}
-                                        </button>
-                                    }.into_any(),
-                                }}
-                            </li>
-                        }
-                    }).collect_view()
+                    my_areas(app)
+                        .into_iter()
+                        .map(move |(project, area, name)| {
+                            let start = start.clone();
+                            let today = today_of(&sums, project, area);
+                            let (done, required) = (today.day.done, today.required);
+                            let running = rounds
+                                .with(|r| {
+                                    r.iter()
+                                        .find(|x| {
+                                            x.area_id == Some(area)
+                                                && x.folded.state.status == Some(RoundStatus::InProgress)
+                                                && x.folded.state.butler == me()
+                                        })
+                                        .map(|x| x.id)
+                                });
+                            view! {
+                                <li
+                                    class="card"
+                                    data-testid="patrol-area"
+                                    data-area=area.to_string()
+                                >
+                                    <h2>{name}</h2>
+                                    <p
+                                        data-testid="patrol-today"
+                                        data-done=done
+                                        data-required=required
+                                        data-late=today.day.late
+                                        data-missed=today.day.missed
+                                        data-next-due=today
+                                            .next_due
+                                            .map(|t| t.format("%H:%M").to_string())
+                                            .unwrap_or_default()
+                                    >
+                                        {move || today_patrol_text(i18n, &today)}
+                                    </p>
+                                    {match running {
+                                        Some(id) => {
+                                            view! {
+                                                <A
+                                                    href=format!("/patrol/rounds/{id}")
+                                                    attr:class="button primary"
+                                                    attr:data-testid="round-continue"
+                                                >
+                                                    {i18n.text(Key::PatrolContinue)}
+                                                </A>
+                                            }
+                                                .into_any()
+                                        }
+                                        None => {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="primary"
+                                                    data-testid="round-start"
+                                                    disabled=move || action.pending()
+                                                    on:click=move |_| start(project, area)
+                                                >
+                                                    {i18n.text(Key::PatrolStart)}
+                                                </button>
+                                            }
+                                                .into_any()
+                                        }
+                                    }}
+                                </li>
+                            }
+                        })
+                        .collect_view()
                 }}
             </ul>
             <ErrorLine action />
@@ -105,7 +159,10 @@ pub fn PatrolPage() -> impl IntoView {
             <ul class="list">
                 {move || {
                     let plans = Plans::read();
-                    recent(&rounds.get()).into_iter().map(|r| round_card(i18n, app, &plans, r)).collect_view()
+                    recent(&rounds.get())
+                        .into_iter()
+                        .map(|r| round_card(i18n, app, &plans, r))
+                        .collect_view()
                 }}
             </ul>
         </section>
@@ -135,16 +192,49 @@ fn round_card(i18n: I18n, app: AppState, plans: &Plans, r: Row<PatrolRound>) -> 
         .map(|t| t.format("%m-%d %H:%M").to_string())
         .unwrap_or_default();
     view! {
-        <li class="card" data-testid="round-card" data-round-id=r.id.to_string() data-status=crate::model::rows::status_code(status, "in_progress")>
+        <li
+            class="card"
+            data-testid="round-card"
+            data-round-id=r.id.to_string()
+            data-status=crate::model::rows::status_code(status, "in_progress")
+        >
             <A href=format!("/patrol/rounds/{}", r.id) attr:class="list-link">
                 <span class="badge">{i18n.text(round_status_key(status))}</span>
-                {badge.then(|| view! { " " <span class="badge warn" data-testid="round-incomplete">{i18n.text(Key::RoundIncomplete)}</span> })}
-                " " {area_name(app, r.area_id)} " · " {who} " · " {when}
+                {badge
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge warn" data-testid="round-incomplete">
+                                {i18n.text(Key::RoundIncomplete)}
+                            </span>
+                        }
+                    })}
+                " "
+                {area_name(app, r.area_id)}
+                " · "
+                {who}
+                " · "
+                {when}
             </A>
             <p class="hint">
-                {i18n.text(Key::PatrolCheckpoints)} " " {visited} " · " {i18n.text(Key::PatrolFail)} " " {fails}
-                {(flags > 0).then(|| view! { " · " <span class="badge warn">{i18n.text(Key::PatrolFlagged)} " " {flags}</span> })}
-                {incomplete.map(|t| view! { " · " <span>{t}</span> })}
+                {i18n.text(Key::PatrolCheckpoints)} " " {visited} " · "
+                {i18n.text(Key::PatrolFail)} " " {fails}
+                {(flags > 0)
+                    .then(|| {
+                        view! {
+                            " · "
+                            <span class="badge warn">
+                                {i18n.text(Key::PatrolFlagged)} " " {flags}
+                            </span>
+                        }
+                    })}
+                {incomplete
+                    .map(|t| {
+                        view! {
+                            " · "
+                            <span>{t}</span>
+                        }
+                    })}
             </p>
         </li>
     }

@@ -80,36 +80,117 @@ pub fn ChecklistPage() -> impl IntoView {
     };
     view! {
         <section class="page checklist">
-            <h1>{i18n.text(Key::ChecklistTitle)} " " <span class="hint" data-testid="checklist-version">{move || current.get().map(|t| format!("v{}", t.checklist.version)).unwrap_or_default()}</span></h1>
+            <h1>
+                {i18n.text(Key::ChecklistTitle)} " "
+                <span class="hint" data-testid="checklist-version">
+                    {move || {
+                        current
+                            .get()
+                            .map(|t| format!("v{}", t.checklist.version))
+                            .unwrap_or_default()
+                    }}
+                </span>
+            </h1>
             <ul class="list">
                 {move || {
                     let list = items.get();
                     let n = list.len();
-                    list.into_iter().enumerate().map(|(i, it)| {
-                        let photo = it.photo_on_fail;
-                        view! {
-                            <li class="card row" data-testid="checklist-item" data-item=it.id.clone()>
-                                <span class="hint">{it.group.clone()}</span> " " <span class="item-text">{it.text.clone()}</span>
-                                <label class="check"><input type="checkbox" data-testid="checklist-photo" prop:checked=photo
-                                    on:change=move |ev| { let on = event_target_checked(&ev); edit(Box::new(move |v| v[i].photo_on_fail = on)) } />
-                                    <span>{i18n.text(Key::ChecklistPhotoOnFail)}</span></label>
-                                <button type="button" class="small" data-action="up" disabled=i == 0 on:click=move |_| edit(Box::new(move |v| v.swap(i, i - 1)))>"↑"</button>
-                                <button type="button" class="small" data-action="down" disabled=i + 1 == n on:click=move |_| edit(Box::new(move |v| v.swap(i, i + 1)))>"↓"</button>
-                                <button type="button" class="small" data-action="remove" on:click=move |_| edit(Box::new(move |v| { v.remove(i); }))>{i18n.text(Key::ChecklistRemove)}</button>
-                            </li>
-                        }
-                    }).collect_view()
+                    list.into_iter()
+                        .enumerate()
+                        .map(|(i, it)| {
+                            let photo = it.photo_on_fail;
+                            view! {
+                                <li
+                                    class="card row"
+                                    data-testid="checklist-item"
+                                    data-item=it.id.clone()
+                                >
+                                    <span class="hint">{it.group.clone()}</span>
+                                    " "
+                                    <span class="item-text">{it.text.clone()}</span>
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            data-testid="checklist-photo"
+                                            prop:checked=photo
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                edit(Box::new(move |v| v[i].photo_on_fail = on))
+                                            }
+                                        />
+                                        <span>{i18n.text(Key::ChecklistPhotoOnFail)}</span>
+                                    </label>
+                                    <button
+                                        type="button"
+                                        class="small"
+                                        data-action="up"
+                                        disabled=i == 0
+                                        on:click=move |_| edit(Box::new(move |v| v.swap(i, i - 1)))
+                                    >
+                                        "↑"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="small"
+                                        data-action="down"
+                                        disabled=i + 1 == n
+                                        on:click=move |_| edit(Box::new(move |v| v.swap(i, i + 1)))
+                                    >
+                                        "↓"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="small"
+                                        data-action="remove"
+                                        on:click=move |_| edit(
+                                            Box::new(move |v| {
+                                                v.remove(i);
+                                            }),
+                                        )
+                                    >
+                                        {i18n.text(Key::ChecklistRemove)}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
                 }}
             </ul>
             <form class="card form" on:submit=add_item>
-                <label><span>{i18n.text(Key::ChecklistGroup)}</span>
-                    <input data-testid="checklist-group" prop:value=move || group.get() on:input=move |ev| group.set(event_target_value(&ev)) /></label>
-                <label><span>{i18n.text(Key::ChecklistText)}</span>
-                    <input data-testid="checklist-text" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) /></label>
-                <button type="submit" data-testid="checklist-add">{i18n.text(Key::ChecklistAdd)}</button>
+                <label>
+                    <span>{i18n.text(Key::ChecklistGroup)}</span>
+                    <input
+                        data-testid="checklist-group"
+                        prop:value=move || group.get()
+                        on:input=move |ev| group.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    <span>{i18n.text(Key::ChecklistText)}</span>
+                    <input
+                        data-testid="checklist-text"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                    />
+                </label>
+                <button type="submit" data-testid="checklist-add">
+                    {i18n.text(Key::ChecklistAdd)}
+                </button>
             </form>
-            <button type="button" class="primary" data-testid="checklist-save" disabled=move || action.pending() on:click=save_all>{i18n.text(Key::ChecklistSave)}</button>
-            <Show when=move || saved.get()><p class="hint" data-testid="checklist-saved">{i18n.text(Key::ChecklistSaved)}</p></Show>
+            <button
+                type="button"
+                class="primary"
+                data-testid="checklist-save"
+                disabled=move || action.pending()
+                on:click=save_all
+            >
+                {i18n.text(Key::ChecklistSave)}
+            </button>
+            <Show when=move || saved.get()>
+                <p class="hint" data-testid="checklist-saved">
+                    {i18n.text(Key::ChecklistSaved)}
+                </p>
+            </Show>
             <ErrorLine action />
         </section>
     }

@@ -199,13 +199,29 @@ pub fn CheckpointsPage() -> impl IntoView {
         <section class="page checkpoints">
             <h1>{i18n.text(Key::CheckpointsTitle)}</h1>
             <Show when=move || { areas().len() > 1 }>
-                <select data-testid="checkpoints-area" aria-label=move || i18n.t(Key::OrderArea) on:change=move |ev| {
-                    confirming.set(None);
-                    area.set(AreaId::parse(&event_target_value(&ev)).ok());
-                }>
-                    {move || areas().into_iter().map(|(_, a, n)| view! {
-                        <option value=a.to_string() selected=move || area.get() == Some(a)>{n}</option>
-                    }).collect_view()}
+                <select
+                    data-testid="checkpoints-area"
+                    aria-label=move || i18n.t(Key::OrderArea)
+                    on:change=move |ev| {
+                        confirming.set(None);
+                        area.set(AreaId::parse(&event_target_value(&ev)).ok());
+                    }
+                >
+                    {move || {
+                        areas()
+                            .into_iter()
+                            .map(|(_, a, n)| {
+                                view! {
+                                    <option
+                                        value=a.to_string()
+                                        selected=move || area.get() == Some(a)
+                                    >
+                                        {n}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </Show>
             <ol class="list">
@@ -213,68 +229,177 @@ pub fn CheckpointsPage() -> impl IntoView {
                     let list = in_area();
                     let n = list.len();
                     let edit = may_edit();
-                    list.into_iter().enumerate().map(|(i, c)| {
-                        let id = c.id;
-                        let gone = c.clone();
-                        let this = c.clone();
-                        let bound = if c.groups.is_empty() {
-                            i18n.t(Key::CheckpointGroupsNone).to_string()
-                        } else {
-                            c.groups.join("、")
-                        };
-                        view! {
-                            <li class="card row" data-testid="checkpoint-row" data-code=c.code.clone()>
-                                <span class="item-text">{c.name.clone()}</span> " " <span class="hint">{c.code.clone()}</span>
-                                " " <span class="hint" data-testid="checkpoint-groups">{i18n.text(Key::CheckpointGroups)} ": " {bound}</span>
-                                <Show when=move || edit>
-                                    <button type="button" class="small" data-action="groups" aria-pressed=move || (editing.get() == Some(id)).to_string()
-                                        on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>{i18n.text(Key::CheckpointGroupsEdit)}</button>
-                                </Show>
-                                <Show when=move || edit && editing.get() == Some(id)>
-                                    <fieldset class="groups" data-testid="checkpoint-group-list">
-                                        <legend>{i18n.text(Key::CheckpointGroups)}</legend>
-                                        {
-                                            let this = this.clone();
-                                            move || groups.get().into_iter().map(|g| {
-                                                let on = this.groups.contains(&g);
-                                                let (c, g2) = (this.clone(), g.clone());
-                                                view! {
-                                                    <label class="check">
-                                                        <input type="checkbox" data-testid="checkpoint-group" data-group=g.clone() prop:checked=on disabled=move || action.pending()
-                                                            on:change=move |ev| tick(c.clone(), g2.clone(), event_target_checked(&ev)) />
-                                                        <span>{g}</span>
-                                                    </label>
+                    list.into_iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let id = c.id;
+                            let gone = c.clone();
+                            let this = c.clone();
+                            let bound = if c.groups.is_empty() {
+                                i18n.t(Key::CheckpointGroupsNone).to_string()
+                            } else {
+                                c.groups.join("、")
+                            };
+                            view! {
+                                <li
+                                    class="card row"
+                                    data-testid="checkpoint-row"
+                                    data-code=c.code.clone()
+                                >
+                                    <span class="item-text">{c.name.clone()}</span>
+                                    " "
+                                    <span class="hint">{c.code.clone()}</span>
+                                    " "
+                                    <span class="hint" data-testid="checkpoint-groups">
+                                        {i18n.text(Key::CheckpointGroups)}
+                                        ": "
+                                        {bound}
+                                    </span>
+                                    <Show when=move || edit>
+                                        <button
+                                            type="button"
+                                            class="small"
+                                            data-action="groups"
+                                            aria-pressed=move || (editing.get() == Some(id)).to_string()
+                                            on:click=move |_| {
+                                                editing
+                                                    .update(|e| {
+                                                        *e = if *e == Some(id) { None } else { Some(id) };
+                                                    })
+                                            }
+                                        >
+                                            {i18n.text(Key::CheckpointGroupsEdit)}
+                                        </button>
+                                    </Show>
+                                    <Show when=move || edit && editing.get() == Some(id)>
+                                        <fieldset
+                                            class="groups"
+                                            data-testid="checkpoint-group-list"
+                                        >
+                                            <legend>{i18n.text(Key::CheckpointGroups)}</legend>
+                                            {
+                                                let this = this.clone();
+                                                move || {
+                                                    groups
+                                                        .get()
+                                                        .into_iter()
+                                                        .map(|g| {
+                                                            let on = this.groups.contains(&g);
+                                                            let (c, g2) = (this.clone(), g.clone());
+                                                            view! {
+                                                                <label class="check">
+                                                                    <input
+                                                                        type="checkbox"
+                                                                        data-testid="checkpoint-group"
+                                                                        data-group=g.clone()
+                                                                        prop:checked=on
+                                                                        disabled=move || action.pending()
+                                                                        on:change=move |ev| tick(
+                                                                            c.clone(),
+                                                                            g2.clone(),
+                                                                            event_target_checked(&ev),
+                                                                        )
+                                                                    />
+                                                                    <span>{g}</span>
+                                                                </label>
+                                                            }
+                                                        })
+                                                        .collect_view()
                                                 }
-                                            }).collect_view()
-                                        }
-                                    </fieldset>
-                                </Show>
-                                <Show when=move || edit>
-                                    <button type="button" class="small" data-action="up" disabled=move || i == 0 || action.pending() on:click=move |_| move_by(i, true)>"↑"</button>
-                                    <button type="button" class="small" data-action="down" disabled=move || i + 1 == n || action.pending() on:click=move |_| move_by(i, false)>"↓"</button>
-                                    {
-                                        let gone = gone.clone();
-                                        move || if confirming.get() == Some(id) {
+                                            }
+                                        </fieldset>
+                                    </Show>
+                                    <Show when=move || edit>
+                                        <button
+                                            type="button"
+                                            class="small"
+                                            data-action="up"
+                                            disabled=move || i == 0 || action.pending()
+                                            on:click=move |_| move_by(i, true)
+                                        >
+                                            "↑"
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="small"
+                                            data-action="down"
+                                            disabled=move || i + 1 == n || action.pending()
+                                            on:click=move |_| move_by(i, false)
+                                        >
+                                            "↓"
+                                        </button>
+                                        {
                                             let gone = gone.clone();
-                                            view! { <button type="button" class="small danger" data-action="retire-confirm" disabled=move || action.pending() on:click=move |_| retire(gone.clone())>{i18n.text(Key::CheckpointRetireConfirm)}</button> }.into_any()
-                                        } else {
-                                            view! { <button type="button" class="small" data-action="retire" on:click=move |_| confirming.set(Some(id))>{i18n.text(Key::CheckpointRetire)}</button> }.into_any()
+                                            move || {
+                                                if confirming.get() == Some(id) {
+                                                    let gone = gone.clone();
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="small danger"
+                                                            data-action="retire-confirm"
+                                                            disabled=move || action.pending()
+                                                            on:click=move |_| retire(gone.clone())
+                                                        >
+                                                            {i18n.text(Key::CheckpointRetireConfirm)}
+                                                        </button>
+                                                    }
+                                                        .into_any()
+                                                } else {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="small"
+                                                            data-action="retire"
+                                                            on:click=move |_| confirming.set(Some(id))
+                                                        >
+                                                            {i18n.text(Key::CheckpointRetire)}
+                                                        </button>
+                                                    }
+                                                        .into_any()
+                                                }
+                                            }
                                         }
-                                    }
-                                </Show>
-                            </li>
-                        }
-                    }).collect_view()
+                                    </Show>
+                                </li>
+                            }
+                        })
+                        .collect_view()
                 }}
             </ol>
-            <Show when=may_edit fallback=move || view! { <p class="hint">{i18n.text(Key::RulesSupervisorsOnly)}</p> }>
+            <Show
+                when=may_edit
+                fallback=move || {
+                    view! { <p class="hint">{i18n.text(Key::RulesSupervisorsOnly)}</p> }
+                }
+            >
                 <form class="card form" on:submit=add>
-                    <label><span>{i18n.text(Key::CheckpointName)}</span>
-                        <input data-testid="checkpoint-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
-                    <label><span>{i18n.text(Key::CheckpointCode)}</span>
-                        <input data-testid="checkpoint-new-code" autocomplete="off" autocapitalize="characters" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
-                        <small class="hint">{i18n.text(Key::CheckpointCodeHint)}</small></label>
-                    <button type="submit" data-testid="checkpoint-add" disabled=move || action.pending()>{i18n.text(Key::CheckpointAdd)}</button>
+                    <label>
+                        <span>{i18n.text(Key::CheckpointName)}</span>
+                        <input
+                            data-testid="checkpoint-name"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <label>
+                        <span>{i18n.text(Key::CheckpointCode)}</span>
+                        <input
+                            data-testid="checkpoint-new-code"
+                            autocomplete="off"
+                            autocapitalize="characters"
+                            prop:value=move || code.get()
+                            on:input=move |ev| code.set(event_target_value(&ev))
+                        />
+                        <small class="hint">{i18n.text(Key::CheckpointCodeHint)}</small>
+                    </label>
+                    <button
+                        type="submit"
+                        data-testid="checkpoint-add"
+                        disabled=move || action.pending()
+                    >
+                        {i18n.text(Key::CheckpointAdd)}
+                    </button>
                 </form>
             </Show>
             <ErrorLine action testid="checkpoint-error" />

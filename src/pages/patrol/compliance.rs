@@ -11,8 +11,16 @@ use leptos::prelude::*;
 
 fn date_input(sig: RwSignal<chrono::NaiveDate>, testid: &'static str) -> impl IntoView {
     view! {
-        <input type="date" data-testid=testid prop:value=move || sig.get().to_string()
-            on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { sig.set(d) } />
+        <input
+            type="date"
+            data-testid=testid
+            prop:value=move || sig.get().to_string()
+            on:change=move |ev| {
+                if let Ok(d) = event_target_value(&ev).parse() {
+                    sig.set(d)
+                }
+            }
+        />
     }
 }
 
@@ -75,29 +83,49 @@ pub fn CompliancePage() -> impl IntoView {
             <h1>{i18n.text(Key::ComplianceTitle)}</h1>
             <p class="hint">
                 {i18n.text(Key::ComplianceHint)} " "
-                {crate::model::rules::rules().home().patrol.round_deadlines.iter().map(|t| t.format("%H:%M").to_string()).collect::<Vec<_>>().join(" / ")}
+                {crate::model::rules::rules()
+                    .home()
+                    .patrol
+                    .round_deadlines
+                    .iter()
+                    .map(|t| t.format("%H:%M").to_string())
+                    .collect::<Vec<_>>()
+                    .join(" / ")}
             </p>
             <div class="row">
                 {date_input(from, "compliance-from")} " – " {date_input(to, "compliance-to")}
             </div>
             <table class="compliance-table">
-                <thead><tr>
-                    <th></th>
-                    <th>{i18n.text(Key::ComplianceDone)}</th>
-                    <th>{i18n.text(Key::ComplianceLate)}</th>
-                    <th>{i18n.text(Key::ComplianceMissed)}</th>
-                    <th>{i18n.text(Key::ComplianceIncomplete)}</th>
-                </tr></thead>
+                <thead>
+                    <tr>
+                        <th></th>
+                        <th>{i18n.text(Key::ComplianceDone)}</th>
+                        <th>{i18n.text(Key::ComplianceLate)}</th>
+                        <th>{i18n.text(Key::ComplianceMissed)}</th>
+                        <th>{i18n.text(Key::ComplianceIncomplete)}</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {move || table().into_iter().map(|(kind, name, c)| view! {
-                        <tr data-testid="compliance-row" data-kind=kind data-name=name.clone()>
-                            <th>{name.clone()}</th>
-                            <td data-field="done">{c.done}</td>
-                            <td data-field="late">{c.late}</td>
-                            <td data-field="missed">{c.missed}</td>
-                            <td data-field="incomplete">{c.incomplete}</td>
-                        </tr>
-                    }).collect_view()}
+                    {move || {
+                        table()
+                            .into_iter()
+                            .map(|(kind, name, c)| {
+                                view! {
+                                    <tr
+                                        data-testid="compliance-row"
+                                        data-kind=kind
+                                        data-name=name.clone()
+                                    >
+                                        <th>{name.clone()}</th>
+                                        <td data-field="done">{c.done}</td>
+                                        <td data-field="late">{c.late}</td>
+                                        <td data-field="missed">{c.missed}</td>
+                                        <td data-field="incomplete">{c.incomplete}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </tbody>
             </table>
         </section>

@@ -18,15 +18,37 @@ pub fn PrintPage() -> impl IntoView {
     view! {
         <section class="page print">
             <h1 class="no-print">{i18n.text(Key::PrintTitle)}</h1>
-            <button type="button" class="no-print primary" on:click=move |_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{i18n.text(Key::PrintNow)}</button>
+            <button
+                type="button"
+                class="no-print primary"
+                on:click=move |_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.print();
+                    }
+                }
+            >
+                {i18n.text(Key::PrintNow)}
+            </button>
             <div class="labels">
-                {move || points.get().into_iter().map(|c| view! {
-                    <div class="label" data-testid="print-label" data-code=c.code.clone()>
-                        <crate::ui::qr::QrCode text=c.code.clone() />
-                        <strong>{area_label(app, &c)}{c.name.clone()}</strong>
-                        <span>{c.code.clone()}</span>
-                    </div>
-                }).collect_view()}
+                {move || {
+                    points
+                        .get()
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <div
+                                    class="label"
+                                    data-testid="print-label"
+                                    data-code=c.code.clone()
+                                >
+                                    <crate::ui::qr::QrCode text=c.code.clone() />
+                                    <strong>{area_label(app, &c)}{c.name.clone()}</strong>
+                                    <span>{c.code.clone()}</span>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
             </div>
         </section>
     }

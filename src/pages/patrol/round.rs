@@ -231,169 +231,425 @@ pub fn RoundPage() -> impl IntoView {
     });
     let render_items = move |list: Vec<ChecklistItem>| {
         let mut group = String::new();
-        list.into_iter().map(|item| {
-            let heading = (item.group != group).then(|| {
-                group = item.group.clone();
-                view! { <li class="group"><h3>{item.group.clone()}</h3></li> }
-            });
-            // Each row follows its own answer: answering one item re-renders one row,
-            // and the list itself only changes with the checklist and the checkpoint.
-            let id = item.id.clone();
-            let answer = Memo::new(move |_| round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned())));
-            let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
-                Some(Verdict::Pass) => "pass",
-                Some(Verdict::Fail) => "fail",
-                None => "none",
-            };
-            let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
-            let form_item = item.clone();
-            let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
-            view! {
-                {heading}
-                <li class="card item" data-testid="item" data-item=item.id.clone() data-verdict=verdict>
-                    <span class="item-text">{item.text.clone()}</span>
-                    {(item.only_if_tag.as_deref() == Some(crate::model::households::RENOVATING)).then(|| view! {
-                        <p class="hint" data-testid="item-renovating-units">{i18n.text(Key::RenovatingUnits)} {move || renovating.get().join("、")}</p>
-                    })}
-                    <Show when=in_progress>
-                        <div class="row">
-                            <button type="button" class="small" data-action="pass" aria-pressed=move || (verdict() == "pass").to_string()
-                                disabled=move || action.pending() on:click={let id1 = id1.clone(); move |_| pass(id1.clone())}>{i18n.text(Key::PatrolPass)}</button>
-                            <button type="button" class="small" data-action="fail" aria-pressed=move || (verdict() == "fail").to_string()
-                                on:click={let it2 = it2.clone(); move |_| open_finding(it2.clone())}>{i18n.text(Key::PatrolFail)}</button>
-                        </div>
-                    </Show>
-                    {move || answer.get().and_then(|a| a.finding_id).map(|f| view! {
-                        <A href=format!("/findings/{f}") attr:class="hint" attr:data-testid="item-finding">{i18n.text(Key::PatrolFindingOpened)}</A>
-                    })}
-                    <Show when=open_here.clone()>
-                        <FindingForm round=round item=form_item.clone() values=draft_finding current=Signal::derive(current_checkpoint)
-                            on_done=Callback::new(move |_| {
-                                if let (Some(r), Some(f)) = (round.get_untracked(), failing.get_untracked()) {
-                                    forget_draft(r.id, &f.id);
+        list.into_iter()
+            .map(|item| {
+                let heading = (item.group != group).then(|| {
+                    group = item.group.clone();
+                    view! {
+                        <li class="group">
+                            <h3>{item.group.clone()}</h3>
+                        </li>
+                    }
+                });
+                // Each row follows its own answer: answering one item re-renders one row,
+                // and the list itself only changes with the checklist and the checkpoint.
+                let id = item.id.clone();
+                let answer = Memo::new(move |_| {
+                    round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned()))
+                });
+                let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
+                    Some(Verdict::Pass) => "pass",
+                    Some(Verdict::Fail) => "fail",
+                    None => "none",
+                };
+                let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
+                let form_item = item.clone();
+                let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
+                view! {
+                    {heading}
+                    <li
+                        class="card item"
+                        data-testid="item"
+                        data-item=item.id.clone()
+                        data-verdict=verdict
+                    >
+                        <span class="item-text">{item.text.clone()}</span>
+                        {(item.only_if_tag.as_deref() == Some(crate::model::households::RENOVATING))
+                            .then(|| {
+                                view! {
+                                    <p class="hint" data-testid="item-renovating-units">
+                                        {i18n.text(Key::RenovatingUnits)}
+                                        {move || renovating.get().join("、")}
+                                    </p>
                                 }
-                                draft_finding.clear();
-                                failing.set(None)
-                            }) />
-                    </Show>
-                </li>
-            }
-        }).collect_view()
+                            })}
+                        <Show when=in_progress>
+                            <div class="row">
+                                <button
+                                    type="button"
+                                    class="small"
+                                    data-action="pass"
+                                    aria-pressed=move || (verdict() == "pass").to_string()
+                                    disabled=move || action.pending()
+                                    on:click={
+                                        let id1 = id1.clone();
+                                        move |_| pass(id1.clone())
+                                    }
+                                >
+                                    {i18n.text(Key::PatrolPass)}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="small"
+                                    data-action="fail"
+                                    aria-pressed=move || (verdict() == "fail").to_string()
+                                    on:click={
+                                        let it2 = it2.clone();
+                                        move |_| open_finding(it2.clone())
+                                    }
+                                >
+                                    {i18n.text(Key::PatrolFail)}
+                                </button>
+                            </div>
+                        </Show>
+                        {move || {
+                            answer
+                                .get()
+                                .and_then(|a| a.finding_id)
+                                .map(|f| {
+                                    view! {
+                                        <A
+                                            href=format!("/findings/{f}")
+                                            attr:class="hint"
+                                            attr:data-testid="item-finding"
+                                        >
+                                            {i18n.text(Key::PatrolFindingOpened)}
+                                        </A>
+                                    }
+                                })
+                        }}
+                        <Show when=open_here.clone()>
+                            <FindingForm
+                                round=round
+                                item=form_item.clone()
+                                values=draft_finding
+                                current=Signal::derive(current_checkpoint)
+                                on_done=Callback::new(move |_| {
+                                    if let (Some(r), Some(f)) = (
+                                        round.get_untracked(),
+                                        failing.get_untracked(),
+                                    ) {
+                                        forget_draft(r.id, &f.id);
+                                    }
+                                    draft_finding.clear();
+                                    failing.set(None)
+                                })
+                            />
+                        </Show>
+                    </li>
+                }
+            })
+            .collect_view()
     };
     view! {
         <section class="page round">
-            <Show when=move || round.with(|r| r.is_some()) fallback=move || view! { <p class="hint">{i18n.text(Key::RoundNotFound)}</p> }>
-                {move || round.get().map(|r| {
-                    let s = &r.folded.state;
-                    let sess = app.session.get();
-                    let status = s.status;
-                    view! {
-                        <h1>{i18n.text(Key::PatrolTitle)} " · " {area_name(app, r.area_id)}</h1>
-                        <p>
-                            <span class="badge" data-testid="round-status" data-status=crate::model::rows::status_code(status, "in_progress")>{i18n.text(round_status_key(status))}</span>
-                            " " {s.butler.map(|b| person_name(sess.as_ref(), b)).unwrap_or_default()}
-                            " " {s.started_at.as_deref().map(crate::model::clock::clock_time).unwrap_or_default()}
-                        </p>
-                        {s.scan_flags().into_iter().map(|f| view! {
-                            <p class="error" data-testid="round-flag">{flag_text(i18n, &f)}</p>
-                        }).collect_view()}
-                        {s.abandon_reason.clone().map(|why| view! { <p class="hint">{why}</p> })}
-                        {(status == Some(RoundStatus::Finished)).then(|| left_out.get()).flatten().filter(|l| !l.is_empty()).map(|l| view! {
-                            <p class="error" data-testid="round-incomplete">{i18n.t(Key::RoundIncomplete)} ": " {left_out_text(i18n, &l)}</p>
-                        })}
-                    }
-                })}
+            <Show
+                when=move || round.with(|r| r.is_some())
+                fallback=move || view! { <p class="hint">{i18n.text(Key::RoundNotFound)}</p> }
+            >
+                {move || {
+                    round
+                        .get()
+                        .map(|r| {
+                            let s = &r.folded.state;
+                            let sess = app.session.get();
+                            let status = s.status;
+                            view! {
+                                <h1>
+                                    {i18n.text(Key::PatrolTitle)} " · " {area_name(app, r.area_id)}
+                                </h1>
+                                <p>
+                                    <span
+                                        class="badge"
+                                        data-testid="round-status"
+                                        data-status=crate::model::rows::status_code(
+                                            status,
+                                            "in_progress",
+                                        )
+                                    >
+                                        {i18n.text(round_status_key(status))}
+                                    </span>
+                                    " "
+                                    {s
+                                        .butler
+                                        .map(|b| person_name(sess.as_ref(), b))
+                                        .unwrap_or_default()}
+                                    " "
+                                    {s
+                                        .started_at
+                                        .as_deref()
+                                        .map(crate::model::clock::clock_time)
+                                        .unwrap_or_default()}
+                                </p>
+                                {s
+                                    .scan_flags()
+                                    .into_iter()
+                                    .map(|f| {
+                                        view! {
+                                            <p class="error" data-testid="round-flag">
+                                                {flag_text(i18n, &f)}
+                                            </p>
+                                        }
+                                    })
+                                    .collect_view()}
+                                {s
+                                    .abandon_reason
+                                    .clone()
+                                    .map(|why| view! { <p class="hint">{why}</p> })}
+                                {(status == Some(RoundStatus::Finished))
+                                    .then(|| left_out.get())
+                                    .flatten()
+                                    .filter(|l| !l.is_empty())
+                                    .map(|l| {
+                                        view! {
+                                            <p class="error" data-testid="round-incomplete">
+                                                {i18n.t(Key::RoundIncomplete)}
+                                                ": "
+                                                {left_out_text(i18n, &l)}
+                                            </p>
+                                        }
+                                    })}
+                            }
+                        })
+                }}
                 <h2>{i18n.text(Key::PatrolCheckpoints)}</h2>
                 <ol class="list checkpoints">
                     {move || {
-                        let scans = round.with(|r| r.as_ref().map(|r| r.folded.state.scans.items().to_vec()).unwrap_or_default());
-                        points.get().into_iter().map(|c| {
-                            let scan = scans.iter().find(|s| s.value.checkpoint_id == c.id);
-                            let done = scan.is_some();
-                            let time = scan.map(|s| crate::model::clock::clock_time(&s.device_time)).unwrap_or_default();
-                            let ms = |t: &str| js_sys::Date::parse(t);
-                            // The device clock may be off; show the server-corrected time
-                            // beside it when they differ by a minute or more.
-                            let corrected = scan
-                                .and_then(|s| s.value.corrected_time.clone().map(|c| (ms(&s.device_time), c)))
-                                .filter(|(d, c)| (ms(c) - d).abs() >= 60_000.0)
-                                .map(|(_, c)| crate::model::clock::clock_time(&c));
-                            let accuracy = scan.and_then(|s| s.value.position).map(|p| p.accuracy_m.round() as i64);
-                            view! {
-                                <li class="card checkpoint" data-testid="checkpoint" data-code=c.code.clone() data-scanned=done.to_string()>
-                                    <span>{if done { "✓ " } else { "○ " }}</span>
-                                    <strong>{c.name.clone()}</strong> " " <span class="hint">{c.code.clone()}</span> " "
-                                    <span class="hint" data-testid="scan-time">{corrected.is_some().then(|| format!("{} ", i18n.t(Key::ScanDeviceTime)))}{time}</span>
-                                    {corrected.map(|t| view! { " " <span class="hint" data-testid="scan-corrected">{i18n.t(Key::ScanCorrectedTime)} " " {t}</span> })}
-                                    {accuracy.map(|m| view! { " " <span class="hint" data-testid="scan-accuracy" data-accuracy=m>"±" {m} " m"</span> })}
-                                </li>
-                            }
-                        }).collect_view()
+                        let scans = round
+                            .with(|r| {
+                                r.as_ref()
+                                    .map(|r| r.folded.state.scans.items().to_vec())
+                                    .unwrap_or_default()
+                            });
+                        points
+                            .get()
+                            .into_iter()
+                            .map(|c| {
+                                let scan = scans.iter().find(|s| s.value.checkpoint_id == c.id);
+                                let done = scan.is_some();
+                                let time = scan
+                                    .map(|s| crate::model::clock::clock_time(&s.device_time))
+                                    .unwrap_or_default();
+                                let ms = |t: &str| js_sys::Date::parse(t);
+                                let corrected = scan
+                                    .and_then(|s| {
+                                        s.value
+                                            .corrected_time
+                                            .clone()
+                                            .map(|c| (ms(&s.device_time), c))
+                                    })
+                                    .filter(|(d, c)| (ms(c) - d).abs() >= 60_000.0)
+                                    .map(|(_, c)| crate::model::clock::clock_time(&c));
+                                let accuracy = scan
+                                    .and_then(|s| s.value.position)
+                                    .map(|p| p.accuracy_m.round() as i64);
+                                // The device clock may be off; show the server-corrected time
+                                // beside it when they differ by a minute or more.
+                                view! {
+                                    <li
+                                        class="card checkpoint"
+                                        data-testid="checkpoint"
+                                        data-code=c.code.clone()
+                                        data-scanned=done.to_string()
+                                    >
+                                        <span>{if done { "✓ " } else { "○ " }}</span>
+                                        <strong>{c.name.clone()}</strong>
+                                        " "
+                                        <span class="hint">{c.code.clone()}</span>
+                                        " "
+                                        <span class="hint" data-testid="scan-time">
+                                            {corrected
+                                                .is_some()
+                                                .then(|| format!("{} ", i18n.t(Key::ScanDeviceTime)))}
+                                            {time}
+                                        </span>
+                                        {corrected
+                                            .map(|t| {
+                                                view! {
+                                                    " "
+                                                    <span class="hint" data-testid="scan-corrected">
+                                                        {i18n.t(Key::ScanCorrectedTime)}
+                                                        " "
+                                                        {t}
+                                                    </span>
+                                                }
+                                            })}
+                                        {accuracy
+                                            .map(|m| {
+                                                view! {
+                                                    " "
+                                                    <span
+                                                        class="hint"
+                                                        data-testid="scan-accuracy"
+                                                        data-accuracy=m
+                                                    >
+                                                        "±"
+                                                        {m}
+                                                        " m"
+                                                    </span>
+                                                }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
                     }}
                 </ol>
                 <Show when=in_progress>
-                    {move || position.get().map(|p| p.accuracy_m).map(|m| view! {
-                        <p class="hint" data-testid="round-position">{i18n.text(Key::PatrolPositionFix)} " ±" {m.round() as i64} " m"</p>
-                    })}
-                    <form class="row scan" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        scan(code.get_untracked(), ScanMethod::Typed);
-                    }>
-                        <input data-testid="checkpoint-code" placeholder=i18n.text(Key::PatrolCodePlaceholder) autocomplete="off"
-                            prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
-                        <button type="submit" class="primary" data-testid="checkpoint-submit" disabled=move || action.pending()>{i18n.text(Key::PatrolCheckIn)}</button>
+                    {move || {
+                        position
+                            .get()
+                            .map(|p| p.accuracy_m)
+                            .map(|m| {
+                                view! {
+                                    <p class="hint" data-testid="round-position">
+                                        {i18n.text(Key::PatrolPositionFix)}
+                                        " ±"
+                                        {m.round() as i64}
+                                        " m"
+                                    </p>
+                                }
+                            })
+                    }}
+                    <form
+                        class="row scan"
+                        on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            scan(code.get_untracked(), ScanMethod::Typed);
+                        }
+                    >
+                        <input
+                            data-testid="checkpoint-code"
+                            placeholder=i18n.text(Key::PatrolCodePlaceholder)
+                            autocomplete="off"
+                            prop:value=move || code.get()
+                            on:input=move |ev| code.set(event_target_value(&ev))
+                        />
+                        <button
+                            type="submit"
+                            class="primary"
+                            data-testid="checkpoint-submit"
+                            disabled=move || action.pending()
+                        >
+                            {i18n.text(Key::PatrolCheckIn)}
+                        </button>
                     </form>
-                    <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| scan(c, ScanMethod::Qr)) />
+                    <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| scan(
+                        c,
+                        ScanMethod::Qr,
+                    )) />
                 </Show>
                 <h2>
                     {i18n.text(Key::PatrolItems)} " "
-                    <span class="hint" data-testid="round-progress">{move || {
-                        let total = items.with(|i| i.len());
-                        let answered = round.with(|r| r.as_ref().map(|r| items.with(|i| i.iter().filter(|it| r.folded.state.answer(&it.id).is_some()).count())).unwrap_or(0));
-                        format!("{answered} / {total}")
-                    }}</span>
+                    <span class="hint" data-testid="round-progress">
+                        {move || {
+                            let total = items.with(|i| i.len());
+                            let answered = round
+                                .with(|r| {
+                                    r.as_ref()
+                                        .map(|r| {
+                                            items
+                                                .with(|i| {
+                                                    i.iter()
+                                                        .filter(|it| r.folded.state.answer(&it.id).is_some())
+                                                        .count()
+                                                })
+                                        })
+                                        .unwrap_or(0)
+                                });
+                            format!("{answered} / {total}")
+                        }}
+                    </span>
                 </h2>
-                {move || (in_progress() && current_checkpoint().is_none() && split.with(|(h, _)| h.is_empty())).then(|| view! {
-                    <p class="hint" data-testid="items-scan-first">{i18n.text(Key::PatrolScanFirst)}</p>
-                })}
+                {move || {
+                    (in_progress() && current_checkpoint().is_none()
+                        && split.with(|(h, _)| h.is_empty()))
+                        .then(|| {
+                            view! {
+                                <p class="hint" data-testid="items-scan-first">
+                                    {i18n.text(Key::PatrolScanFirst)}
+                                </p>
+                            }
+                        })
+                }}
                 <ul class="list items" data-testid="items-here">
                     {move || render_items(split.get().0)}
                 </ul>
                 {move || {
                     let rest = split.get().1;
-                    (!rest.is_empty()).then(|| {
-                        let n = rest.len();
-                        view! {
-                            <details class="items-elsewhere" data-testid="items-elsewhere">
-                                <summary>{i18n.text(Key::PatrolItemsElsewhere)} " (" {n} ")"</summary>
-                                <ul class="list items">{render_items(rest)}</ul>
-                            </details>
-                        }
-                    })
+                    (!rest.is_empty())
+                        .then(|| {
+                            let n = rest.len();
+                            view! {
+                                <details class="items-elsewhere" data-testid="items-elsewhere">
+                                    <summary>
+                                        {i18n.text(Key::PatrolItemsElsewhere)} " (" {n} ")"
+                                    </summary>
+                                    <ul class="list items">{render_items(rest)}</ul>
+                                </details>
+                            }
+                        })
                 }}
                 <Show when=in_progress>
                     <div class="card form">
-                        <button type="button" class="primary" data-testid="round-finish" disabled=move || action.pending() on:click=finish>
+                        <button
+                            type="button"
+                            class="primary"
+                            data-testid="round-finish"
+                            disabled=move || action.pending()
+                            on:click=finish
+                        >
                             {i18n.text(Key::PatrolFinish)}
                         </button>
-                        {move || confirm_finish.get().then(|| left_out.get()).flatten().filter(|l| !l.is_empty()).map(|l| view! {
-                            <p class="error" role="alert" data-testid="round-finish-confirm">
-                                {left_out_text(i18n, &l)} {i18n.t(Key::PatrolSep)} {i18n.t(Key::RoundFinishAgain)}
-                            </p>
-                        })}
+                        {move || {
+                            confirm_finish
+                                .get()
+                                .then(|| left_out.get())
+                                .flatten()
+                                .filter(|l| !l.is_empty())
+                                .map(|l| {
+                                    view! {
+                                        <p
+                                            class="error"
+                                            role="alert"
+                                            data-testid="round-finish-confirm"
+                                        >
+                                            {left_out_text(i18n, &l)}
+                                            {i18n.t(Key::PatrolSep)}
+                                            {i18n.t(Key::RoundFinishAgain)}
+                                        </p>
+                                    }
+                                })
+                        }}
                         <label>
                             <span>{i18n.text(Key::PatrolAbandonReason)}</span>
-                            <input data-testid="round-abandon-reason" prop:value=move || abandon_reason.get() on:input=move |ev| abandon_reason.set(event_target_value(&ev)) />
+                            <input
+                                data-testid="round-abandon-reason"
+                                prop:value=move || abandon_reason.get()
+                                on:input=move |ev| abandon_reason.set(event_target_value(&ev))
+                            />
                         </label>
-                        <button type="button" data-testid="round-abandon" disabled=move || action.pending() on:click=move |_| {
-                            let why = abandon_reason.get_untracked();
-                            if why.trim().is_empty() {
-                                action.say(Key::PatrolAbandonNeedsReason);
-                            } else {
-                                let reason = Reason { reason: why.trim().to_string() };
-                                write(&|r| r.draft(&RoundAbandoned(reason.clone())), Box::new(|| {}));
+                        <button
+                            type="button"
+                            data-testid="round-abandon"
+                            disabled=move || action.pending()
+                            on:click=move |_| {
+                                let why = abandon_reason.get_untracked();
+                                if why.trim().is_empty() {
+                                    action.say(Key::PatrolAbandonNeedsReason);
+                                } else {
+                                    let reason = Reason {
+                                        reason: why.trim().to_string(),
+                                    };
+                                    write(
+                                        &|r| r.draft(&RoundAbandoned(reason.clone())),
+                                        Box::new(|| {}),
+                                    );
+                                }
                             }
-                        }>{i18n.text(Key::PatrolAbandon)}</button>
+                        >
+                            {i18n.text(Key::PatrolAbandon)}
+                        </button>
                     </div>
                 </Show>
                 <ErrorLine action testid="round-error" />
@@ -547,32 +803,88 @@ fn FindingForm(
         <form class="card form finding-form" data-testid="finding-form" on:submit=submit>
             <h3>{i18n.text(Key::FindingNew)} " · " {item.text.clone()}</h3>
             <Show when=move || restored.get()>
-                <p class="hint" data-testid="finding-draft-restored">{i18n.text(Key::FindingDraftRestored)}</p>
+                <p class="hint" data-testid="finding-draft-restored">
+                    {i18n.text(Key::FindingDraftRestored)}
+                </p>
             </Show>
             <label>
                 <span>{i18n.text(Key::FindingNote)}</span>
-                <textarea data-testid="finding-note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                <textarea
+                    data-testid="finding-note"
+                    rows="2"
+                    prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))
+                ></textarea>
             </label>
             <label>
                 <span>{i18n.text(Key::FindingSeverity)}</span>
-                <select data-testid="finding-severity" on:change=move |ev| severity.set(event_target_value(&ev))>
-                    <option value="major" selected=move || severity.get() == "major">{i18n.text(Key::SeverityMajor)}</option>
-                    <option value="minor" selected=move || severity.get() == "minor">{i18n.text(Key::SeverityMinor)}</option>
-                    <option value="critical" selected=move || severity.get() == "critical">{i18n.text(Key::SeverityCritical)}</option>
+                <select
+                    data-testid="finding-severity"
+                    on:change=move |ev| severity.set(event_target_value(&ev))
+                >
+                    <option value="major" selected=move || severity.get() == "major">
+                        {i18n.text(Key::SeverityMajor)}
+                    </option>
+                    <option value="minor" selected=move || severity.get() == "minor">
+                        {i18n.text(Key::SeverityMinor)}
+                    </option>
+                    <option value="critical" selected=move || severity.get() == "critical">
+                        {i18n.text(Key::SeverityCritical)}
+                    </option>
                 </select>
             </label>
             <div class="row">
-                <label><span>{i18n.text(Key::FindingBuilding)}</span>
-                    <input data-testid="finding-building" prop:value=move || building.get() on:input=move |ev| building.set(event_target_value(&ev)) /></label>
-                <label><span>{i18n.text(Key::FindingUnit)}</span>
-                    <input data-testid="finding-unit" prop:value=move || unit.get() on:input=move |ev| unit.set(event_target_value(&ev)) /></label>
+                <label>
+                    <span>{i18n.text(Key::FindingBuilding)}</span>
+                    <input
+                        data-testid="finding-building"
+                        prop:value=move || building.get()
+                        on:input=move |ev| building.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    <span>{i18n.text(Key::FindingUnit)}</span>
+                    <input
+                        data-testid="finding-unit"
+                        prop:value=move || unit.get()
+                        on:input=move |ev| unit.set(event_target_value(&ev))
+                    />
+                </label>
             </div>
-            <crate::ui::photo::PhotoPicker testid="finding-photo" on_added=Callback::new(move |h: String| photos.update(|p| if !p.contains(&h) { p.push(h) }))/>
-            <div class="photos">{move || photos.get().into_iter().map(|h| view! { <crate::ui::photo::Photo hash=h /> }).collect_view()}</div>
-            {photo_required.then(|| view! { <p class="hint">{i18n.text(Key::FindingPhotoRequired)}</p> })}
+            <crate::ui::photo::PhotoPicker
+                testid="finding-photo"
+                on_added=Callback::new(move |h: String| {
+                    photos
+                        .update(|p| {
+                            if !p.contains(&h) {
+                                p.push(h)
+                            }
+                        })
+                })
+            />
+            <div class="photos">
+                {move || {
+                    photos
+                        .get()
+                        .into_iter()
+                        .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
+                        .collect_view()
+                }}
+            </div>
+            {photo_required
+                .then(|| view! { <p class="hint">{i18n.text(Key::FindingPhotoRequired)}</p> })}
             <div class="row">
-                <button type="submit" class="primary" data-testid="finding-save" disabled=move || action.pending()>{i18n.text(Key::FindingSave)}</button>
-                <button type="button" on:click=move |_| on_done.run(())>{i18n.text(Key::Cancel)}</button>
+                <button
+                    type="submit"
+                    class="primary"
+                    data-testid="finding-save"
+                    disabled=move || action.pending()
+                >
+                    {i18n.text(Key::FindingSave)}
+                </button>
+                <button type="button" on:click=move |_| on_done.run(())>
+                    {i18n.text(Key::Cancel)}
+                </button>
             </div>
             <ErrorLine action />
         </form>

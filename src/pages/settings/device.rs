@@ -103,9 +103,16 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="settings-network">
                 <h2 id="settings-network">{i18n.text(Key::Network)}</h2>
-                <p class="net-status" class:online=move || online.get() class:offline=move || !online.get() role="status">
+                <p
+                    class="net-status"
+                    class:online=move || online.get()
+                    class:offline=move || !online.get()
+                    role="status"
+                >
                     <span class="dot" aria-hidden="true"></span>
-                    <span>{move || i18n.t(if online.get() { Key::Online } else { Key::Offline })}</span>
+                    <span>
+                        {move || i18n.t(if online.get() { Key::Online } else { Key::Offline })}
+                    </span>
                 </p>
                 <p class="hint">{i18n.text(Key::NetworkHint)}</p>
             </section>
@@ -119,33 +126,67 @@ pub fn SettingsPage() -> impl IntoView {
                     }}
                 </p>
                 <p data-testid="settings-usage">
-                    {i18n.text(Key::Usage)} ": "
-                    {move || storage.get().usage_text()}
+                    {i18n.text(Key::Usage)} ": " {move || storage.get().usage_text()}
                 </p>
                 <Show when=move || storage.get().nearly_full()>
-                    <p class="error" role="alert">{i18n.text(Key::QuotaWarning)}</p>
+                    <p class="error" role="alert">
+                        {i18n.text(Key::QuotaWarning)}
+                    </p>
                 </Show>
             </section>
-            <Show when=move || app.session.get().is_some_and(|s| matches!(s.user.role, guanjia_core::Role::Supervisor | guanjia_core::Role::Admin))>
+            <Show when=move || {
+                app.session
+                    .get()
+                    .is_some_and(|s| {
+                        matches!(
+                            s.user.role,
+                            guanjia_core::Role::Supervisor | guanjia_core::Role::Admin
+                        )
+                    })
+            }>
                 <section class="card">
-                    <A href="/settings/project" attr:data-testid="settings-project-rules">{i18n.text(Key::SettingsProjectRules)}</A>
+                    <A href="/settings/project" attr:data-testid="settings-project-rules">
+                        {i18n.text(Key::SettingsProjectRules)}
+                    </A>
                 </section>
             </Show>
             <section class="card">
                 <h2>{i18n.text(Key::Account)}</h2>
-                <p>{move || app.session.get().map(|s| format!("{} ({})", s.user.display_name, s.user.username)).unwrap_or_default()}</p>
-                <p>{i18n.text(Key::DeviceId)} ": " <code data-testid="settings-device-id">{device.clone()}</code></p>
-                <p>{i18n.text(Key::Version)} " " <span class="version-number">{crate::VERSION}</span></p>
+                <p>
+                    {move || {
+                        app.session
+                            .get()
+                            .map(|s| format!("{} ({})", s.user.display_name, s.user.username))
+                            .unwrap_or_default()
+                    }}
+                </p>
+                <p>
+                    {i18n.text(Key::DeviceId)} ": "
+                    <code data-testid="settings-device-id">{device.clone()}</code>
+                </p>
+                <p>
+                    {i18n.text(Key::Version)} " "
+                    <span class="version-number">{crate::VERSION}</span>
+                </p>
                 <button type="button" class="secondary" data-testid="logout" on:click=logout>
                     {i18n.text(Key::Logout)}
                 </button>
                 <Show when=move || { app.sync.get().pending > 0 }>
                     <p class="hint">{i18n.text(Key::ExportOutboxHint)}</p>
-                    <button type="button" class="secondary" data-testid="export-outbox" on:click=export>
+                    <button
+                        type="button"
+                        class="secondary"
+                        data-testid="export-outbox"
+                        on:click=export
+                    >
                         {i18n.text(Key::ExportOutbox)}
                     </button>
                     <Show when=move || export_error.get().is_some()>
-                        <p class="error" role="alert" title=move || export_error.get().unwrap_or_default()>
+                        <p
+                            class="error"
+                            role="alert"
+                            title=move || export_error.get().unwrap_or_default()
+                        >
                             {i18n.text(Key::ExportFailed)}
                         </p>
                     </Show>

@@ -93,9 +93,40 @@ pub fn ProjectSettingsPage() -> impl IntoView {
             <label>
                 <span>{i18n.text(label)}</span>
                 {match input_kind {
-                    Input::Lines => view! { <textarea rows="2" data-testid=testid prop:value=move || form.with(get) on:input=input></textarea> }.into_any(),
-                    Input::Number => view! { <input type="text" inputmode="decimal" data-testid=testid prop:value=move || form.with(get) on:input=input /> }.into_any(),
-                    Input::Text => view! { <input type="text" data-testid=testid prop:value=move || form.with(get) on:input=input /> }.into_any(),
+                    Input::Lines => {
+                        view! {
+                            <textarea
+                                rows="2"
+                                data-testid=testid
+                                prop:value=move || form.with(get)
+                                on:input=input
+                            ></textarea>
+                        }
+                            .into_any()
+                    }
+                    Input::Number => {
+                        view! {
+                            <input
+                                type="text"
+                                inputmode="decimal"
+                                data-testid=testid
+                                prop:value=move || form.with(get)
+                                on:input=input
+                            />
+                        }
+                            .into_any()
+                    }
+                    Input::Text => {
+                        view! {
+                            <input
+                                type="text"
+                                data-testid=testid
+                                prop:value=move || form.with(get)
+                                on:input=input
+                            />
+                        }
+                            .into_any()
+                    }
                 }}
                 <small class="hint">{i18n.text(hint)}</small>
             </label>
@@ -139,37 +170,137 @@ pub fn ProjectSettingsPage() -> impl IntoView {
     view! {
         <section class="page project-settings">
             <h1>{i18n.text(Key::RulesTitle)}</h1>
-            <Show when=may_edit fallback=move || view! { <p class="hint">{i18n.text(Key::RulesSupervisorsOnly)}</p> }>
+            <Show
+                when=may_edit
+                fallback=move || {
+                    view! { <p class="hint">{i18n.text(Key::RulesSupervisorsOnly)}</p> }
+                }
+            >
                 <div class="card form">
                     <Show when=move || { projects().len() > 1 }>
                         <label>
                             <span>{i18n.text(Key::RulesProject)}</span>
-                            <select data-testid="rules-project" on:change=move |ev| {
-                                touched.set(false);
-                                project.set(ProjectId::parse(&event_target_value(&ev)).ok());
-                            }>
-                                {move || projects().into_iter().map(|(id, name)| view! {
-                                    <option value=id.to_string() selected=move || project.get() == Some(id)>{name}</option>
-                                }).collect_view()}
+                            <select
+                                data-testid="rules-project"
+                                on:change=move |ev| {
+                                    touched.set(false);
+                                    project.set(ProjectId::parse(&event_target_value(&ev)).ok());
+                                }
+                            >
+                                {move || {
+                                    projects()
+                                        .into_iter()
+                                        .map(|(id, name)| {
+                                            view! {
+                                                <option
+                                                    value=id.to_string()
+                                                    selected=move || project.get() == Some(id)
+                                                >
+                                                    {name}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()
+                                }}
                             </select>
                         </label>
                     </Show>
                     <h2>{i18n.text(Key::RulesPatrolSection)}</h2>
-                    {field(Key::RulesRounds, Key::RulesRoundsHint, "rules-rounds", |f| f.round_deadlines.clone(), |f, v| f.round_deadlines = v, Input::Text)}
-                    {field(Key::RulesFindingLimit, Key::RulesFindingLimitHint, "rules-finding-limit", |f| f.finding_limit_days.clone(), |f, v| f.finding_limit_days = v, Input::Number)}
+                    {field(
+                        Key::RulesRounds,
+                        Key::RulesRoundsHint,
+                        "rules-rounds",
+                        |f| f.round_deadlines.clone(),
+                        |f, v| f.round_deadlines = v,
+                        Input::Text,
+                    )}
+                    {field(
+                        Key::RulesFindingLimit,
+                        Key::RulesFindingLimitHint,
+                        "rules-finding-limit",
+                        |f| f.finding_limit_days.clone(),
+                        |f, v| f.finding_limit_days = v,
+                        Input::Number,
+                    )}
                     <h2>{i18n.text(Key::RulesCalendarSection)}</h2>
-                    {field(Key::RulesWorkingHours, Key::RulesSpansHint, "rules-working-hours", |f| f.working_hours.clone(), |f, v| f.working_hours = v, Input::Text)}
-                    {field(Key::RulesHolidays, Key::RulesDatesHint, "rules-holidays", |f| f.holidays.clone(), |f, v| f.holidays = v, Input::Lines)}
-                    {field(Key::RulesExtraWorkdays, Key::RulesDatesHint, "rules-extra-workdays", |f| f.extra_workdays.clone(), |f, v| f.extra_workdays = v, Input::Lines)}
+                    {field(
+                        Key::RulesWorkingHours,
+                        Key::RulesSpansHint,
+                        "rules-working-hours",
+                        |f| f.working_hours.clone(),
+                        |f, v| f.working_hours = v,
+                        Input::Text,
+                    )}
+                    {field(
+                        Key::RulesHolidays,
+                        Key::RulesDatesHint,
+                        "rules-holidays",
+                        |f| f.holidays.clone(),
+                        |f, v| f.holidays = v,
+                        Input::Lines,
+                    )}
+                    {field(
+                        Key::RulesExtraWorkdays,
+                        Key::RulesDatesHint,
+                        "rules-extra-workdays",
+                        |f| f.extra_workdays.clone(),
+                        |f, v| f.extra_workdays = v,
+                        Input::Lines,
+                    )}
                     <h2>{i18n.text(Key::RulesServiceSection)}</h2>
-                    {field(Key::RulesArrival, Key::RulesMinutesHint, "rules-arrival", |f| f.arrival_minutes.clone(), |f, v| f.arrival_minutes = v, Input::Number)}
-                    {field(Key::RulesUrgentArrival, Key::RulesMinutesHint, "rules-urgent-arrival", |f| f.urgent_arrival_minutes.clone(), |f, v| f.urgent_arrival_minutes = v, Input::Number)}
-                    {field(Key::RulesReturnVisit, Key::RulesHoursHint, "rules-return-visit", |f| f.return_visit_hours.clone(), |f, v| f.return_visit_hours = v, Input::Number)}
-                    {field(Key::RulesComplaintReply, Key::RulesFindingLimitHint, "rules-complaint-reply", |f| f.complaint_reply_days.clone(), |f, v| f.complaint_reply_days = v, Input::Number)}
-                    {field(Key::RulesQuietHours, Key::RulesQuietHint, "rules-quiet-hours", |f| f.quiet_hours.clone(), |f, v| f.quiet_hours = v, Input::Text)}
-                    <button type="button" class="primary" data-testid="rules-save" disabled=move || action.pending() on:click=submit>{i18n.text(Key::Save)}</button>
+                    {field(
+                        Key::RulesArrival,
+                        Key::RulesMinutesHint,
+                        "rules-arrival",
+                        |f| f.arrival_minutes.clone(),
+                        |f, v| f.arrival_minutes = v,
+                        Input::Number,
+                    )}
+                    {field(
+                        Key::RulesUrgentArrival,
+                        Key::RulesMinutesHint,
+                        "rules-urgent-arrival",
+                        |f| f.urgent_arrival_minutes.clone(),
+                        |f, v| f.urgent_arrival_minutes = v,
+                        Input::Number,
+                    )}
+                    {field(
+                        Key::RulesReturnVisit,
+                        Key::RulesHoursHint,
+                        "rules-return-visit",
+                        |f| f.return_visit_hours.clone(),
+                        |f, v| f.return_visit_hours = v,
+                        Input::Number,
+                    )}
+                    {field(
+                        Key::RulesComplaintReply,
+                        Key::RulesFindingLimitHint,
+                        "rules-complaint-reply",
+                        |f| f.complaint_reply_days.clone(),
+                        |f, v| f.complaint_reply_days = v,
+                        Input::Number,
+                    )}
+                    {field(
+                        Key::RulesQuietHours,
+                        Key::RulesQuietHint,
+                        "rules-quiet-hours",
+                        |f| f.quiet_hours.clone(),
+                        |f, v| f.quiet_hours = v,
+                        Input::Text,
+                    )}
+                    <button
+                        type="button"
+                        class="primary"
+                        data-testid="rules-save"
+                        disabled=move || action.pending()
+                        on:click=submit
+                    >
+                        {i18n.text(Key::Save)}
+                    </button>
                     <Show when=move || saved.get()>
-                        <p class="hint" role="status" data-testid="rules-saved">{i18n.text(Key::RulesSaved)}</p>
+                        <p class="hint" role="status" data-testid="rules-saved">
+                            {i18n.text(Key::RulesSaved)}
+                        </p>
                     </Show>
                     <ErrorLine action testid="rules-error" />
                 </div>
