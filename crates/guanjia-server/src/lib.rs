@@ -38,17 +38,17 @@ pub struct AppState {
 }
 
 pub fn app(state: AppState) -> Router {
-    let dir = state.config.static_dir.clone();
+    let files = web::Static::new(state.config.static_dir.clone());
     Router::new()
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api::router())
-        .fallback_service(tower::service_fn(move |req| web::serve(dir.clone(), req)))
+        .fallback_service(tower::service_fn(move |req| web::serve(files.clone(), req)))
         .layer(DefaultBodyLimit::max(
             guanjia_core::protocol::MAX_BODY_BYTES,
         ))
         .layer(TraceLayer::new_for_http())
-        // On every answer, the app's and the API's alike (Content-Security-Policy comes
-        // with the app's build).
+        // On every answer, the app's and the API's alike (the app's files also carry its
+        // Content-Security-Policy, see web.rs).
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -16,6 +16,7 @@ on_both_backends!(
     an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may,
     every_response_carries_the_safety_headers_and_blobs_their_sniffed_image_type,
     a_photo_is_read_by_its_uploader_and_whoever_may_read_a_record_naming_it_not_by_other_areas,
+    the_apps_pages_carry_a_csp_allowing_wasm_and_exactly_the_inline_scripts_of_index_html,
 );
 
 async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1(
@@ -545,6 +546,61 @@ async fn every_response_carries_the_safety_headers_and_blobs_their_sniffed_image
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["content-type"], *ty, "{hash}");
     }
+}
+
+async fn the_apps_pages_carry_a_csp_allowing_wasm_and_exactly_the_inline_scripts_of_index_html(
+    s: TestServer,
+) {
+    use base64::Engine as _;
+    // tests/static/index.html has one inline script (and one with a src, not hashed).
+    let index = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/static/index.html"),
+    )
+    .unwrap();
+    let inline = index
+        .split_once("<script>")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(text, _)| text)
+        .expect("tests/static/index.html has an inline <script>");
+    let hash = base64::engine::general_purpose::STANDARD
+        .encode(<sha2::Sha256 as sha2::Digest>::digest(inline.as_bytes()));
+    let expected_scripts = format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';");
+    for path in ["/", "/index.html", "/orders/x", "/orders/new", "/sw.js"] {
+        let res = s
+            .http
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let csp = res
+            .headers()
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"))
+            .to_str()
+            .unwrap()
+            .to_string();
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        assert!(csp.contains(&expected_scripts), "{path}: {csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{path}: {csp}");
+        assert!(!csp.contains("'unsafe-inline'"), "{path}: {csp}");
+        for directive in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(directives.contains(&directive), "{path}: {csp}");
+        }
+    }
+    // The API answers JSON, not pages: no app policy there.
+    let res = s
+        .http
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.headers().contains_key("content-security-policy"));
 }
 
 async fn a_photo_is_read_by_its_uploader_and_whoever_may_read_a_record_naming_it_not_by_other_areas(
