@@ -73,6 +73,7 @@ export const RUN = Date.now().toString(36).slice(-5);
 const live = { servers: new Set(), contexts: new Set(), dirs: new Set() };
 let trail = [];
 let started = []; // every server of the current scenario, for its logs
+let launched = []; // every browser of the current scenario, closed ones too (CSP check)
 
 /// Records a step of the current scenario; the runner prints the trail when it fails.
 export function step(message) {
@@ -84,6 +85,7 @@ let trailStart = performance.now();
 export function resetTrail() {
   trail = [];
   started = [];
+  launched = [];
   trailStart = performance.now();
 }
 
@@ -101,6 +103,9 @@ export async function diagnostics(label) {
     const info = context.e2e;
     if (info.pageErrors.length) {
       lines.push(`page errors (${info.name}):`, ...info.pageErrors.map((l) => `  ${l}`));
+    }
+    if (info.cspViolations.length) {
+      lines.push(`CSP violations (${info.name}):`, ...info.cspViolations.map((l) => `  ${l}`));
     }
     if (info.console.length) {
       lines.push(`last console messages (${info.name}):`, ...info.console.map((l) => `  ${l}`));
@@ -350,12 +355,23 @@ export async function launch(profileDir, options = {}) {
   });
   context.setDefaultTimeout(TIMEOUT.action);
   context.setDefaultNavigationTimeout(TIMEOUT.action);
-  context.e2e = { name: options.name ?? path.basename(profileDir), pageErrors: [], console: [] };
+  context.e2e = {
+    name: options.name ?? path.basename(profileDir),
+    pageErrors: [],
+    console: [],
+    cspViolations: [],
+  };
   const watch = (page) => {
     page.on("pageerror", (err) => {
       context.e2e.pageErrors.push(`${page.url()}: ${err.stack || err.message}`);
+      if (CSP_VIOLATION.test(err.message)) {
+        context.e2e.cspViolations.push(`${page.url()}: ${err.message}`.slice(0, 600));
+      }
     });
     page.on("console", (msg) => {
+      if (CSP_VIOLATION.test(msg.text())) {
+        context.e2e.cspViolations.push(`${page.url()}: [${msg.type()}] ${msg.text()}`.slice(0, 600));
+      }
       if (msg.text().includes("`integrity` attribute is currently ignored")) {
         return; // trunk's preload links; harmless noise
       }
@@ -369,6 +385,7 @@ export async function launch(profileDir, options = {}) {
   context.pages().forEach(watch);
   context.on("page", watch);
   live.contexts.add(context);
+  launched.push(context);
   step(`browser ${context.e2e.name} launched`);
   return context;
 }
@@ -384,11 +401,29 @@ export async function closeBrowser(context) {
   live.contexts.delete(context);
 }
 
-/// Fails if any page of `context` threw an uncaught exception (a wasm panic does).
+/// What Chromium prints when the Content-Security-Policy blocks something ("Refused to
+/// execute inline script because it violates the following Content Security Policy
+/// directive…", "Refused to compile or instantiate WebAssembly module…").
+export const CSP_VIOLATION =
+  /Content Security Policy|Refused to (load|execute|apply|connect|evaluate|create|compile|frame|send|navigate)/i;
+
+/// Fails if any page of `context` threw an uncaught exception (a wasm panic does) or broke
+/// the Content-Security-Policy.
 export function assertNoPageErrors(context) {
+  assertNoCspViolations([context]);
   const errors = context.e2e.pageErrors;
   if (errors.length) {
     throw new Error(`uncaught errors in ${context.e2e.name}:\n${errors.join("\n")}`);
+  }
+}
+
+/// Fails if a page of any of `contexts` (default: every browser the current scenario
+/// launched, closed ones too; the runner checks this after each scenario) logged a
+/// Content-Security-Policy violation.
+export function assertNoCspViolations(contexts = launched) {
+  const lines = contexts.flatMap((c) => c.e2e.cspViolations.map((v) => `${c.e2e.name}: ${v}`));
+  if (lines.length) {
+    throw new Error(`Content-Security-Policy violations:\n${lines.join("\n")}`);
   }
 }
 

@@ -2,7 +2,8 @@
 //
 //   node tests/e2e/run.mjs [filter…]     (cargo xtask e2e [filter…] builds everything first)
 //
-// A filter keeps the scenarios whose file name or title contains it. Each scenario prints
+// A filter keeps the scenarios whose file name or title contains it. A scenario fails if any
+// of its pages logged a Content-Security-Policy violation. Each scenario prints
 // `ok` or `FAILED` with the error, the steps it got through, page errors, the last console
 // lines, the server log and screenshots of its open pages (test-artifacts/e2e/FAILED-*.png).
 // The exit code is 1 if any scenario failed, 2 if the harness cannot run at all.
@@ -20,6 +21,7 @@ import {
   DIST,
   ROOT,
   SERVER_BIN,
+  assertNoCspViolations,
   cleanup,
   diagnostics,
   forgetEarlierFailure,
@@ -68,6 +70,9 @@ for (const file of files) {
   let error = null;
   try {
     await withTimeout(scenario.default(), scenario.timeout ?? DEFAULT_TIMEOUT_MS);
+    // Every scenario, whether or not it asserted it for each browser: no page broke the
+    // Content-Security-Policy.
+    assertNoCspViolations();
   } catch (err) {
     error = err;
   }

@@ -1,5 +1,6 @@
 // (a) The app shell works with the server gone: `/` reloaded and the deep link `/settings`
-// both come from the service worker and render.
+// both come from the service worker and render, under the Content-Security-Policy the
+// cached index.html was fetched with.
 
 import path from "node:path";
 import {
@@ -33,7 +34,13 @@ export default async function () {
   const home = await page.reload();
   await waitForApp(page);
   check(home?.fromServiceWorker(), "the offline reload of / was not served by the service worker");
-  step("/ reloaded offline from the service worker");
+  // The cached index.html keeps the headers it was fetched with, the policy among them.
+  const csp = (await home.allHeaders())["content-security-policy"] ?? "";
+  check(
+    csp.includes("'wasm-unsafe-eval'") && csp.includes("'sha256-"),
+    `the offline / has the Content-Security-Policy "${csp}"`,
+  );
+  step("/ reloaded offline from the service worker, with its Content-Security-Policy");
 
   const settings = await go(page, "/settings");
   check(
