@@ -330,26 +330,7 @@ pub fn NewOrderPage() -> impl IntoView {
                         {work_form(i18n, quote, false)}
                     </div>
                 </Show>
-                <crate::ui::photo::PhotoPicker
-                    testid="order-intake-photo"
-                    on_added=Callback::new(move |h: String| {
-                        photos
-                            .update(|p| {
-                                if !p.contains(&h) {
-                                    p.push(h)
-                                }
-                            })
-                    })
-                />
-                <div class="photos">
-                    {move || {
-                        photos
-                            .get()
-                            .into_iter()
-                            .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
-                            .collect_view()
-                    }}
-                </div>
+                <crate::ui::photo::PhotoSet photos testid="order-intake-photo" />
                 <button
                     type="submit"
                     class="primary"

@@ -891,26 +891,7 @@ fn FindingForm(
                     />
                 </label>
             </div>
-            <crate::ui::photo::PhotoPicker
-                testid="finding-photo"
-                on_added=Callback::new(move |h: String| {
-                    photos
-                        .update(|p| {
-                            if !p.contains(&h) {
-                                p.push(h)
-                            }
-                        })
-                })
-            />
-            <div class="photos">
-                {move || {
-                    photos
-                        .get()
-                        .into_iter()
-                        .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
-                        .collect_view()
-                }}
-            </div>
+            <crate::ui::photo::PhotoSet photos testid="finding-photo" />
             {photo_required
                 .then(|| view! { <p class="hint">{i18n.text(Key::FindingPhotoRequired)}</p> })}
             <div class="row">
