@@ -82,7 +82,8 @@ pub fn ComplaintPage() -> impl IntoView {
                             {effective.map(|e| view! { " " <span class="badge warn" data-testid="complaint-effective" data-effective=e.to_string()>
                                 {i18n.text(if e { Key::ComplaintEffective } else { Key::ComplaintNotEffective })}</span> })}
                         </p>
-                        <p class="hint">{s.reporter_name.get().cloned().unwrap_or_default()} " " {s.reporter_phone.get().cloned().unwrap_or_default()}</p>
+                        <p class="hint">{s.reporter_name.get().cloned().unwrap_or_default()} " "
+                            {s.reporter_phone.get().cloned().map(|p| view! { <crate::ui::phone::MaskedPhone phone=p testid="complaint-phone-shown" /> })}</p>
                         {s.repair_order_id.get().map(|o| view! { <A href=format!("/orders/{o}") attr:data-testid="complaint-order-link">{i18n.text(Key::ComplaintAboutOrder)}</A> })}
                         {(c.folded.has_conflict() || !c.folded.reviews.is_empty()).then(|| view! {
                             <crate::ui::conflict_panel::ConflictPanel subject=crate::ui::conflict_panel::ConflictSubject::of(ComplaintFields::record_type(), c.id, c.project_id, c.area_id, &c.folded) kind_label=complaint_kind_key />

@@ -72,7 +72,7 @@ pub fn HouseholdPage() -> impl IntoView {
                             <dd data-testid="household-owner">{e.household.owner.clone().unwrap_or_else(|| "—".into())}</dd>
                             <dt>{i18n.text(Key::HouseholdPhone)}</dt>
                             <dd data-testid="household-phone">{match e.household.phone.clone() {
-                                Some(p) => view! { <a href=format!("tel:{p}")>{p.clone()}</a> }.into_any(),
+                                Some(p) => view! { <crate::ui::phone::MaskedPhone phone=p /> }.into_any(),
                                 None => "—".into_any(),
                             }}</dd>
                             <dt>{i18n.text(Key::HouseholdTags)}</dt>

@@ -76,7 +76,7 @@ fn OrderFacts(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
             {s.location.get().cloned().unwrap_or_default()} " "
             {s.reporter_name.get().cloned().unwrap_or_default()} " "
             {s.reporter_phone.get().cloned().map(|p| view! {
-                <a href=format!("tel:{p}") class="button small" data-testid="order-call">{i18n.text(Key::OrderCallOwner)} " " {p.clone()}</a>
+                <crate::ui::phone::MaskedPhone phone=p testid="order-call" call=true class="button small" />
             })}
         </p>
         <p class="hint">
