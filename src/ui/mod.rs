@@ -8,6 +8,7 @@ pub mod errors;
 pub mod format;
 pub mod i18n;
 pub mod labels;
+pub mod phone;
 pub mod photo;
 pub mod qr;
 pub mod quiet_hours;
