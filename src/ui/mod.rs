@@ -6,6 +6,7 @@ pub mod action;
 pub mod conflict_panel;
 pub mod errors;
 pub mod format;
+pub mod household_lookup;
 pub mod i18n;
 pub mod labels;
 pub mod phone;
