@@ -18,8 +18,8 @@ use crate::ui::labels::round_status_key;
 use guanjia_core::payload::Reason;
 use guanjia_core::records::{
     items_at, Answer, ChecklistItem, CheckpointGroups, CheckpointScanned, FindingReported,
-    ItemAnswered, LeftOut, PatrolRound, RoundAbandoned, RoundFinished, RoundStatus, ScanMethod,
-    Severity, Verdict,
+    ItemAnswered, LeftOut, PatrolRound, Position, RoundAbandoned, RoundFinished, RoundStatus,
+    ScanMethod, Severity, Verdict,
 };
 use guanjia_core::{Draft, RecordId};
 use leptos::prelude::*;
@@ -64,7 +64,6 @@ pub fn RoundPage() -> impl IntoView {
     let failing = RwSignal::new(None::<ChecklistItem>);
     // Owned here, not by the form: a sync that re-renders the list must not lose the text.
     let draft_finding = FindingDraft::new();
-    let abandon_reason = RwSignal::new(String::new());
     let in_progress = move || {
         round.with(|r| r.as_ref().and_then(|r| r.folded.state.status))
             == Some(RoundStatus::InProgress)
@@ -164,7 +163,7 @@ pub fn RoundPage() -> impl IntoView {
     // Finishing with something left out takes a second tap, so a slip of the thumb does not
     // end a round half done (the round would then not count for compliance).
     let confirm_finish = RwSignal::new(false);
-    let finish = move |_| {
+    let finish = move |()| {
         let gaps = left_out.with_untracked(|l| l.as_ref().is_some_and(|l| !l.is_empty()));
         if gaps && !confirm_finish.get_untracked() {
             confirm_finish.set(true);
@@ -269,48 +268,14 @@ pub fn RoundPage() -> impl IntoView {
                 <h2>{i18n.text(Key::PatrolCheckpoints)}</h2>
                 <RoundCheckpoints round points />
                 <Show when=in_progress>
-                    {move || {
+                    <RoundCheckIn
                         position
-                            .get()
-                            .map(|p| p.accuracy_m)
-                            .map(|m| {
-                                view! {
-                                    <p class="hint" data-testid="round-position">
-                                        {i18n.text(Key::PatrolPositionFix)}
-                                        " ±"
-                                        {m.round() as i64}
-                                        " m"
-                                    </p>
-                                }
-                            })
-                    }}
-                    <form
-                        class="row scan"
-                        on:submit=move |ev: leptos::ev::SubmitEvent| {
-                            ev.prevent_default();
-                            scan(code.get_untracked(), ScanMethod::Typed);
-                        }
-                    >
-                        <input
-                            data-testid="checkpoint-code"
-                            placeholder=i18n.text(Key::PatrolCodePlaceholder)
-                            autocomplete="off"
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                        />
-                        <button
-                            type="submit"
-                            class="primary"
-                            data-testid="checkpoint-submit"
-                            disabled=move || action.pending()
-                        >
-                            {i18n.text(Key::PatrolCheckIn)}
-                        </button>
-                    </form>
-                    <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| scan(
-                        c,
-                        ScanMethod::Qr,
-                    )) />
+                        code
+                        action
+                        on_scan=Callback::new(move |(typed, method): (String, ScanMethod)| {
+                            scan(typed, method)
+                        })
+                    />
                 </Show>
                 <h2>
                     {i18n.text(Key::PatrolItems)} " "
@@ -364,70 +329,140 @@ pub fn RoundPage() -> impl IntoView {
                         })
                 }}
                 <Show when=in_progress>
-                    <div class="card form">
-                        <button
-                            type="button"
-                            class="primary"
-                            data-testid="round-finish"
-                            disabled=move || action.pending()
-                            on:click=finish
-                        >
-                            {i18n.text(Key::PatrolFinish)}
-                        </button>
-                        {move || {
-                            confirm_finish
-                                .get()
-                                .then(|| left_out.get())
-                                .flatten()
-                                .filter(|l| !l.is_empty())
-                                .map(|l| {
-                                    view! {
-                                        <p
-                                            class="error"
-                                            role="alert"
-                                            data-testid="round-finish-confirm"
-                                        >
-                                            {left_out_text(i18n, &l)}
-                                            {i18n.t(Key::PatrolSep)}
-                                            {i18n.t(Key::RoundFinishAgain)}
-                                        </p>
-                                    }
-                                })
-                        }}
-                        <label>
-                            <span>{i18n.text(Key::PatrolAbandonReason)}</span>
-                            <input
-                                data-testid="round-abandon-reason"
-                                prop:value=move || abandon_reason.get()
-                                on:input=move |ev| abandon_reason.set(event_target_value(&ev))
-                            />
-                        </label>
-                        <button
-                            type="button"
-                            data-testid="round-abandon"
-                            disabled=move || action.pending()
-                            on:click=move |_| {
-                                let why = abandon_reason.get_untracked();
-                                if why.trim().is_empty() {
-                                    action.say(Key::PatrolAbandonNeedsReason);
-                                } else {
-                                    let reason = Reason {
-                                        reason: why.trim().to_string(),
-                                    };
-                                    write(
-                                        &|r| r.draft(&RoundAbandoned(reason.clone())),
-                                        Box::new(|| {}),
-                                    );
-                                }
-                            }
-                        >
-                            {i18n.text(Key::PatrolAbandon)}
-                        </button>
-                    </div>
+                    <RoundFinish
+                        action
+                        left_out
+                        confirm_finish
+                        on_finish=Callback::new(move |_| finish(()))
+                        on_abandon=Callback::new(move |why: String| {
+                            let reason = Reason { reason: why };
+                            write(&|r| r.draft(&RoundAbandoned(reason.clone())), Box::new(|| {}));
+                        })
+                    />
                 </Show>
                 <ErrorLine action testid="round-error" />
             </Show>
         </section>
+    }
+}
+
+/// Checking in at a checkpoint: the position fix, the code typed, or the QR scanner.
+#[component]
+fn RoundCheckIn(
+    position: RwSignal<Option<Position>>,
+    code: RwSignal<String>,
+    action: Action,
+    on_scan: Callback<(String, ScanMethod)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            position
+                .get()
+                .map(|p| p.accuracy_m)
+                .map(|m| {
+                    view! {
+                        <p class="hint" data-testid="round-position">
+                            {i18n.text(Key::PatrolPositionFix)}
+                            " ±"
+                            {m.round() as i64}
+                            " m"
+                        </p>
+                    }
+                })
+        }}
+        <form
+            class="row scan"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                on_scan.run((code.get_untracked(), ScanMethod::Typed));
+            }
+        >
+            <input
+                data-testid="checkpoint-code"
+                placeholder=i18n.text(Key::PatrolCodePlaceholder)
+                autocomplete="off"
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev))
+            />
+            <button
+                type="submit"
+                class="primary"
+                data-testid="checkpoint-submit"
+                disabled=move || action.pending()
+            >
+                {i18n.text(Key::PatrolCheckIn)}
+            </button>
+        </form>
+        <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| {
+            on_scan.run((c, ScanMethod::Qr))
+        }) />
+    }
+}
+
+/// Finishing (a second tap when something is left out, naming it) or abandoning with a
+/// reason.
+#[component]
+fn RoundFinish(
+    action: Action,
+    left_out: Memo<Option<LeftOut>>,
+    confirm_finish: RwSignal<bool>,
+    on_finish: Callback<()>,
+    on_abandon: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let abandon_reason = RwSignal::new(String::new());
+    view! {
+        <div class="card form">
+            <button
+                type="button"
+                class="primary"
+                data-testid="round-finish"
+                disabled=move || action.pending()
+                on:click=move |_| on_finish.run(())
+            >
+                {i18n.text(Key::PatrolFinish)}
+            </button>
+            {move || {
+                confirm_finish
+                    .get()
+                    .then(|| left_out.get())
+                    .flatten()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| {
+                        view! {
+                            <p class="error" role="alert" data-testid="round-finish-confirm">
+                                {left_out_text(i18n, &l)}
+                                {i18n.t(Key::PatrolSep)}
+                                {i18n.t(Key::RoundFinishAgain)}
+                            </p>
+                        }
+                    })
+            }}
+            <label>
+                <span>{i18n.text(Key::PatrolAbandonReason)}</span>
+                <input
+                    data-testid="round-abandon-reason"
+                    prop:value=move || abandon_reason.get()
+                    on:input=move |ev| abandon_reason.set(event_target_value(&ev))
+                />
+            </label>
+            <button
+                type="button"
+                data-testid="round-abandon"
+                disabled=move || action.pending()
+                on:click=move |_| {
+                    let why = abandon_reason.get_untracked();
+                    if why.trim().is_empty() {
+                        action.say(Key::PatrolAbandonNeedsReason);
+                    } else {
+                        on_abandon.run(why.trim().to_string());
+                    }
+                }
+            >
+                {i18n.text(Key::PatrolAbandon)}
+            </button>
+        </div>
     }
 }
 
