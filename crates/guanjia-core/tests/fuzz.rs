@@ -14,6 +14,9 @@
 //! valid sample (an event, one payload of every registered kind) and mutate it: fields
 //! removed, replaced by values of other types, huge or negative numbers, long or odd strings.
 
+// Host only (see Cargo.toml): proptest does not build for wasm32-unknown-unknown.
+#![cfg(not(target_arch = "wasm32"))]
+
 use guanjia_core::event::{DeviceTime, Event, Kind, RecordType};
 use guanjia_core::fold::{fold_any, AnyRecord};
 use guanjia_core::hlc::Hlc;
