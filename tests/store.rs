@@ -76,6 +76,7 @@ fn accepted(events: &[Event], first_seq: u64) -> PushResponse {
                 seq: first_seq + i as u64,
             })
             .collect(),
+        wipe: false,
     }
 }
 
@@ -214,6 +215,7 @@ async fn a_rejection_is_kept_and_leaves_the_outbox() {
             code: RejectCode::Forbidden,
             message: "area outside your scope".into(),
         }],
+        wipe: false,
     };
     r.on_push_response(std::slice::from_ref(&ev), &resp, 2_000);
     store.commit(&r.take_changes(), &[]).await.unwrap();

@@ -18,7 +18,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen(inline_js = r#"
 export function install_fake_server() {
   const real = window.fetch;
-  const fake = { stored: [], byId: new Map(), requests: [], loseNextPushAnswer: false, real };
+  const fake = { stored: [], byId: new Map(), requests: [], loseNextPushAnswer: false, wipe: false, real };
   window.__fakeServer = fake;
   const answer = (body) =>
     new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
@@ -42,7 +42,7 @@ export function install_fake_server() {
         fake.loseNextPushAnswer = false;
         throw new TypeError("Failed to fetch");
       }
-      return answer({ server_time: new Date().toISOString(), epoch: "fake-epoch-1", results });
+      return answer({ server_time: new Date().toISOString(), epoch: "fake-epoch-1", results, ...(fake.wipe ? { wipe: true } : {}) });
     }
     if (url.pathname === "/api/v1/sync/pull") {
       const after = Number(url.searchParams.get("after") || 0);
@@ -57,6 +57,10 @@ export function uninstall_fake_server() {
   if (window.__fakeServer) window.fetch = window.__fakeServer.real;
 }
 export function lose_next_push_answer() { window.__fakeServer.loseNextPushAnswer = true; }
+export function order_wipe() { window.__fakeServer.wipe = true; }
+export function pull_requests() {
+  return window.__fakeServer.requests.filter((p) => p === "/api/v1/sync/pull").length;
+}
 export function stored_ids() { return window.__fakeServer.stored.map((e) => e.id); }
 export function push_requests() {
   return window.__fakeServer.requests.filter((p) => p === "/api/v1/sync/push").length;
@@ -66,6 +70,8 @@ extern "C" {
     fn install_fake_server();
     fn uninstall_fake_server();
     fn lose_next_push_answer();
+    fn order_wipe();
+    fn pull_requests() -> u32;
     fn stored_ids() -> Vec<String>;
     fn push_requests() -> u32;
 }
@@ -151,4 +157,40 @@ async fn a_crash_before_the_push_and_a_lost_answer_still_store_each_event_once()
             .unwrap(),
         "the pulled copy carries the server's seq"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_wipe_answer_empties_the_device_after_its_outbox_was_sent() {
+    let db = format!("guanjia-test-wipe-{}", js_sys::Date::now());
+    let owner = Owner::new();
+    owner.set();
+    let app = AppState::provide();
+    signed_in(app);
+    let engine = guanjia::offline::engine::init(&db).await.unwrap();
+    engine.start_replica(user());
+    let a = engine.record(draft("写在清除令之前")).await.unwrap();
+
+    install_fake_server();
+    order_wipe();
+    guanjia::offline::sync::sync_once(app).await.unwrap();
+    let stored = stored_ids();
+    let pulls = pull_requests();
+    uninstall_fake_server();
+
+    assert_eq!(stored, vec![a.id.to_string()], "sent first");
+    assert_eq!(pulls, 0, "nothing more is asked of the server");
+    assert!(app.session.get_untracked().is_none(), "signed out");
+    assert!(!engine.has_replica(), "nothing in memory");
+    assert_eq!(engine.store.outbox_len().await.unwrap(), 0);
+    assert!(
+        engine.store.load_replica().await.unwrap().is_none(),
+        "nothing stored"
+    );
+    assert!(engine.store.get_setting("session").await.unwrap().is_none());
+    assert_eq!(
+        guanjia::offline::wipe::wipe_state(),
+        Some(guanjia::offline::wipe::WipeState::Done),
+        "the login page says why"
+    );
+    guanjia::offline::wipe::set_wipe_state(None);
 }

@@ -14,6 +14,9 @@ pub enum ApiError {
     Network(String),
     /// 401: the sign-in is gone; pause and ask for it again.
     Unauthorized(String),
+    /// 401 `device_wiped`: an admin ordered this device's data removed (or ended its
+    /// session); nothing more can be sent with this sign-in.
+    Wiped(String),
     /// Any other error answer, with the server's message.
     Server {
         status: u16,
@@ -25,7 +28,7 @@ pub enum ApiError {
 impl ApiError {
     pub fn message(&self) -> String {
         match self {
-            ApiError::Network(m) | ApiError::Unauthorized(m) => m.clone(),
+            ApiError::Network(m) | ApiError::Unauthorized(m) | ApiError::Wiped(m) => m.clone(),
             ApiError::Server { message, .. } => message.clone(),
         }
     }
@@ -46,6 +49,9 @@ async fn decode<T: DeserializeOwned>(
     let (code, message) = body
         .map(|b| (b.code, b.message))
         .unwrap_or_else(|| ("http".into(), format!("HTTP {status}")));
+    if status == 401 && code == "device_wiped" {
+        return Err(ApiError::Wiped(message));
+    }
     if status == 401 {
         return Err(ApiError::Unauthorized(message));
     }

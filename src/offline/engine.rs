@@ -62,6 +62,11 @@ impl Engine {
         *self.replica.borrow_mut() = Some(Replica::new(self.device_id, user));
     }
 
+    /// Forgets the replica in memory (after the store was wiped): nobody is signed in.
+    pub fn clear_replica(&self) {
+        *self.replica.borrow_mut() = None;
+    }
+
     /// Writes what changed to IndexedDB (one strict transaction, folded views included).
     pub async fn commit(&self) -> Result<(), StoreError> {
         let _turn = self.commit_lock.lock().await;

@@ -1,6 +1,6 @@
 //! Everything that keeps working without a signal: the IndexedDB store, the engine (core
 //! replica + store), the sync loop and its tab coordination, photo uploads, the session,
-//! unsaved form drafts, the outbox export, and the app-wide state they report into.
+//! unsaved form drafts, the outbox export, an admin's wipe order, and the app-wide state they report into.
 
 pub mod api;
 pub mod drafts;
@@ -12,3 +12,4 @@ pub mod state;
 pub mod store;
 pub mod sync;
 pub mod tabs;
+pub mod wipe;

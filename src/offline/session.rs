@@ -5,6 +5,7 @@ use crate::offline::api;
 use crate::offline::api::ApiError;
 use crate::offline::engine::engine;
 use crate::offline::state::{AppState, Session, SyncState};
+use crate::offline::wipe;
 use leptos::prelude::*;
 
 const SESSION_KEY: &str = "session";
@@ -52,7 +53,7 @@ impl From<ApiError> for SignInError {
     fn from(err: ApiError) -> Self {
         match err {
             ApiError::Network(_) => SignInError::NeedsNetwork,
-            ApiError::Unauthorized(_) => SignInError::WrongPassword,
+            ApiError::Unauthorized(_) | ApiError::Wiped(_) => SignInError::WrongPassword,
             ApiError::Server { status: 429, .. } => SignInError::TooManyAttempts,
             ApiError::Server { code, .. } => SignInError::Refused { code },
         }
@@ -99,6 +100,11 @@ pub async fn sign_in(app: AppState, username: &str, password: &str) -> Result<()
         s.state = SyncState::Online;
         s.error = None;
     });
+    // The login page's "this device was wiped" is read; an order still due stays due (the
+    // next sync sends what is unsent, then wipes).
+    if wipe::wipe_state() == Some(wipe::WipeState::Done) {
+        wipe::set_wipe_state(None);
+    }
     app.bump();
     crate::offline::sync::request_sync();
     Ok(())

@@ -527,6 +527,26 @@ impl Store {
     /// Clears events, outbox, rejected, views, blobs and the replica row in one transaction.
     /// Keeps the device id and the settings. Callers only do this when the outbox is empty (or
     /// the user explicitly discarded it after a warning).
+    /// Everything but the device id, in one transaction: records, outbox, rejects, views,
+    /// photos, the upload queue, the session and every other setting. For an admin's wipe
+    /// order (owners' details are confidential); the device id stays so the server's logs
+    /// still name the same device.
+    pub async fn wipe_device(&self) -> Result<(), StoreError> {
+        let id = JsValue::from_str(DEVICE_ID_KEY);
+        let below = IdbKeyRange::upper_bound_with_open(&id, true).map_err(|e| store_error(&e))?;
+        let above = IdbKeyRange::lower_bound_with_open(&id, true).map_err(|e| store_error(&e))?;
+        self.run(&V1_STORES, Mode::Write, |tx| {
+            for name in [EVENTS, OUTBOX, REJECTED, VIEWS, BLOBS] {
+                tx.object_store(name)?.clear()?;
+            }
+            let meta = tx.object_store(META)?;
+            meta.delete(&below)?;
+            meta.delete(&above)?;
+            Ok(())
+        })
+        .await
+    }
+
     pub async fn wipe_records(&self) -> Result<(), StoreError> {
         self.run(&V1_STORES, Mode::Write, |tx| {
             for name in [EVENTS, OUTBOX, REJECTED, VIEWS, BLOBS] {

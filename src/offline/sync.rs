@@ -6,6 +6,7 @@ use crate::offline::api;
 use crate::offline::api::ApiError;
 use crate::offline::engine::engine;
 use crate::offline::state::{AppState, SyncState};
+use crate::offline::wipe;
 use crate::platform::now_ms;
 use futures::channel::mpsc;
 use futures::StreamExt;
@@ -63,6 +64,27 @@ pub fn refresh_counts(app: AppState) {
     }
 }
 
+/// Clears the device when an admin's wipe order is due and nothing is left to send (the
+/// outbox is empty; photos had their upload attempt). True when it wiped.
+async fn wipe_if_due(app: AppState) -> bool {
+    if wipe::wipe_state() != Some(wipe::WipeState::Due) {
+        return false;
+    }
+    let pending = engine()
+        .and_then(|e| e.read(|r| r.pending_count()))
+        .unwrap_or(0);
+    if pending > 0 {
+        return false;
+    }
+    match wipe::wipe_device(app).await {
+        Ok(()) => true,
+        Err(err) => {
+            app.store_error.set(Some(err.to_string()));
+            false
+        }
+    }
+}
+
 /// One full sync: push everything pending, then pull until the server has no more.
 pub async fn sync_once(app: AppState) -> Result<(), ApiError> {
     let Some(e) = engine() else { return Ok(()) };
@@ -76,6 +98,10 @@ pub async fn sync_once(app: AppState) -> Result<(), ApiError> {
             break;
         }
         let resp = api::push(&session.token, e.device_id, &batch).await?;
+        if resp.wipe {
+            // An admin's order: go on sending, then clear the device (below).
+            wipe::set_wipe_state(Some(wipe::WipeState::Due));
+        }
         let outcome = e.mutate(|r| r.on_push_response(&batch, &resp, now_ms()));
         if let Err(err) = e.commit().await {
             app.store_error.set(Some(err.to_string()));
@@ -90,6 +116,9 @@ pub async fn sync_once(app: AppState) -> Result<(), ApiError> {
     // Photos after the events that name them: an event may arrive before its photo.
     if crate::offline::photos::upload_pending(&session.token).await? > 0 {
         app.bump();
+    }
+    if wipe_if_due(app).await {
+        return Ok(());
     }
     let mut pulled = 0usize;
     loop {
@@ -172,6 +201,17 @@ pub fn start(app: AppState) {
             if !paused && app.session.get_untracked().is_some() && leader {
                 match sync_once(app).await {
                     Ok(()) => failures = 0,
+                    Err(ApiError::Wiped(m)) => {
+                        // Refused for good: clear now if nothing is unsent; else wait for a
+                        // new sign-in, whose first sync sends it and then clears.
+                        wipe::set_wipe_state(Some(wipe::WipeState::Due));
+                        if !wipe_if_due(app).await {
+                            app.sync.update(|s| {
+                                s.state = SyncState::Paused;
+                                s.error = Some(m);
+                            });
+                        }
+                    }
                     Err(ApiError::Unauthorized(m)) => {
                         app.sync.update(|s| {
                             s.state = SyncState::Paused;

@@ -49,6 +49,26 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="page login">
             <h1>{i18n.text(Key::LoginTitle)}</h1>
+            {move || {
+                app.data_version.track();
+                crate::offline::wipe::wipe_state()
+                    .map(|w| {
+                        let key = match w {
+                            crate::offline::wipe::WipeState::Done => Key::DeviceWiped,
+                            crate::offline::wipe::WipeState::Due => Key::DeviceWipePending,
+                        };
+                        view! {
+                            <p
+                                class="error"
+                                role="status"
+                                data-testid="login-device-wiped"
+                                data-wipe=format!("{w:?}").to_lowercase()
+                            >
+                                {i18n.text(key)}
+                            </p>
+                        }
+                    })
+            }}
             <form class="card form" on:submit=submit>
                 <label>
                     <span>{i18n.text(Key::Username)}</span>

@@ -144,6 +144,35 @@ pub fn today_patrol_text(i18n: I18n, today: &TodayPatrol) -> String {
     out
 }
 
+/// A phone number as shown before someone taps it (owners' details are confidential, 001:8,
+/// 000:140): the first three and last four digits, the digits between as `*`, anything that
+/// is not a digit kept where it was ("138****1234", "0571-****5678"). A short number keeps
+/// only its last two digits; one of two digits or fewer shows none.
+pub fn masked_phone(phone: &str) -> String {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let (head, tail) = match digits {
+        n if n >= 8 => (3, 4),
+        n if n >= 3 => (0, 2),
+        _ => (0, 0),
+    };
+    let mut seen = 0;
+    phone
+        .trim()
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > digits - tail {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +203,26 @@ mod tests {
             countdown_text(Lang::ZhCn, &countdown(-49 * 60)),
             "超时 2 天 1 小时"
         );
+    }
+
+    #[test]
+    fn a_phone_shows_its_first_three_and_last_four_digits() {
+        assert_eq!(masked_phone("13812341234"), "138****1234");
+        assert_eq!(masked_phone("13800007919"), "138****7919");
+    }
+
+    #[test]
+    fn separators_stay_where_they_were_and_only_digits_are_hidden() {
+        assert_eq!(masked_phone("0571-8765 4321"), "057*-**** 4321");
+        assert_eq!(masked_phone(" 138 1234 1234 "), "138 **** 1234");
+    }
+
+    #[test]
+    fn a_short_number_shows_only_its_last_two_digits_and_a_tiny_one_none() {
+        assert_eq!(masked_phone("8001"), "**01");
+        assert_eq!(masked_phone("1234567"), "*****67");
+        assert_eq!(masked_phone("12"), "**");
+        assert_eq!(masked_phone(""), "");
     }
 
     #[test]

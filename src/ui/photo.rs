@@ -164,3 +164,27 @@ pub fn PhotoPicker(
         </div>
     }
 }
+
+/// A set of photos being gathered for one record: the picker and the thumbnails so far (a
+/// photo picked twice is kept once).
+#[component]
+pub fn PhotoSet(photos: RwSignal<Vec<String>>, #[prop(into)] testid: String) -> impl IntoView {
+    view! {
+        <PhotoPicker
+            testid=testid
+            on_added=Callback::new(move |h: String| {
+                photos
+                    .update(|p| {
+                        if !p.contains(&h) {
+                            p.push(h)
+                        }
+                    })
+            })
+        />
+        <div class="photos">
+            {move || {
+                photos.get().into_iter().map(|h| view! { <Photo hash=h /> }).collect_view()
+            }}
+        </div>
+    }
+}

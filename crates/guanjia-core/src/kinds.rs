@@ -117,7 +117,7 @@ pub fn check_payload(ev: &Event) -> Result<KindStatus, Rejection> {
 
 /// Checks the event's stamp against the server clock (sync-protocol §3).
 pub fn check_clock(ev: &Event, server_now_ms: u64) -> Result<(), Rejection> {
-    if ev.hlc.ms > server_now_ms + MAX_CLOCK_AHEAD_MS {
+    if ev.hlc.ms > server_now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
         return Err(Rejection::new(
             RejectCode::ClockSkew,
             format!(
@@ -243,6 +243,19 @@ pub(crate) mod tests {
             check_clock(&e, now - 1).unwrap_err().code,
             RejectCode::ClockSkew
         );
+    }
+
+    /// Found by the fuzz harness (tests/fuzz.rs): the limit was `server_now_ms + 300 s`,
+    /// which overflowed (a panic in debug builds) for a server time within 300 s of u64::MAX.
+    #[test]
+    fn the_clock_check_does_not_overflow_at_the_end_of_time() {
+        let mut e = ev("duty_log.entry_added", json!({"text": "x"}));
+        for ms in [0, u64::MAX] {
+            e.hlc.ms = ms;
+            assert!(check_clock(&e, u64::MAX).is_ok());
+            assert!(check_clock(&e, u64::MAX - MAX_CLOCK_AHEAD_MS + 1).is_ok());
+        }
+        assert_eq!(check_clock(&e, 0).unwrap_err().code, RejectCode::ClockSkew);
     }
 
     #[test]

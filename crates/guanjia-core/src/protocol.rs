@@ -41,6 +41,16 @@ pub struct PushResponse {
     pub server_time: String,
     pub epoch: String,
     pub results: Vec<PushResult>,
+    /// An admin ordered this device wiped (or ended its session): the push was handled as
+    /// usual; send whatever else is unsent (more events, photos), then clear the device's
+    /// data and sign out. Absent (false) from servers before it and ignored by older apps,
+    /// whose next pull is then refused with 401 `device_wiped`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub wipe: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

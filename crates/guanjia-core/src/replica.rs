@@ -700,6 +700,7 @@ mod tests {
                 id: e.id.to_string(),
                 seq: 7,
             }],
+            wipe: false,
         };
         r.on_push_response(std::slice::from_ref(&e), &resp, 2_000);
         let back = rebuild(&mut r, &mut stored);

@@ -113,6 +113,7 @@ impl MemServer {
             server_time: time_str(self.now_ms),
             epoch: self.epoch.to_string(),
             results,
+            wipe: false,
         }
     }
 

@@ -280,5 +280,26 @@ pub async fn import_outbox(db: &Db, from: &Path) -> anyhow::Result<ImportReport>
             }
         }
     }
+    // Who brought what in: the file, the device and person it came from, the counts.
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "?".into());
+    auth::audit(
+        db,
+        &format!("cli:{os_user}"),
+        "outbox_imported",
+        &from.display().to_string(),
+        &serde_json::json!({
+            "device_id": file.device_id,
+            "exported_at": file.exported_at,
+            "exported_by": file.user.as_ref().map(|u| u.username.clone()),
+            "events": file.events.len(),
+            "accepted": report.accepted,
+            "duplicate": report.duplicate,
+            "rejected": report.rejected.len(),
+        }),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.message))?;
     Ok(report)
 }

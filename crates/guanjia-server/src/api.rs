@@ -1,6 +1,6 @@
 //! The HTTP API of sync-protocol.md §3/§3a.
 
-use crate::auth::{self, Auth};
+use crate::auth::{self, Auth, Sending};
 use crate::error::{ApiError, ApiResult};
 use crate::{store, throttle, AppState};
 use axum::body::Bytes;
@@ -144,6 +144,7 @@ pub fn router() -> Router<AppState> {
             "/admin/users/{username}/sessions/{id}",
             axum::routing::delete(revoke_session),
         )
+        .route("/admin/users/{username}/wipe", post(order_wipe))
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .route("/blobs/{sha256}", put(put_blob).head(head_blob).get(get_blob))
@@ -218,7 +219,7 @@ async fn login(
 async fn admin_target(st: &AppState, a: &Auth, username: &str) -> ApiResult<auth::UserRow> {
     if a.user.role != guanjia_core::Role::Admin {
         return Err(ApiError::forbidden(
-            "only an admin may see or end other people's sessions",
+            "only an admin may see or end other people's sessions or order their devices wiped",
         ));
     }
     auth::find_user(&st.db, username)
@@ -256,7 +257,36 @@ async fn revoke_all_sessions(
     let user = admin_target(&st, &a, &username).await?;
     let n = auth::revoke_sessions(&st.db, user.info.id, None).await?;
     tracing::warn!(admin = %a.user.username, user = %user.info.username, revoked = n, "sessions revoked by an admin");
+    auth::audit(
+        &st.db,
+        &a.user.username,
+        "sessions_revoked",
+        &user.info.username,
+        &serde_json::json!({ "sessions": n }),
+    )
+    .await?;
     Ok(Json(serde_json::json!({ "revoked": n })))
+}
+
+/// `POST /admin/users/{username}/wipe`: every device the user is signed in on sends what
+/// is unsent, then clears its data (owners' names and phones with the rest) and signs out.
+async fn order_wipe(
+    State(st): State<AppState>,
+    a: Auth,
+    ApiPath(username): ApiPath<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let user = admin_target(&st, &a, &username).await?;
+    let n = auth::order_wipe(&st.db, user.info.id).await?;
+    tracing::warn!(admin = %a.user.username, user = %user.info.username, sessions = n, "devices ordered wiped by an admin");
+    auth::audit(
+        &st.db,
+        &a.user.username,
+        "wipe_ordered",
+        &user.info.username,
+        &serde_json::json!({ "sessions": n }),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "sessions": n })))
 }
 
 async fn revoke_session(
@@ -272,10 +302,18 @@ async fn revoke_session(
         ));
     }
     tracing::warn!(admin = %a.user.username, user = %user.info.username, session = %id, "session revoked by an admin");
+    auth::audit(
+        &st.db,
+        &a.user.username,
+        "sessions_revoked",
+        &user.info.username,
+        &serde_json::json!({ "sessions": n, "session": id }),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn logout(State(st): State<AppState>, a: Auth) -> ApiResult<StatusCode> {
+async fn logout(State(st): State<AppState>, Sending(a): Sending) -> ApiResult<StatusCode> {
     auth::revoke_token(&st.db, &a.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -346,7 +384,7 @@ async fn me(State(st): State<AppState>, a: Auth) -> ApiResult<Json<MeResponse>> 
 
 async fn push(
     State(st): State<AppState>,
-    a: Auth,
+    Sending(a): Sending,
     JsonBody(req): JsonBody<PushRequest>,
 ) -> ApiResult<Json<PushResponse>> {
     if req.events.len() > MAX_PUSH_EVENTS {
@@ -361,10 +399,14 @@ async fn push(
     }
     let results = store::push(&st.db, &a.principal, &req.events).await?;
     tracing::debug!(user = %a.user.username, device = %req.device_id, n = results.len(), "push");
+    if a.wipe {
+        tracing::warn!(user = %a.user.username, device = %req.device_id, n = results.len(), "push from a device ordered wiped; told to wipe");
+    }
     Ok(Json(PushResponse {
         server_time: auth::ms_to_rfc3339(auth::now_ms()),
         epoch: st.db.epoch().await?,
         results,
+        wipe: a.wipe,
     }))
 }
 
@@ -403,7 +445,20 @@ async fn pull(
                 ApiError::bad_request(format!("`limit` must be 1 to {MAX_PULL_LIMIT}"))
             })?,
     };
-    Ok(Json(store::pull(&st.db, &a.principal, after, limit).await?))
+    let page = store::pull(&st.db, &a.principal, after, limit).await?;
+    if after == 0 && !page.events.is_empty() {
+        // A download of the caller's whole scope from the start (a new device, a reset):
+        // the one pull that hands out every owner's name and phone at once.
+        auth::audit(
+            &st.db,
+            &a.user.username,
+            "full_pull",
+            &a.user.username,
+            &serde_json::json!({ "events": page.events.len(), "has_more": page.has_more }),
+        )
+        .await?;
+    }
+    Ok(Json(page))
 }
 
 fn check_hash(sha256: &str) -> ApiResult<()> {
@@ -418,7 +473,7 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
 
 async fn put_blob(
     State(st): State<AppState>,
-    a: Auth,
+    Sending(a): Sending,
     ApiPath(sha256): ApiPath<String>,
     req: Request,
 ) -> ApiResult<StatusCode> {
@@ -449,7 +504,7 @@ async fn put_blob(
 
 async fn head_blob(
     State(st): State<AppState>,
-    a: Auth,
+    Sending(a): Sending,
     ApiPath(sha256): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;

@@ -177,11 +177,98 @@ pub async fn principal(db: &Db, user: &UserInfo) -> ApiResult<Principal> {
     Ok(p)
 }
 
-/// The caller, from `Authorization: Bearer <token>`.
+/// The caller, from `Authorization: Bearer <token>`. A token an admin revoked or ordered
+/// wiped is refused here with 401 `device_wiped` (see [`Sending`] for the calls that still
+/// take it).
 pub struct Auth {
     pub user: UserInfo,
     pub principal: Principal,
     pub token: String,
+    /// An admin ordered this device wiped (or revoked its session): it may still send what
+    /// it holds (push, photo upload), and every answer tells it to wipe.
+    pub wipe: bool,
+}
+
+/// The caller of a call that sends data *to* the server (push, photo upload, sign-out):
+/// also taken from a device ordered wiped, so it can send what is unsent first
+/// (`Auth::wipe` is then true and the answer says so).
+pub struct Sending(pub Auth);
+
+fn device_wiped() -> ApiError {
+    ApiError::unauthorized(
+        "device_wiped",
+        "an admin ended this sign-in and ordered this device's data removed; send what is unsent, then clear the device and sign in again",
+    )
+}
+
+/// Resolves the bearer token. `sending`: the call only brings data to the server, so a
+/// token under a wipe order is let through (marked `wipe`); any other call with such a
+/// token ends it (`revoked_at`: the device has finished sending) and answers `device_wiped`.
+async fn authenticate(
+    parts: &Parts,
+    state: &crate::AppState,
+    sending: bool,
+) -> Result<Auth, ApiError> {
+    let token = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "unauthorized",
+                "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login",
+            )
+        })?
+        .to_string();
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, t.expires_at, t.revoked_at, t.wipe_at \
+         FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+    )
+    .bind(token_hash(&token))
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or_else(|| ApiError::unauthorized("unauthorized", "this sign-in is not known; sign in again"))?;
+    let revoked = row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+    let wipe = row.try_get::<Option<i64>, _>("wipe_at")?.is_some();
+    let expired = row.try_get::<i64, _>("expires_at")? <= now_ms();
+    if wipe && (revoked || expired) {
+        return Err(device_wiped());
+    }
+    if wipe && !sending {
+        // The device asks for data again (pull, /me…): it has sent what it had. From now
+        // on the token is refused for everything.
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(token_hash(&token))
+        .execute(&state.db.pool)
+        .await?;
+        return Err(device_wiped());
+    }
+    if revoked {
+        return Err(ApiError::unauthorized(
+            "token_revoked",
+            "you were signed out; sign in again (unsent changes stay on the device)",
+        ));
+    }
+    if expired {
+        return Err(ApiError::unauthorized(
+            "token_expired",
+            "your sign-in expired; sign in again (unsent changes stay on the device)",
+        ));
+    }
+    let user = user_from_row(&row)?.info;
+    let principal = principal(&state.db, &user).await?;
+    Ok(Auth {
+        user,
+        principal,
+        token,
+        wipe,
+    })
 }
 
 impl FromRequestParts<crate::AppState> for Auth {
@@ -191,47 +278,18 @@ impl FromRequestParts<crate::AppState> for Auth {
         parts: &mut Parts,
         state: &crate::AppState,
     ) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "unauthorized",
-                    "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login",
-                )
-            })?
-            .to_string();
-        let row = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, t.expires_at, t.revoked_at \
-             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-        )
-        .bind(token_hash(&token))
-        .fetch_optional(&state.db.pool)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("unauthorized", "this sign-in is not known; sign in again"))?;
-        if row.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
-            return Err(ApiError::unauthorized(
-                "token_revoked",
-                "you were signed out; sign in again (unsent changes stay on the device)",
-            ));
-        }
-        if row.try_get::<i64, _>("expires_at")? <= now_ms() {
-            return Err(ApiError::unauthorized(
-                "token_expired",
-                "your sign-in expired; sign in again (unsent changes stay on the device)",
-            ));
-        }
-        let user = user_from_row(&row)?.info;
-        let principal = principal(&state.db, &user).await?;
-        Ok(Auth {
-            user,
-            principal,
-            token,
-        })
+        authenticate(parts, state, false).await
+    }
+}
+
+impl FromRequestParts<crate::AppState> for Sending {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, ApiError> {
+        authenticate(parts, state, true).await.map(Sending)
     }
 }
 
@@ -260,7 +318,8 @@ pub const SESSION_ID_LEN: usize = 16;
 pub async fn sessions(db: &Db, user: UserId) -> ApiResult<Vec<(String, i64, i64)>> {
     let rows = sqlx::query(
         "SELECT token_hash, created_at, expires_at FROM tokens \
-         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at, token_hash",
+         WHERE user_id = $1 AND revoked_at IS NULL AND wipe_at IS NULL AND expires_at > $2 \
+         ORDER BY created_at, token_hash",
     )
     .bind(user.to_string())
     .bind(now_ms())
@@ -278,8 +337,9 @@ pub async fn sessions(db: &Db, user: UserId) -> ApiResult<Vec<(String, i64, i64)
         .collect()
 }
 
-/// Revokes a user's current sessions, all of them or the one whose id is `id`; returns how
-/// many were revoked.
+/// Ends a user's current sessions, all of them or the one whose id is `id`, as an admin
+/// does: each device may still send what is unsent and is then told to wipe itself
+/// (`wipe_at`). Returns how many were ended.
 pub async fn revoke_sessions(db: &Db, user: UserId, id: Option<&str>) -> ApiResult<u64> {
     let now = now_ms();
     let mut ids = sessions(db, user).await?;
@@ -289,8 +349,8 @@ pub async fn revoke_sessions(db: &Db, user: UserId, id: Option<&str>) -> ApiResu
     let mut n = 0;
     for (prefix, _, _) in ids {
         n += sqlx::query(&format!(
-            "UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL \
-             AND substr(token_hash, 1, {SESSION_ID_LEN}) = $3"
+            "UPDATE tokens SET wipe_at = $1 WHERE user_id = $2 AND revoked_at IS NULL \
+             AND wipe_at IS NULL AND substr(token_hash, 1, {SESSION_ID_LEN}) = $3"
         ))
         .bind(now)
         .bind(user.to_string())
@@ -300,6 +360,46 @@ pub async fn revoke_sessions(db: &Db, user: UserId, id: Option<&str>) -> ApiResu
         .rows_affected();
     }
     Ok(n)
+}
+
+/// An admin's order to wipe every device the user is signed in on: each of the user's
+/// tokens not yet revoked (expired ones too: such a device is told at its next call)
+/// is marked; the devices send what is unsent and then clear their data. Returns how
+/// many sessions it reached.
+pub async fn order_wipe(db: &Db, user: UserId) -> ApiResult<u64> {
+    Ok(sqlx::query(
+        "UPDATE tokens SET wipe_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND wipe_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user.to_string())
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}
+
+/// Appends a row to the audit log (and logs it): who (`actor`: a username, or `cli:<os
+/// user>` for admin commands), what (`action`), about whom or what (`subject`), details
+/// (JSON text).
+pub async fn audit(
+    db: &Db,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> ApiResult<()> {
+    tracing::info!(actor, action, subject, %detail, "audit");
+    sqlx::query(
+        "INSERT INTO audit (id, at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(guanjia_core::EventId::from_uuid_v7().to_string())
+    .bind(now_ms())
+    .bind(actor)
+    .bind(action)
+    .bind(subject)
+    .bind(detail.to_string())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 /// Creates a user; `areas` also add their projects.

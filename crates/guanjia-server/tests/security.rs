@@ -17,6 +17,9 @@ on_both_backends!(
     every_response_carries_the_safety_headers_and_blobs_their_sniffed_image_type,
     a_photo_is_read_by_its_uploader_and_whoever_may_read_a_record_naming_it_not_by_other_areas,
     the_apps_pages_carry_a_csp_allowing_wasm_and_exactly_the_inline_scripts_of_index_html,
+    only_an_admin_may_order_a_users_devices_wiped,
+    a_device_ordered_wiped_sends_what_is_unsent_is_told_to_wipe_and_is_refused_after,
+    a_session_an_admin_revoked_still_sends_its_outbox_and_is_told_to_wipe,
 );
 
 async fn a_cursor_or_limit_beyond_the_64_bit_range_is_a_json_400_not_a_restart_from_seq_1(
@@ -433,9 +436,10 @@ async fn an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may(s: Test
     };
     let res = del(format!("{path}/{phone_id}")).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // An admin's revocation also tells the device to wipe itself (issue 13 item 7).
     let (st, body) = s.get_json("/api/v1/me", Some(&phone.token)).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["code"], "token_revoked");
+    assert_eq!(body["code"], "device_wiped");
     let (st, _) = s.get_json("/api/v1/me", Some(&tablet.token)).await;
     assert_eq!(st, StatusCode::OK);
     let res = del(format!("{path}/{phone_id}")).await.unwrap();
@@ -447,7 +451,7 @@ async fn an_admin_lists_and_revokes_a_users_sessions_and_nobody_else_may(s: Test
     assert!(body["revoked"].as_u64().unwrap() >= 1, "{body}");
     let (st, body) = s.get_json("/api/v1/me", Some(&tablet.token)).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["code"], "token_revoked");
+    assert_eq!(body["code"], "device_wiped");
     let (_, body) = s.get_json(path, Some(&admin.token)).await;
     assert_eq!(body["sessions"], json!([]));
     // The admin's own session is untouched.
@@ -673,4 +677,159 @@ async fn a_photo_is_read_by_its_uploader_and_whoever_may_read_a_record_naming_it
     // Someone holding the bytes proves it by uploading them; then they may read them back.
     upload(&s, &b2, &photo).await;
     assert_eq!(read(&b2).await, ok);
+}
+
+/// The audit rows with `action`: (actor, subject, detail).
+async fn audit_rows(s: &TestServer, action: &str) -> Vec<(String, String, Value)> {
+    use sqlx::Row;
+    sqlx::query("SELECT actor, subject, detail FROM audit WHERE action = $1 ORDER BY at, id")
+        .bind(action)
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.get::<String, _>(0),
+                r.get::<String, _>(1),
+                serde_json::from_str(&r.get::<String, _>(2)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn only_an_admin_may_order_a_users_devices_wiped(s: TestServer) {
+    let path = "/api/v1/admin/users/butler1/wipe";
+    let device = s.login("butler1").await;
+    for who in ["butler1", "butler2", "supervisor1", "tech1"] {
+        let u = s.login(who).await;
+        let (st, body) = s.post_json(path, Some(&u.token), json!({})).await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "{who}: {body}");
+        assert_eq!(body["code"], "forbidden");
+    }
+    let (st, _) = s.post_json(path, None, json!({})).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let admin = s.login("admin").await;
+    let (st, body) = s
+        .post_json(
+            "/api/v1/admin/users/nobody/wipe",
+            Some(&admin.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{body}");
+    // Nothing was ordered: butler1's device syncs as before, and no answer mentions a wipe.
+    let (st, body) = s.push(&device, &[duty(&s, &device, "交接")]).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert!(body.get("wipe").is_none(), "{body}");
+    let (st, _) = s.get_json("/api/v1/me", Some(&device.token)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(audit_rows(&s, "wipe_ordered").await.is_empty());
+}
+
+async fn a_device_ordered_wiped_sends_what_is_unsent_is_told_to_wipe_and_is_refused_after(
+    s: TestServer,
+) {
+    let device = s.login("butler1").await;
+    let other = s.login("butler2").await;
+    // Written offline before the order: still waiting in the device's outbox.
+    let unsent = [
+        duty(&s, &device, "夜班交接"),
+        duty(&s, &device, "02:10 巡逻正常"),
+    ];
+    let admin = s.login("admin").await;
+    let (st, body) = s
+        .post_json(
+            "/api/v1/admin/users/butler1/wipe",
+            Some(&admin.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert!(body["sessions"].as_u64().unwrap() >= 1, "{body}");
+
+    // The push goes through with the usual checks, and the answer says wipe.
+    let (st, body) = s.push(&device, &unsent).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["wipe"], true, "{body}");
+    let results = body["results"].as_array().unwrap();
+    assert!(results.iter().all(|r| status(r) == "accepted"), "{body}");
+    // Its photos too.
+    let bytes = b"\xFF\xD8\xFF a photo taken before the order";
+    let hash = sha256_hex(bytes);
+    let res = s
+        .http
+        .put(format!("{}/api/v1/blobs/{hash}", s.base))
+        .bearer_auth(&device.token)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // No more data flows to it: a pull is refused, and from then on everything is.
+    let (st, body) = s
+        .get_json("/api/v1/sync/pull?after=0", Some(&device.token))
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["code"], "device_wiped");
+    let (st, body) = s.push(&device, &[duty(&s, &device, "再来一条")]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["code"], "device_wiped");
+    let (st, body) = s.get_json("/api/v1/me", Some(&device.token)).await;
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("device_wiped"))
+    );
+
+    // What it sent is stored once; other users are untouched; butler1 may sign in again.
+    let seen = s.pull_all(&admin, 0, 1000).await;
+    for t in ["夜班交接", "02:10 巡逻正常"] {
+        assert_eq!(
+            seen.iter().filter(|e| e["payload"]["text"] == t).count(),
+            1,
+            "{t}"
+        );
+    }
+    assert!(!seen.iter().any(|e| e["payload"]["text"] == "再来一条"));
+    let (st, _) = s.get_json("/api/v1/me", Some(&other.token)).await;
+    assert_eq!(st, StatusCode::OK);
+    let again = s.login("butler1").await;
+    let (st, body) = s.push(&again, &[duty(&s, &again, "新的一班")]).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert!(
+        body.get("wipe").is_none(),
+        "a new sign-in is not under the old order: {body}"
+    );
+
+    let rows = audit_rows(&s, "wipe_ordered").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        ("admin", "butler1")
+    );
+}
+
+async fn a_session_an_admin_revoked_still_sends_its_outbox_and_is_told_to_wipe(s: TestServer) {
+    let device = s.login("butler1").await;
+    let admin = s.login("admin").await;
+    let res = s
+        .http
+        .delete(format!("{}/api/v1/admin/users/butler1/sessions", s.base))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (st, body) = s.push(&device, &[duty(&s, &device, "撤销前写的")]).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["wipe"], true, "{body}");
+    assert_eq!(status(&body["results"][0]), "accepted", "{body}");
+    let (st, body) = s.get_json("/api/v1/sync/pull", Some(&device.token)).await;
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("device_wiped"))
+    );
+    let rows = audit_rows(&s, "sessions_revoked").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].1, "butler1");
 }

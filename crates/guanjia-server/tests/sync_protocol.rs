@@ -1089,6 +1089,24 @@ async fn an_exported_outbox_is_imported_once_on_behalf_of_its_authors(s: TestSer
         (0, 2),
         "nothing stored twice"
     );
+    // Each import is logged with who ran it, the file and the counts.
+    {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT actor, subject, detail FROM audit WHERE action = 'outbox_imported' ORDER BY at, id",
+        )
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        let subject: String = rows[0].get(1);
+        assert!(subject.ends_with("outbox.json"), "{subject}");
+        assert!(rows[0].get::<String, _>(0).starts_with("cli:"));
+        let detail: Value = serde_json::from_str(&rows[0].get::<String, _>(2)).unwrap();
+        assert_eq!(detail["accepted"], 2, "{detail}");
+        assert_eq!(detail["rejected"], 1, "{detail}");
+        assert_eq!(detail["device_id"], b1.device.as_str(), "{detail}");
+    }
 
     let seen = s.pull_all(&sup, 0, 1000).await;
     for t in texts {

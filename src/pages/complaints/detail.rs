@@ -119,7 +119,18 @@ pub fn ComplaintPage() -> impl IntoView {
                                 </p>
                                 <p class="hint">
                                     {s.reporter_name.get().cloned().unwrap_or_default()} " "
-                                    {s.reporter_phone.get().cloned().unwrap_or_default()}
+                                    {s
+                                        .reporter_phone
+                                        .get()
+                                        .cloned()
+                                        .map(|p| {
+                                            view! {
+                                                <crate::ui::phone::MaskedPhone
+                                                    phone=p
+                                                    testid="complaint-phone-shown"
+                                                />
+                                            }
+                                        })}
                                 </p>
                                 {s
                                     .repair_order_id

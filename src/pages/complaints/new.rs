@@ -5,6 +5,7 @@ use crate::model::people::my_areas;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
 use crate::ui::action::{Action, ErrorLine};
+use crate::ui::household_lookup::HouseholdLookup;
 use crate::ui::i18n::{use_i18n, Key};
 use guanjia_core::records::ComplaintFields;
 use guanjia_core::Draft;
@@ -34,7 +35,6 @@ pub fn NewComplaintPage() -> impl IntoView {
     let reporter = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let household = RwSignal::new(None::<Household>);
-    let lookup = RwSignal::new(String::new());
     let action = Action::new();
     // Coming from an order: the owner and household are already known.
     Effect::new(move |_| {
@@ -43,10 +43,6 @@ pub fn NewComplaintPage() -> impl IntoView {
             reporter.set(s.reporter_name.get().cloned().unwrap_or_default());
             phone.set(s.reporter_phone.get().cloned().unwrap_or_default());
         }
-    });
-    let registry = Memo::new(move |_| {
-        app.data_version.track();
-        crate::model::households::households()
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -115,55 +111,14 @@ pub fn NewComplaintPage() -> impl IntoView {
                             }
                         })
                 }}
-                <label>
-                    <span>{i18n.text(Key::OrderHousehold)}</span>
-                    <input
-                        type="search"
-                        data-testid="complaint-household-search"
-                        placeholder=i18n.text(Key::OrderHouseholdHint)
-                        prop:value=move || lookup.get()
-                        on:input=move |ev| lookup.set(event_target_value(&ev))
-                    />
-                </label>
-                <ul class="list suggestions">
-                    {move || {
-                        let q = lookup.get();
-                        registry
-                            .with(|all| {
-                                all.iter()
-                                    .filter(|h| h.matches(&q))
-                                    .take(8)
-                                    .cloned()
-                                    .collect::<Vec<_>>()
-                            })
-                            .into_iter()
-                            .map(|h| {
-                                let label = format!(
-                                    "{} · {}",
-                                    h.name,
-                                    h.owner.clone().unwrap_or_default(),
-                                );
-                                view! {
-                                    <li>
-                                        <button
-                                            type="button"
-                                            class="small"
-                                            data-testid="complaint-household"
-                                            on:click=move |_| {
-                                                reporter.set(h.owner.clone().unwrap_or_default());
-                                                phone.set(h.phone.clone().unwrap_or_default());
-                                                lookup.set(String::new());
-                                                household.set(Some(h.clone()));
-                                            }
-                                        >
-                                            {label}
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
+                <HouseholdLookup
+                    testid="complaint-household"
+                    on_pick=Callback::new(move |h: Household| {
+                        reporter.set(h.owner.clone().unwrap_or_default());
+                        phone.set(h.phone.clone().unwrap_or_default());
+                        household.set(Some(h));
+                    })
+                />
                 {move || household.get().map(|h| view! { <p class="hint">{h.name}</p> })}
                 <label>
                     <span>{i18n.text(Key::ComplaintText)}</span>

@@ -82,7 +82,7 @@ pub fn FindingPage() -> impl IntoView {
         let n = note.get_untracked();
         (!n.trim().is_empty()).then(|| n.trim().to_string())
     };
-    let assign = move |_| {
+    let assign = move |()| {
         let dept = department.get_untracked();
         if dept.trim().is_empty() {
             return need(Key::FindingNeedsDepartment);
@@ -95,7 +95,7 @@ pub fn FindingPage() -> impl IntoView {
         act(&|f| f.draft(&assigned));
     };
     // A repair order made from the finding, linked both ways, in one transaction.
-    let to_order = move |_| {
+    let to_order = move |()| {
         let Some(f) = finding.get_untracked() else {
             return;
         };
@@ -179,7 +179,7 @@ pub fn FindingPage() -> impl IntoView {
         None => need(Key::FindingNeedsReason),
         Some(t) => act(&|f| f.draft(&FindingClosedOnTheSpot(Reason { reason: t.clone() }))),
     };
-    let explain = move |_| {
+    let explain = move |()| {
         let t = explanation.get_untracked();
         if t.trim().is_empty() {
             return need(Key::FindingNeedsReason);
@@ -216,29 +216,11 @@ pub fn FindingPage() -> impl IntoView {
             >
                 {move || finding.get().map(|f| finding_detail(i18n, app, &f, now.get()))}
                 <Show when=needs_explanation>
-                    <div class="card form alert" role="alert" data-testid="finding-overdue">
-                        <p>
-                            <strong>{i18n.text(Key::FindingOverdueAlert)}</strong>
-                        </p>
-                        <label>
-                            <span>{i18n.text(Key::FindingExplain)}</span>
-                            <textarea
-                                data-testid="finding-explanation"
-                                rows="2"
-                                prop:value=move || explanation.get()
-                                on:input=move |ev| explanation.set(event_target_value(&ev))
-                            ></textarea>
-                        </label>
-                        <button
-                            type="button"
-                            class="primary"
-                            data-action="finding.explained"
-                            disabled=move || action.pending()
-                            on:click=explain
-                        >
-                            {i18n.text(Key::FindingExplain)}
-                        </button>
-                    </div>
+                    <FindingOverdue
+                        action
+                        explanation
+                        on_explain=Callback::new(move |_| explain(()))
+                    />
                 </Show>
                 <div class="card form">
                     <label>
@@ -261,67 +243,16 @@ pub fn FindingPage() -> impl IntoView {
                         </button>
                     </div>
                     <Show when=move || may(FindingAction::Assign)>
-                        <div class="row">
-                            <label>
-                                <span>{i18n.text(Key::FindingDepartment)}</span>
-                                <input
-                                    data-testid="finding-department"
-                                    list="finding-departments"
-                                    autocomplete="off"
-                                    placeholder=i18n.text(Key::FindingDepartmentPick)
-                                    prop:value=move || department.get()
-                                    on:input=move |ev| department.set(event_target_value(&ev))
-                                />
-                                <datalist
-                                    id="finding-departments"
-                                    data-testid="finding-departments"
-                                >
-                                    {move || {
-                                        departments()
-                                            .into_iter()
-                                            .map(|d| view! { <option value=d></option> })
-                                            .collect_view()
-                                    }}
-                                </datalist>
-                            </label>
-                            <label>
-                                <span>{i18n.text(Key::OrderTechnician)}</span>
-                                <select
-                                    data-testid="finding-technician"
-                                    on:change=move |ev| technician.set(event_target_value(&ev))
-                                >
-                                    <option value="">"—"</option>
-                                    {move || {
-                                        technicians()
-                                            .into_iter()
-                                            .map(|(id, name)| {
-                                                view! { <option value=id.to_string()>{name}</option> }
-                                            })
-                                            .collect_view()
-                                    }}
-                                </select>
-                            </label>
-                        </div>
-                        <div class="row actions">
-                            <button
-                                type="button"
-                                data-action="finding.assigned"
-                                disabled=move || held(FindingAction::Assign)
-                                on:click=assign
-                            >
-                                {i18n.text(Key::FindingAssign)}
-                            </button>
-                            <Show when=move || may(FindingAction::ToOrder)>
-                                <button
-                                    type="button"
-                                    data-action="finding.to_order"
-                                    disabled=move || held(FindingAction::ToOrder)
-                                    on:click=to_order
-                                >
-                                    {i18n.text(Key::FindingToOrder)}
-                                </button>
-                            </Show>
-                        </div>
+                        <FindingAssign
+                            department
+                            technician
+                            departments=Signal::derive(departments)
+                            technicians=Signal::derive(technicians)
+                            may_order=Signal::derive(move || may(FindingAction::ToOrder))
+                            held=Signal::derive(move || held(FindingAction::Assign))
+                            on_assign=Callback::new(move |_| assign(()))
+                            on_order=Callback::new(move |_| to_order(()))
+                        />
                     </Show>
                     <Show when=move || {
                         may(FindingAction::Rectify) || may(FindingAction::RecheckPass)
@@ -387,6 +318,120 @@ pub fn FindingPage() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// An overdue finding: the alert, and the explanation re-check and close wait for.
+#[component]
+fn FindingOverdue(
+    action: Action,
+    explanation: RwSignal<String>,
+    on_explain: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="card form alert" role="alert" data-testid="finding-overdue">
+            <p>
+                <strong>{i18n.text(Key::FindingOverdueAlert)}</strong>
+            </p>
+            <label>
+                <span>{i18n.text(Key::FindingExplain)}</span>
+                <textarea
+                    data-testid="finding-explanation"
+                    rows="2"
+                    prop:value=move || explanation.get()
+                    on:input=move |ev| explanation.set(event_target_value(&ev))
+                ></textarea>
+            </label>
+            <button
+                type="button"
+                class="primary"
+                data-action="finding.explained"
+                disabled=move || action.pending()
+                on:click=move |_| on_explain.run(())
+            >
+                {i18n.text(Key::FindingExplain)}
+            </button>
+        </div>
+    }
+}
+
+/// Dispatching a finding: to one of the project's departments (another name may be typed)
+/// and a technician, or as a linked repair order.
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn FindingAssign(
+    department: RwSignal<String>,
+    technician: RwSignal<String>,
+    departments: Signal<Vec<String>>,
+    technicians: Signal<Vec<(UserId, String)>>,
+    may_order: Signal<bool>,
+    held: Signal<bool>,
+    on_assign: Callback<()>,
+    on_order: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="row">
+            <label>
+                <span>{i18n.text(Key::FindingDepartment)}</span>
+                <input
+                    data-testid="finding-department"
+                    list="finding-departments"
+                    autocomplete="off"
+                    placeholder=i18n.text(Key::FindingDepartmentPick)
+                    prop:value=move || department.get()
+                    on:input=move |ev| department.set(event_target_value(&ev))
+                />
+                <datalist id="finding-departments" data-testid="finding-departments">
+                    {move || {
+                        departments
+                            .get()
+                            .into_iter()
+                            .map(|d| view! { <option value=d></option> })
+                            .collect_view()
+                    }}
+                </datalist>
+            </label>
+            <label>
+                <span>{i18n.text(Key::OrderTechnician)}</span>
+                <select
+                    data-testid="finding-technician"
+                    on:change=move |ev| technician.set(event_target_value(&ev))
+                >
+                    <option value="">"—"</option>
+                    {move || {
+                        technicians
+                            .get()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                view! { <option value=id.to_string()>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+        </div>
+        <div class="row actions">
+            <button
+                type="button"
+                data-action="finding.assigned"
+                disabled=move || held.get()
+                on:click=move |_| on_assign.run(())
+            >
+                {i18n.text(Key::FindingAssign)}
+            </button>
+            <Show when=move || may_order.get()>
+                <button
+                    type="button"
+                    data-action="finding.to_order"
+                    disabled=move || held.get()
+                    on:click=move |_| on_order.run(())
+                >
+                    {i18n.text(Key::FindingToOrder)}
+                </button>
+            </Show>
+        </div>
     }
 }
 

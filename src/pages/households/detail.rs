@@ -82,7 +82,7 @@ pub fn HouseholdPage() -> impl IntoView {
                             <dd data-testid="household-phone">
                                 {match e.household.phone.clone() {
                                     Some(p) => {
-                                        view! { <a href=format!("tel:{p}")>{p.clone()}</a> }
+                                        view! { <crate::ui::phone::MaskedPhone phone=p /> }
                                             .into_any()
                                     }
                                     None => "—".into_any(),

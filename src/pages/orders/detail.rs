@@ -108,11 +108,12 @@ fn OrderFacts(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
                 .cloned()
                 .map(|p| {
                     view! {
-                        <a href=format!("tel:{p}") class="button small" data-testid="order-call">
-                            {i18n.text(Key::OrderCallOwner)}
-                            " "
-                            {p.clone()}
-                        </a>
+                        <crate::ui::phone::MaskedPhone
+                            phone=p
+                            testid="order-call"
+                            call=true
+                            class="button small"
+                        />
                     }
                 })}
         </p>

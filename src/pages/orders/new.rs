@@ -1,13 +1,14 @@
 //! `/orders/new`: intake, online or offline.
 
 use crate::model::clock::appointment_time;
-use crate::model::households::{households, Household};
+use crate::model::households::Household;
 use crate::model::orders::categories;
 use crate::model::people::my_areas_of;
 use crate::offline::state::use_app;
 use crate::platform::{now_ms, random_bytes};
 use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::limits_text;
+use crate::ui::household_lookup::HouseholdLookup;
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{request_kind_code, request_kind_of, REQUEST_KINDS};
 use crate::ui::work_form::{work_form, WorkEntry};
@@ -48,21 +49,6 @@ pub fn NewOrderPage() -> impl IntoView {
     let photos = RwSignal::new(Vec::<String>::new());
     let paid = RwSignal::new(false);
     let quote = WorkEntry::new();
-    let lookup = RwSignal::new(String::new());
-    let registry = Memo::new(move |_| {
-        app.data_version.track();
-        households()
-    });
-    let found = move || {
-        let q = lookup.get();
-        registry.with(|all| {
-            all.iter()
-                .filter(|h| h.matches(&q))
-                .take(8)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
     let pick = move |h: Household| {
         location.set(h.name.clone());
         reporter.set(h.owner.clone().unwrap_or_default());
@@ -70,7 +56,6 @@ pub fn NewOrderPage() -> impl IntoView {
         if let Some(a) = h.area_id {
             area.set(a.to_string());
         }
-        lookup.set(String::new());
         household.set(Some(h));
     };
     let action = Action::new();
@@ -157,43 +142,7 @@ pub fn NewOrderPage() -> impl IntoView {
         <section class="page order-new">
             <h1>{i18n.text(Key::OrderNew)}</h1>
             <form class="card form" on:submit=submit>
-                <label>
-                    <span>{i18n.text(Key::OrderHousehold)}</span>
-                    <input
-                        type="search"
-                        data-testid="order-household-search"
-                        placeholder=i18n.text(Key::OrderHouseholdHint)
-                        prop:value=move || lookup.get()
-                        on:input=move |ev| lookup.set(event_target_value(&ev))
-                    />
-                </label>
-                <ul class="list suggestions">
-                    {move || {
-                        found()
-                            .into_iter()
-                            .map(|h| {
-                                let label = format!(
-                                    "{} · {}",
-                                    h.name,
-                                    h.owner.clone().unwrap_or_default(),
-                                );
-                                view! {
-                                    <li>
-                                        <button
-                                            type="button"
-                                            class="small"
-                                            data-testid="order-household"
-                                            data-household-id=h.id.to_string()
-                                            on:click=move |_| pick(h.clone())
-                                        >
-                                            {label}
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
+                <HouseholdLookup testid="order-household" on_pick=Callback::new(pick) />
                 {move || {
                     household
                         .get()
@@ -330,26 +279,7 @@ pub fn NewOrderPage() -> impl IntoView {
                         {work_form(i18n, quote, false)}
                     </div>
                 </Show>
-                <crate::ui::photo::PhotoPicker
-                    testid="order-intake-photo"
-                    on_added=Callback::new(move |h: String| {
-                        photos
-                            .update(|p| {
-                                if !p.contains(&h) {
-                                    p.push(h)
-                                }
-                            })
-                    })
-                />
-                <div class="photos">
-                    {move || {
-                        photos
-                            .get()
-                            .into_iter()
-                            .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
-                            .collect_view()
-                    }}
-                </div>
+                <crate::ui::photo::PhotoSet photos testid="order-intake-photo" />
                 <button
                     type="submit"
                     class="primary"

@@ -1,7 +1,7 @@
 //! `/patrol/rounds/:id`: one round, and the finding form a failed item opens.
 
 use crate::model::households::area_tags;
-use crate::model::patrol::{checklist_version, checkpoints, template, Plans};
+use crate::model::patrol::{checklist_version, checkpoints, template, Checkpoint, Plans};
 use crate::model::people::{area_name, person_name};
 use crate::model::rows::Row;
 use crate::offline::drafts::{
@@ -18,8 +18,8 @@ use crate::ui::labels::round_status_key;
 use guanjia_core::payload::Reason;
 use guanjia_core::records::{
     items_at, Answer, ChecklistItem, CheckpointGroups, CheckpointScanned, FindingReported,
-    ItemAnswered, PatrolRound, RoundAbandoned, RoundFinished, RoundStatus, ScanMethod, Severity,
-    Verdict,
+    ItemAnswered, LeftOut, PatrolRound, Position, RoundAbandoned, RoundFinished, RoundStatus,
+    ScanMethod, Severity, Verdict,
 };
 use guanjia_core::{Draft, RecordId};
 use leptos::prelude::*;
@@ -64,7 +64,6 @@ pub fn RoundPage() -> impl IntoView {
     let failing = RwSignal::new(None::<ChecklistItem>);
     // Owned here, not by the form: a sync that re-renders the list must not lose the text.
     let draft_finding = FindingDraft::new();
-    let abandon_reason = RwSignal::new(String::new());
     let in_progress = move || {
         round.with(|r| r.as_ref().and_then(|r| r.folded.state.status))
             == Some(RoundStatus::InProgress)
@@ -164,7 +163,7 @@ pub fn RoundPage() -> impl IntoView {
     // Finishing with something left out takes a second tap, so a slip of the thumb does not
     // end a round half done (the round would then not count for compliance).
     let confirm_finish = RwSignal::new(false);
-    let finish = move |_| {
+    let finish = move |()| {
         let gaps = left_out.with_untracked(|l| l.as_ref().is_some_and(|l| !l.is_empty()));
         if gaps && !confirm_finish.get_untracked() {
             confirm_finish.set(true);
@@ -241,102 +240,20 @@ pub fn RoundPage() -> impl IntoView {
                         </li>
                     }
                 });
-                // Each row follows its own answer: answering one item re-renders one row,
-                // and the list itself only changes with the checklist and the checkpoint.
-                let id = item.id.clone();
-                let answer = Memo::new(move |_| {
-                    round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned()))
-                });
-                let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
-                    Some(Verdict::Pass) => "pass",
-                    Some(Verdict::Fail) => "fail",
-                    None => "none",
-                };
-                let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
-                let form_item = item.clone();
-                let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
                 view! {
                     {heading}
-                    <li
-                        class="card item"
-                        data-testid="item"
-                        data-item=item.id.clone()
-                        data-verdict=verdict
-                    >
-                        <span class="item-text">{item.text.clone()}</span>
-                        {(item.only_if_tag.as_deref() == Some(crate::model::households::RENOVATING))
-                            .then(|| {
-                                view! {
-                                    <p class="hint" data-testid="item-renovating-units">
-                                        {i18n.text(Key::RenovatingUnits)}
-                                        {move || renovating.get().join("、")}
-                                    </p>
-                                }
-                            })}
-                        <Show when=in_progress>
-                            <div class="row">
-                                <button
-                                    type="button"
-                                    class="small"
-                                    data-action="pass"
-                                    aria-pressed=move || (verdict() == "pass").to_string()
-                                    disabled=move || action.pending()
-                                    on:click={
-                                        let id1 = id1.clone();
-                                        move |_| pass(id1.clone())
-                                    }
-                                >
-                                    {i18n.text(Key::PatrolPass)}
-                                </button>
-                                <button
-                                    type="button"
-                                    class="small"
-                                    data-action="fail"
-                                    aria-pressed=move || (verdict() == "fail").to_string()
-                                    on:click={
-                                        let it2 = it2.clone();
-                                        move |_| open_finding(it2.clone())
-                                    }
-                                >
-                                    {i18n.text(Key::PatrolFail)}
-                                </button>
-                            </div>
-                        </Show>
-                        {move || {
-                            answer
-                                .get()
-                                .and_then(|a| a.finding_id)
-                                .map(|f| {
-                                    view! {
-                                        <A
-                                            href=format!("/findings/{f}")
-                                            attr:class="hint"
-                                            attr:data-testid="item-finding"
-                                        >
-                                            {i18n.text(Key::PatrolFindingOpened)}
-                                        </A>
-                                    }
-                                })
-                        }}
-                        <Show when=open_here.clone()>
-                            <FindingForm
-                                round=round
-                                item=form_item.clone()
-                                values=draft_finding
-                                current=Signal::derive(current_checkpoint)
-                                on_done=Callback::new(move |_| {
-                                    if let (Some(r), Some(f)) = (
-                                        round.get_untracked(),
-                                        failing.get_untracked(),
-                                    ) {
-                                        forget_draft(r.id, &f.id);
-                                    }
-                                    draft_finding.clear();
-                                    failing.set(None)
-                                })
-                            />
-                        </Show>
-                    </li>
+                    <RoundItem
+                        item
+                        round
+                        action
+                        failing
+                        draft_finding
+                        renovating
+                        in_progress=Signal::derive(in_progress)
+                        current=Signal::derive(current_checkpoint)
+                        on_pass=Callback::new(pass)
+                        on_fail=Callback::new(open_finding)
+                    />
                 }
             })
             .collect_view()
@@ -347,197 +264,18 @@ pub fn RoundPage() -> impl IntoView {
                 when=move || round.with(|r| r.is_some())
                 fallback=move || view! { <p class="hint">{i18n.text(Key::RoundNotFound)}</p> }
             >
-                {move || {
-                    round
-                        .get()
-                        .map(|r| {
-                            let s = &r.folded.state;
-                            let sess = app.session.get();
-                            let status = s.status;
-                            view! {
-                                <h1>
-                                    {i18n.text(Key::PatrolTitle)} " · " {area_name(app, r.area_id)}
-                                </h1>
-                                <p>
-                                    <span
-                                        class="badge"
-                                        data-testid="round-status"
-                                        data-status=crate::model::rows::status_code(
-                                            status,
-                                            "in_progress",
-                                        )
-                                    >
-                                        {i18n.text(round_status_key(status))}
-                                    </span>
-                                    " "
-                                    {s
-                                        .butler
-                                        .map(|b| person_name(sess.as_ref(), b))
-                                        .unwrap_or_default()}
-                                    " "
-                                    {s
-                                        .started_at
-                                        .as_deref()
-                                        .map(crate::model::clock::clock_time)
-                                        .unwrap_or_default()}
-                                </p>
-                                {s
-                                    .scan_flags()
-                                    .into_iter()
-                                    .map(|f| {
-                                        view! {
-                                            <p class="error" data-testid="round-flag">
-                                                {flag_text(i18n, &f)}
-                                            </p>
-                                        }
-                                    })
-                                    .collect_view()}
-                                {s
-                                    .abandon_reason
-                                    .clone()
-                                    .map(|why| view! { <p class="hint">{why}</p> })}
-                                {(status == Some(RoundStatus::Finished))
-                                    .then(|| left_out.get())
-                                    .flatten()
-                                    .filter(|l| !l.is_empty())
-                                    .map(|l| {
-                                        view! {
-                                            <p class="error" data-testid="round-incomplete">
-                                                {i18n.t(Key::RoundIncomplete)}
-                                                ": "
-                                                {left_out_text(i18n, &l)}
-                                            </p>
-                                        }
-                                    })}
-                            }
-                        })
-                }}
+                <RoundHeader round left_out />
                 <h2>{i18n.text(Key::PatrolCheckpoints)}</h2>
-                <ol class="list checkpoints">
-                    {move || {
-                        let scans = round
-                            .with(|r| {
-                                r.as_ref()
-                                    .map(|r| r.folded.state.scans.items().to_vec())
-                                    .unwrap_or_default()
-                            });
-                        points
-                            .get()
-                            .into_iter()
-                            .map(|c| {
-                                let scan = scans.iter().find(|s| s.value.checkpoint_id == c.id);
-                                let done = scan.is_some();
-                                let time = scan
-                                    .map(|s| crate::model::clock::clock_time(&s.device_time))
-                                    .unwrap_or_default();
-                                let ms = |t: &str| js_sys::Date::parse(t);
-                                let corrected = scan
-                                    .and_then(|s| {
-                                        s.value
-                                            .corrected_time
-                                            .clone()
-                                            .map(|c| (ms(&s.device_time), c))
-                                    })
-                                    .filter(|(d, c)| (ms(c) - d).abs() >= 60_000.0)
-                                    .map(|(_, c)| crate::model::clock::clock_time(&c));
-                                let accuracy = scan
-                                    .and_then(|s| s.value.position)
-                                    .map(|p| p.accuracy_m.round() as i64);
-                                // The device clock may be off; show the server-corrected time
-                                // beside it when they differ by a minute or more.
-                                view! {
-                                    <li
-                                        class="card checkpoint"
-                                        data-testid="checkpoint"
-                                        data-code=c.code.clone()
-                                        data-scanned=done.to_string()
-                                    >
-                                        <span>{if done { "✓ " } else { "○ " }}</span>
-                                        <strong>{c.name.clone()}</strong>
-                                        " "
-                                        <span class="hint">{c.code.clone()}</span>
-                                        " "
-                                        <span class="hint" data-testid="scan-time">
-                                            {corrected
-                                                .is_some()
-                                                .then(|| format!("{} ", i18n.t(Key::ScanDeviceTime)))}
-                                            {time}
-                                        </span>
-                                        {corrected
-                                            .map(|t| {
-                                                view! {
-                                                    " "
-                                                    <span class="hint" data-testid="scan-corrected">
-                                                        {i18n.t(Key::ScanCorrectedTime)}
-                                                        " "
-                                                        {t}
-                                                    </span>
-                                                }
-                                            })}
-                                        {accuracy
-                                            .map(|m| {
-                                                view! {
-                                                    " "
-                                                    <span
-                                                        class="hint"
-                                                        data-testid="scan-accuracy"
-                                                        data-accuracy=m
-                                                    >
-                                                        "±"
-                                                        {m}
-                                                        " m"
-                                                    </span>
-                                                }
-                                            })}
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ol>
+                <RoundCheckpoints round points />
                 <Show when=in_progress>
-                    {move || {
+                    <RoundCheckIn
                         position
-                            .get()
-                            .map(|p| p.accuracy_m)
-                            .map(|m| {
-                                view! {
-                                    <p class="hint" data-testid="round-position">
-                                        {i18n.text(Key::PatrolPositionFix)}
-                                        " ±"
-                                        {m.round() as i64}
-                                        " m"
-                                    </p>
-                                }
-                            })
-                    }}
-                    <form
-                        class="row scan"
-                        on:submit=move |ev: leptos::ev::SubmitEvent| {
-                            ev.prevent_default();
-                            scan(code.get_untracked(), ScanMethod::Typed);
-                        }
-                    >
-                        <input
-                            data-testid="checkpoint-code"
-                            placeholder=i18n.text(Key::PatrolCodePlaceholder)
-                            autocomplete="off"
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                        />
-                        <button
-                            type="submit"
-                            class="primary"
-                            data-testid="checkpoint-submit"
-                            disabled=move || action.pending()
-                        >
-                            {i18n.text(Key::PatrolCheckIn)}
-                        </button>
-                    </form>
-                    <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| scan(
-                        c,
-                        ScanMethod::Qr,
-                    )) />
+                        code
+                        action
+                        on_scan=Callback::new(move |(typed, method): (String, ScanMethod)| {
+                            scan(typed, method)
+                        })
+                    />
                 </Show>
                 <h2>
                     {i18n.text(Key::PatrolItems)} " "
@@ -591,70 +329,407 @@ pub fn RoundPage() -> impl IntoView {
                         })
                 }}
                 <Show when=in_progress>
-                    <div class="card form">
-                        <button
-                            type="button"
-                            class="primary"
-                            data-testid="round-finish"
-                            disabled=move || action.pending()
-                            on:click=finish
-                        >
-                            {i18n.text(Key::PatrolFinish)}
-                        </button>
-                        {move || {
-                            confirm_finish
-                                .get()
-                                .then(|| left_out.get())
-                                .flatten()
-                                .filter(|l| !l.is_empty())
-                                .map(|l| {
-                                    view! {
-                                        <p
-                                            class="error"
-                                            role="alert"
-                                            data-testid="round-finish-confirm"
-                                        >
-                                            {left_out_text(i18n, &l)}
-                                            {i18n.t(Key::PatrolSep)}
-                                            {i18n.t(Key::RoundFinishAgain)}
-                                        </p>
-                                    }
-                                })
-                        }}
-                        <label>
-                            <span>{i18n.text(Key::PatrolAbandonReason)}</span>
-                            <input
-                                data-testid="round-abandon-reason"
-                                prop:value=move || abandon_reason.get()
-                                on:input=move |ev| abandon_reason.set(event_target_value(&ev))
-                            />
-                        </label>
-                        <button
-                            type="button"
-                            data-testid="round-abandon"
-                            disabled=move || action.pending()
-                            on:click=move |_| {
-                                let why = abandon_reason.get_untracked();
-                                if why.trim().is_empty() {
-                                    action.say(Key::PatrolAbandonNeedsReason);
-                                } else {
-                                    let reason = Reason {
-                                        reason: why.trim().to_string(),
-                                    };
-                                    write(
-                                        &|r| r.draft(&RoundAbandoned(reason.clone())),
-                                        Box::new(|| {}),
-                                    );
-                                }
-                            }
-                        >
-                            {i18n.text(Key::PatrolAbandon)}
-                        </button>
-                    </div>
+                    <RoundFinish
+                        action
+                        left_out
+                        confirm_finish
+                        on_finish=Callback::new(move |_| finish(()))
+                        on_abandon=Callback::new(move |why: String| {
+                            let reason = Reason { reason: why };
+                            write(&|r| r.draft(&RoundAbandoned(reason.clone())), Box::new(|| {}));
+                        })
+                    />
                 </Show>
                 <ErrorLine action testid="round-error" />
             </Show>
         </section>
+    }
+}
+
+/// Checking in at a checkpoint: the position fix, the code typed, or the QR scanner.
+#[component]
+fn RoundCheckIn(
+    position: RwSignal<Option<Position>>,
+    code: RwSignal<String>,
+    action: Action,
+    on_scan: Callback<(String, ScanMethod)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            position
+                .get()
+                .map(|p| p.accuracy_m)
+                .map(|m| {
+                    view! {
+                        <p class="hint" data-testid="round-position">
+                            {i18n.text(Key::PatrolPositionFix)}
+                            " ±"
+                            {m.round() as i64}
+                            " m"
+                        </p>
+                    }
+                })
+        }}
+        <form
+            class="row scan"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                on_scan.run((code.get_untracked(), ScanMethod::Typed));
+            }
+        >
+            <input
+                data-testid="checkpoint-code"
+                placeholder=i18n.text(Key::PatrolCodePlaceholder)
+                autocomplete="off"
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev))
+            />
+            <button
+                type="submit"
+                class="primary"
+                data-testid="checkpoint-submit"
+                disabled=move || action.pending()
+            >
+                {i18n.text(Key::PatrolCheckIn)}
+            </button>
+        </form>
+        <crate::ui::qr::QrScanner on_code=Callback::new(move |c: String| {
+            on_scan.run((c, ScanMethod::Qr))
+        }) />
+    }
+}
+
+/// Finishing (a second tap when something is left out, naming it) or abandoning with a
+/// reason.
+#[component]
+fn RoundFinish(
+    action: Action,
+    left_out: Memo<Option<LeftOut>>,
+    confirm_finish: RwSignal<bool>,
+    on_finish: Callback<()>,
+    on_abandon: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let abandon_reason = RwSignal::new(String::new());
+    view! {
+        <div class="card form">
+            <button
+                type="button"
+                class="primary"
+                data-testid="round-finish"
+                disabled=move || action.pending()
+                on:click=move |_| on_finish.run(())
+            >
+                {i18n.text(Key::PatrolFinish)}
+            </button>
+            {move || {
+                confirm_finish
+                    .get()
+                    .then(|| left_out.get())
+                    .flatten()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| {
+                        view! {
+                            <p class="error" role="alert" data-testid="round-finish-confirm">
+                                {left_out_text(i18n, &l)}
+                                {i18n.t(Key::PatrolSep)}
+                                {i18n.t(Key::RoundFinishAgain)}
+                            </p>
+                        }
+                    })
+            }}
+            <label>
+                <span>{i18n.text(Key::PatrolAbandonReason)}</span>
+                <input
+                    data-testid="round-abandon-reason"
+                    prop:value=move || abandon_reason.get()
+                    on:input=move |ev| abandon_reason.set(event_target_value(&ev))
+                />
+            </label>
+            <button
+                type="button"
+                data-testid="round-abandon"
+                disabled=move || action.pending()
+                on:click=move |_| {
+                    let why = abandon_reason.get_untracked();
+                    if why.trim().is_empty() {
+                        action.say(Key::PatrolAbandonNeedsReason);
+                    } else {
+                        on_abandon.run(why.trim().to_string());
+                    }
+                }
+            >
+                {i18n.text(Key::PatrolAbandon)}
+            </button>
+        </div>
+    }
+}
+
+/// One checklist item of the round: its answer, pass in one tap, fail opens the finding form
+/// (kept in `draft_finding`, owned by the page so a re-render loses nothing).
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn RoundItem(
+    item: ChecklistItem,
+    round: Memo<Option<Row<PatrolRound>>>,
+    action: Action,
+    failing: RwSignal<Option<ChecklistItem>>,
+    draft_finding: FindingDraft,
+    renovating: Memo<Vec<String>>,
+    in_progress: Signal<bool>,
+    current: Signal<Option<RecordId>>,
+    on_pass: Callback<String>,
+    on_fail: Callback<ChecklistItem>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    // Each row follows its own answer: answering one item re-renders one row,
+    // and the list itself only changes with the checklist and the checkpoint.
+    let id = item.id.clone();
+    let answer = Memo::new(move |_| {
+        round.with(|r| r.as_ref().and_then(|r| r.folded.state.answer(&id).cloned()))
+    });
+    let verdict = move || match answer.with(|a| a.as_ref().map(|a| a.verdict)) {
+        Some(Verdict::Pass) => "pass",
+        Some(Verdict::Fail) => "fail",
+        None => "none",
+    };
+    let (id1, it2, id3) = (item.id.clone(), item.clone(), item.id.clone());
+    let form_item = item.clone();
+    let open_here = move || failing.with(|f| f.as_ref().is_some_and(|f| f.id == id3));
+    view! {
+        <li class="card item" data-testid="item" data-item=item.id.clone() data-verdict=verdict>
+            <span class="item-text">{item.text.clone()}</span>
+            {(item.only_if_tag.as_deref() == Some(crate::model::households::RENOVATING))
+                .then(|| {
+                    view! {
+                        <p class="hint" data-testid="item-renovating-units">
+                            {i18n.text(Key::RenovatingUnits)}
+                            {move || renovating.get().join("、")}
+                        </p>
+                    }
+                })}
+            <Show when=move || in_progress.get()>
+                <div class="row">
+                    <button
+                        type="button"
+                        class="small"
+                        data-action="pass"
+                        aria-pressed=move || (verdict() == "pass").to_string()
+                        disabled=move || action.pending()
+                        on:click={
+                            let id1 = id1.clone();
+                            move |_| on_pass.run(id1.clone())
+                        }
+                    >
+                        {i18n.text(Key::PatrolPass)}
+                    </button>
+                    <button
+                        type="button"
+                        class="small"
+                        data-action="fail"
+                        aria-pressed=move || (verdict() == "fail").to_string()
+                        on:click={
+                            let it2 = it2.clone();
+                            move |_| on_fail.run(it2.clone())
+                        }
+                    >
+                        {i18n.text(Key::PatrolFail)}
+                    </button>
+                </div>
+            </Show>
+            {move || {
+                answer
+                    .get()
+                    .and_then(|a| a.finding_id)
+                    .map(|f| {
+                        view! {
+                            <A
+                                href=format!("/findings/{f}")
+                                attr:class="hint"
+                                attr:data-testid="item-finding"
+                            >
+                                {i18n.text(Key::PatrolFindingOpened)}
+                            </A>
+                        }
+                    })
+            }}
+            <Show when=open_here.clone()>
+                <FindingForm
+                    round=round
+                    item=form_item.clone()
+                    values=draft_finding
+                    current=current
+                    on_done=Callback::new(move |_| {
+                        if let (Some(r), Some(f)) = (
+                            round.get_untracked(),
+                            failing.get_untracked(),
+                        ) {
+                            forget_draft(r.id, &f.id);
+                        }
+                        draft_finding.clear();
+                        failing.set(None)
+                    })
+                />
+            </Show>
+        </li>
+    }
+}
+
+/// Whose round, where, when, its status, and what it was flagged for or left out.
+#[component]
+fn RoundHeader(
+    round: Memo<Option<Row<PatrolRound>>>,
+    left_out: Memo<Option<LeftOut>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    view! {
+        {move || {
+            round
+                .get()
+                .map(|r| {
+                    let s = &r.folded.state;
+                    let sess = app.session.get();
+                    let status = s.status;
+                    view! {
+                        <h1>{i18n.text(Key::PatrolTitle)} " · " {area_name(app, r.area_id)}</h1>
+                        <p>
+                            <span
+                                class="badge"
+                                data-testid="round-status"
+                                data-status=crate::model::rows::status_code(status, "in_progress")
+                            >
+                                {i18n.text(round_status_key(status))}
+                            </span>
+                            " "
+                            {s.butler.map(|b| person_name(sess.as_ref(), b)).unwrap_or_default()}
+                            " "
+                            {s
+                                .started_at
+                                .as_deref()
+                                .map(crate::model::clock::clock_time)
+                                .unwrap_or_default()}
+                        </p>
+                        {s
+                            .scan_flags()
+                            .into_iter()
+                            .map(|f| {
+                                view! {
+                                    <p class="error" data-testid="round-flag">
+                                        {flag_text(i18n, &f)}
+                                    </p>
+                                }
+                            })
+                            .collect_view()}
+                        {s.abandon_reason.clone().map(|why| view! { <p class="hint">{why}</p> })}
+                        {(status == Some(RoundStatus::Finished))
+                            .then(|| left_out.get())
+                            .flatten()
+                            .filter(|l| !l.is_empty())
+                            .map(|l| {
+                                view! {
+                                    <p class="error" data-testid="round-incomplete">
+                                        {i18n.t(Key::RoundIncomplete)}
+                                        ": "
+                                        {left_out_text(i18n, &l)}
+                                    </p>
+                                }
+                            })}
+                    }
+                })
+        }}
+    }
+}
+
+/// The area's checkpoints in walking order: checked in or not, when (device and corrected
+/// time), and how precise the position was.
+#[component]
+fn RoundCheckpoints(
+    round: Memo<Option<Row<PatrolRound>>>,
+    points: Memo<Vec<Checkpoint>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="list checkpoints">
+            {move || {
+                let scans = round
+                    .with(|r| {
+                        r.as_ref()
+                            .map(|r| r.folded.state.scans.items().to_vec())
+                            .unwrap_or_default()
+                    });
+                points
+                    .get()
+                    .into_iter()
+                    .map(|c| {
+                        let scan = scans.iter().find(|s| s.value.checkpoint_id == c.id);
+                        let done = scan.is_some();
+                        let time = scan
+                            .map(|s| crate::model::clock::clock_time(&s.device_time))
+                            .unwrap_or_default();
+                        let ms = |t: &str| js_sys::Date::parse(t);
+                        let corrected = scan
+                            .and_then(|s| {
+                                s.value.corrected_time.clone().map(|c| (ms(&s.device_time), c))
+                            })
+                            .filter(|(d, c)| (ms(c) - d).abs() >= 60_000.0)
+                            .map(|(_, c)| crate::model::clock::clock_time(&c));
+                        let accuracy = scan
+                            .and_then(|s| s.value.position)
+                            .map(|p| p.accuracy_m.round() as i64);
+                        // The device clock may be off; show the server-corrected time
+                        // beside it when they differ by a minute or more.
+                        view! {
+                            <li
+                                class="card checkpoint"
+                                data-testid="checkpoint"
+                                data-code=c.code.clone()
+                                data-scanned=done.to_string()
+                            >
+                                <span>{if done { "✓ " } else { "○ " }}</span>
+                                <strong>{c.name.clone()}</strong>
+                                " "
+                                <span class="hint">{c.code.clone()}</span>
+                                " "
+                                <span class="hint" data-testid="scan-time">
+                                    {corrected
+                                        .is_some()
+                                        .then(|| format!("{} ", i18n.t(Key::ScanDeviceTime)))}
+                                    {time}
+                                </span>
+                                {corrected
+                                    .map(|t| {
+                                        view! {
+                                            " "
+                                            <span class="hint" data-testid="scan-corrected">
+                                                {i18n.t(Key::ScanCorrectedTime)}
+                                                " "
+                                                {t}
+                                            </span>
+                                        }
+                                    })}
+                                {accuracy
+                                    .map(|m| {
+                                        view! {
+                                            " "
+                                            <span
+                                                class="hint"
+                                                data-testid="scan-accuracy"
+                                                data-accuracy=m
+                                            >
+                                                "±"
+                                                {m}
+                                                " m"
+                                            </span>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ol>
     }
 }
 
@@ -851,26 +926,7 @@ fn FindingForm(
                     />
                 </label>
             </div>
-            <crate::ui::photo::PhotoPicker
-                testid="finding-photo"
-                on_added=Callback::new(move |h: String| {
-                    photos
-                        .update(|p| {
-                            if !p.contains(&h) {
-                                p.push(h)
-                            }
-                        })
-                })
-            />
-            <div class="photos">
-                {move || {
-                    photos
-                        .get()
-                        .into_iter()
-                        .map(|h| view! { <crate::ui::photo::Photo hash=h /> })
-                        .collect_view()
-                }}
-            </div>
+            <crate::ui::photo::PhotoSet photos testid="finding-photo" />
             {photo_required
                 .then(|| view! { <p class="hint">{i18n.text(Key::FindingPhotoRequired)}</p> })}
             <div class="row">

@@ -33,7 +33,21 @@ pub fn SettingsPage() -> impl IntoView {
             .and_then(|json| {
                 // File names cannot hold ':' on every system.
                 let name = format!("guanjia-outbox-{}.json", stamp.replace(':', "-"));
-                crate::platform::download(&name, &json)
+                crate::platform::download(&name, &json)?;
+                // Who took what off the device, and when (owners' details are confidential).
+                // The console only: the server logs the import of the file (`admin
+                // import-outbox`), which is where it turns into data again.
+                let who = app
+                    .session
+                    .get_untracked()
+                    .map(|s| s.user.username)
+                    .unwrap_or_else(|| "(signed out)".into());
+                let n = e.read(|r| r.pending_count()).unwrap_or(0);
+                leptos::logging::log!(
+                    "outbox exported: {n} unsent events to {name} by {who} at {stamp} (device {})",
+                    e.device_id
+                );
+                Ok(())
             });
         export_error.set(result.err());
     };

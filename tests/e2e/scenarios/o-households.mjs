@@ -84,7 +84,12 @@ export default async function () {
   check((await page.locator(tid("household-tag")).count()) === 0, "4幢1单元101 starts without tags");
   check((await page.locator(tid("household-tag-toggle")).count()) === 5, "supervisors toggle the five tags");
   const owner = (await page.locator(tid("household-owner")).textContent()).trim();
-  const phone = (await page.locator(tid("household-phone")).textContent()).trim();
+  // Owners' phones are confidential: masked until tapped (one tap shows it whole).
+  const masked = page.locator(`${tid("household-phone")} [data-masked="true"]`);
+  check(/^\d{3}\*+\d{4}$/.test((await masked.textContent()).trim()), "the phone shows masked first");
+  await masked.click();
+  const phone = (await page.locator(`${tid("household-phone")} [data-masked="false"]`).textContent()).trim();
+  check(/^\d{11}$/.test(phone), `one tap shows the whole phone: ${phone}`);
   await page.locator(`${tid("household-tag-toggle")}[data-tag="renovating"]`).click();
   await page.locator(`${tid("household-tag-toggle")}[data-tag="renovating"][aria-pressed="true"]`).waitFor({ timeout: TIMEOUT.action });
   await page.locator(`${tid("household-tags")} ${tid("household-tag")}[data-tag="renovating"]`).waitFor({ timeout: TIMEOUT.action });
