@@ -5,7 +5,9 @@
 pub mod action;
 pub mod conflict_panel;
 pub mod errors;
+pub mod filter_tabs;
 pub mod format;
+pub mod history;
 pub mod household_lookup;
 pub mod i18n;
 pub mod labels;

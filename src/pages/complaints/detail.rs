@@ -3,10 +3,10 @@
 use crate::model::clock::minute_clock;
 use crate::model::complaints::{complaint_steps, reply_countdown, ComplaintStep};
 use crate::model::orders::visit_method;
-use crate::model::people::person_name;
 use crate::offline::state::use_app;
 use crate::ui::action::{Action, ErrorLine};
 use crate::ui::format::{countdown_text, urgency_class};
+use crate::ui::history::status_history;
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{complaint_kind_key, complaint_status_key};
 use guanjia_core::payload::Reason;
@@ -201,21 +201,12 @@ pub fn ComplaintPage() -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </ul>
-                                <ol class="history">
-                                    {s
-                                        .history
-                                        .iter()
-                                        .map(|h| {
-                                            view! {
-                                                <li>
-                                                    {crate::model::clock::clock_time(&h.device_time)} " "
-                                                    {i18n.t(complaint_status_key(Some(h.status)))} " · "
-                                                    {person_name(sess.as_ref(), h.actor)}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ol>
+                                {status_history(
+                                    i18n,
+                                    sess.as_ref(),
+                                    &s.history,
+                                    complaint_status_key,
+                                )}
                             }
                         })
                 }}

@@ -4,6 +4,7 @@ use crate::model::clock::minute_clock;
 use crate::model::complaints::{complaint_matches, complaints, needs_escalation, reply_countdown};
 use crate::model::rows::Row;
 use crate::offline::state::use_app;
+use crate::ui::filter_tabs::FilterTabs;
 use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use crate::ui::labels::complaint_status_key;
@@ -29,31 +30,21 @@ pub fn ComplaintsPage() -> impl IntoView {
         complaints()
     });
     let query = RwSignal::new(String::new());
-    let tab = move |code: &'static str, key: Key| {
-        view! {
-            <button
-                type="button"
-                class="choice"
-                data-filter=code
-                aria-pressed=move || (filter.get() == code).to_string()
-                on:click=move |_| filter.set(code)
-            >
-                {i18n.text(key)}
-            </button>
-        }
-    };
     view! {
         <section class="page complaints">
             <h1>{i18n.text(Key::ComplaintsTitle)}</h1>
             <A href="/complaints/new" attr:class="button primary" attr:data-testid="complaint-new">
                 {i18n.text(Key::ComplaintNew)}
             </A>
-            <div class="segmented" role="group">
-                {tab("open", Key::FilterOpen)}
-                {tab("overdue", Key::FilterOverdue)}
-                {tab("escalate", Key::FilterEscalate)}
-                {tab("all", Key::FilterAll)}
-            </div>
+            <FilterTabs
+                filter
+                tabs=&[
+                    ("open", Key::FilterOpen),
+                    ("overdue", Key::FilterOverdue),
+                    ("escalate", Key::FilterEscalate),
+                    ("all", Key::FilterAll),
+                ]
+            />
             <input
                 type="search"
                 data-testid="complaint-search"

@@ -6,6 +6,7 @@ use crate::model::findings::{
 };
 use crate::model::rows::Row;
 use crate::offline::state::use_app;
+use crate::ui::filter_tabs::FilterTabs;
 use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use crate::ui::labels::{finding_status_key, severity_key};
@@ -38,28 +39,18 @@ pub fn FindingsPage() -> impl IntoView {
             .take(100)
             .collect::<Vec<_>>()
     };
-    let tab = move |code: &'static str, key: Key| {
-        view! {
-            <button
-                type="button"
-                class="choice"
-                data-filter=code
-                aria-pressed=move || (filter.get() == code).to_string()
-                on:click=move |_| filter.set(code)
-            >
-                {i18n.text(key)}
-            </button>
-        }
-    };
     view! {
         <section class="page findings">
             <h1>{i18n.text(Key::FindingsTitle)}</h1>
-            <div class="segmented" role="group">
-                {tab("open", Key::FilterOpen)}
-                {tab("mine", Key::FilterMine)}
-                {tab("overdue", Key::FilterOverdue)}
-                {tab("all", Key::FilterAll)}
-            </div>
+            <FilterTabs
+                filter
+                tabs=&[
+                    ("open", Key::FilterOpen),
+                    ("mine", Key::FilterMine),
+                    ("overdue", Key::FilterOverdue),
+                    ("all", Key::FilterAll),
+                ]
+            />
             <ul class="list">
                 {move || {
                     let rows = shown();

@@ -12,6 +12,7 @@ use crate::offline::state::use_app;
 use crate::platform::geo::watch_position_into;
 use crate::ui::action::{Action, ErrorLine, Problem};
 use crate::ui::format::{countdown_text, urgency_class, yuan};
+use crate::ui::history::status_history;
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{order_kind_key, order_status_key};
 use crate::ui::photo::{Photo, PhotoPicker};
@@ -274,21 +275,7 @@ fn OrderFacts(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
                 }
             })
             .collect_view()}
-        <ol class="history">
-            {s
-                .history
-                .iter()
-                .map(|h| {
-                    view! {
-                        <li>
-                            {crate::model::clock::clock_time(&h.device_time)} " "
-                            {i18n.t(order_status_key(Some(h.status)))} " · "
-                            {person_name(sess.as_ref(), h.actor)}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+        {status_history(i18n, sess.as_ref(), &s.history, order_status_key)}
         <ul class="history notes">
             {s
                 .notes

@@ -3,6 +3,7 @@
 use crate::model::clock::minute_clock;
 use crate::model::orders::{orders, OrderRow};
 use crate::offline::state::use_app;
+use crate::ui::filter_tabs::FilterTabs;
 use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use crate::ui::labels::{order_clock_key, order_status_key};
@@ -70,19 +71,6 @@ pub fn OrdersPage() -> impl IntoView {
             (first, total)
         })
     });
-    let tab = move |code: &'static str, key: Key| {
-        view! {
-            <button
-                type="button"
-                class="choice"
-                data-filter=code
-                aria-pressed=move || (filter.get() == code).to_string()
-                on:click=move |_| filter.set(code)
-            >
-                {i18n.text(key)}
-            </button>
-        }
-    };
     view! {
         <section class="page orders">
             <h1>{i18n.text(Key::OrdersTitle)}</h1>
@@ -94,14 +82,17 @@ pub fn OrdersPage() -> impl IntoView {
                     {i18n.text(Key::ComplaintsTitle)}
                 </A>
             </div>
-            <div class="segmented" role="group">
-                {tab("open", Key::FilterOpen)}
-                {tab("mine", Key::FilterMine)}
-                {tab("overdue", Key::FilterOverdue)}
-                {tab("escalate", Key::FilterEscalate)}
-                {tab("visit", Key::FilterAwaitingVisit)}
-                {tab("all", Key::FilterAll)}
-            </div>
+            <FilterTabs
+                filter
+                tabs=&[
+                    ("open", Key::FilterOpen),
+                    ("mine", Key::FilterMine),
+                    ("overdue", Key::FilterOverdue),
+                    ("escalate", Key::FilterEscalate),
+                    ("visit", Key::FilterAwaitingVisit),
+                    ("all", Key::FilterAll),
+                ]
+            />
             <Show when=move || { areas().len() > 1 }>
                 <select
                     data-testid="order-area-filter"
