@@ -85,6 +85,149 @@ mod tests {
     }
 }
 
+/// One checkpoint in walking order: name, code, the groups checked there; supervisors tick
+/// groups, move it and retire it (after a confirming second tap).
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn CheckpointRow(
+    c: Checkpoint,
+    i: usize,
+    n: usize,
+    edit: bool,
+    editing: RwSignal<Option<RecordId>>,
+    confirming: RwSignal<Option<RecordId>>,
+    groups: Memo<Vec<String>>,
+    action: Action,
+    on_tick: Callback<(Checkpoint, String, bool)>,
+    on_move: Callback<(usize, bool)>,
+    on_retire: Callback<Checkpoint>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = c.id;
+    let gone = c.clone();
+    let this = c.clone();
+    let bound = if c.groups.is_empty() {
+        i18n.t(Key::CheckpointGroupsNone).to_string()
+    } else {
+        c.groups.join("、")
+    };
+    view! {
+        <li class="card row" data-testid="checkpoint-row" data-code=c.code.clone()>
+            <span class="item-text">{c.name.clone()}</span>
+            " "
+            <span class="hint">{c.code.clone()}</span>
+            " "
+            <span class="hint" data-testid="checkpoint-groups">
+                {i18n.text(Key::CheckpointGroups)}
+                ": "
+                {bound}
+            </span>
+            <Show when=move || edit>
+                <button
+                    type="button"
+                    class="small"
+                    data-action="groups"
+                    aria-pressed=move || (editing.get() == Some(id)).to_string()
+                    on:click=move |_| {
+                        editing
+                            .update(|e| {
+                                *e = if *e == Some(id) { None } else { Some(id) };
+                            })
+                    }
+                >
+                    {i18n.text(Key::CheckpointGroupsEdit)}
+                </button>
+            </Show>
+            <Show when=move || edit && editing.get() == Some(id)>
+                <fieldset class="groups" data-testid="checkpoint-group-list">
+                    <legend>{i18n.text(Key::CheckpointGroups)}</legend>
+                    {
+                        let this = this.clone();
+                        move || {
+                            groups
+                                .get()
+                                .into_iter()
+                                .map(|g| {
+                                    let on = this.groups.contains(&g);
+                                    let (c, g2) = (this.clone(), g.clone());
+                                    view! {
+                                        <label class="check">
+                                            <input
+                                                type="checkbox"
+                                                data-testid="checkpoint-group"
+                                                data-group=g.clone()
+                                                prop:checked=on
+                                                disabled=move || action.pending()
+                                                on:change=move |ev| {
+                                                    on_tick
+                                                        .run((c.clone(), g2.clone(), event_target_checked(&ev)))
+                                                }
+                                            />
+                                            <span>{g}</span>
+                                        </label>
+                                    }
+                                })
+                                .collect_view()
+                        }
+                    }
+                </fieldset>
+            </Show>
+            <Show when=move || edit>
+                <button
+                    type="button"
+                    class="small"
+                    data-action="up"
+                    disabled=move || i == 0 || action.pending()
+                    on:click=move |_| on_move.run((i, true))
+                >
+                    "↑"
+                </button>
+                <button
+                    type="button"
+                    class="small"
+                    data-action="down"
+                    disabled=move || i + 1 == n || action.pending()
+                    on:click=move |_| on_move.run((i, false))
+                >
+                    "↓"
+                </button>
+                {
+                    let gone = gone.clone();
+                    move || {
+                        if confirming.get() == Some(id) {
+                            let gone = gone.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="small danger"
+                                    data-action="retire-confirm"
+                                    disabled=move || action.pending()
+                                    on:click=move |_| on_retire.run(gone.clone())
+                                >
+                                    {i18n.text(Key::CheckpointRetireConfirm)}
+                                </button>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="small"
+                                    data-action="retire"
+                                    on:click=move |_| confirming.set(Some(id))
+                                >
+                                    {i18n.text(Key::CheckpointRetire)}
+                                </button>
+                            }
+                                .into_any()
+                        }
+                    }
+                }
+            </Show>
+        </li>
+    }
+}
+
 #[component]
 pub fn CheckpointsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -232,136 +375,25 @@ pub fn CheckpointsPage() -> impl IntoView {
                     list.into_iter()
                         .enumerate()
                         .map(|(i, c)| {
-                            let id = c.id;
-                            let gone = c.clone();
-                            let this = c.clone();
-                            let bound = if c.groups.is_empty() {
-                                i18n.t(Key::CheckpointGroupsNone).to_string()
-                            } else {
-                                c.groups.join("、")
-                            };
                             view! {
-                                <li
-                                    class="card row"
-                                    data-testid="checkpoint-row"
-                                    data-code=c.code.clone()
-                                >
-                                    <span class="item-text">{c.name.clone()}</span>
-                                    " "
-                                    <span class="hint">{c.code.clone()}</span>
-                                    " "
-                                    <span class="hint" data-testid="checkpoint-groups">
-                                        {i18n.text(Key::CheckpointGroups)}
-                                        ": "
-                                        {bound}
-                                    </span>
-                                    <Show when=move || edit>
-                                        <button
-                                            type="button"
-                                            class="small"
-                                            data-action="groups"
-                                            aria-pressed=move || (editing.get() == Some(id)).to_string()
-                                            on:click=move |_| {
-                                                editing
-                                                    .update(|e| {
-                                                        *e = if *e == Some(id) { None } else { Some(id) };
-                                                    })
-                                            }
-                                        >
-                                            {i18n.text(Key::CheckpointGroupsEdit)}
-                                        </button>
-                                    </Show>
-                                    <Show when=move || edit && editing.get() == Some(id)>
-                                        <fieldset
-                                            class="groups"
-                                            data-testid="checkpoint-group-list"
-                                        >
-                                            <legend>{i18n.text(Key::CheckpointGroups)}</legend>
-                                            {
-                                                let this = this.clone();
-                                                move || {
-                                                    groups
-                                                        .get()
-                                                        .into_iter()
-                                                        .map(|g| {
-                                                            let on = this.groups.contains(&g);
-                                                            let (c, g2) = (this.clone(), g.clone());
-                                                            view! {
-                                                                <label class="check">
-                                                                    <input
-                                                                        type="checkbox"
-                                                                        data-testid="checkpoint-group"
-                                                                        data-group=g.clone()
-                                                                        prop:checked=on
-                                                                        disabled=move || action.pending()
-                                                                        on:change=move |ev| tick(
-                                                                            c.clone(),
-                                                                            g2.clone(),
-                                                                            event_target_checked(&ev),
-                                                                        )
-                                                                    />
-                                                                    <span>{g}</span>
-                                                                </label>
-                                                            }
-                                                        })
-                                                        .collect_view()
-                                                }
-                                            }
-                                        </fieldset>
-                                    </Show>
-                                    <Show when=move || edit>
-                                        <button
-                                            type="button"
-                                            class="small"
-                                            data-action="up"
-                                            disabled=move || i == 0 || action.pending()
-                                            on:click=move |_| move_by(i, true)
-                                        >
-                                            "↑"
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="small"
-                                            data-action="down"
-                                            disabled=move || i + 1 == n || action.pending()
-                                            on:click=move |_| move_by(i, false)
-                                        >
-                                            "↓"
-                                        </button>
-                                        {
-                                            let gone = gone.clone();
-                                            move || {
-                                                if confirming.get() == Some(id) {
-                                                    let gone = gone.clone();
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="small danger"
-                                                            data-action="retire-confirm"
-                                                            disabled=move || action.pending()
-                                                            on:click=move |_| retire(gone.clone())
-                                                        >
-                                                            {i18n.text(Key::CheckpointRetireConfirm)}
-                                                        </button>
-                                                    }
-                                                        .into_any()
-                                                } else {
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="small"
-                                                            data-action="retire"
-                                                            on:click=move |_| confirming.set(Some(id))
-                                                        >
-                                                            {i18n.text(Key::CheckpointRetire)}
-                                                        </button>
-                                                    }
-                                                        .into_any()
-                                                }
-                                            }
-                                        }
-                                    </Show>
-                                </li>
+                                <CheckpointRow
+                                    c
+                                    i
+                                    n
+                                    edit
+                                    editing
+                                    confirming
+                                    groups
+                                    action
+                                    on_tick=Callback::new(move |
+                                        (c, g, on): (Checkpoint, String, bool)|
+                                    { tick(c, g, on) })
+                                    on_move=Callback::new(move |(i, up): (usize, bool)| move_by(
+                                        i,
+                                        up,
+                                    ))
+                                    on_retire=Callback::new(move |c: Checkpoint| retire(c))
+                                />
                             }
                         })
                         .collect_view()
