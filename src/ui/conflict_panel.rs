@@ -270,3 +270,17 @@ pub fn ConflictPanel(
         </div>
     }
 }
+
+/// The alert line over a record with an offline conflict or a step that did not take
+/// effect (`n` of them); nothing when there is none. The panel below says what.
+#[component]
+pub fn ConflictNotice(n: usize, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    (n > 0).then(|| {
+        view! {
+            <p class="error" role="alert" data-testid=testid>
+                {i18n.text(Key::OrderHasConflict)}
+            </p>
+        }
+    })
+}

@@ -1,4 +1,5 @@
-//! The segmented filter of a list screen (open / mine / overdue / …), one of which is on.
+//! A list screen's controls: the segmented filter (open / mine / overdue / …), one of which
+//! is on, and the note that only the first cards are shown.
 
 use crate::ui::i18n::{use_i18n, Key};
 use leptos::prelude::*;
@@ -30,5 +31,22 @@ pub fn FilterTabs(
                 })
                 .collect_view()}
         </div>
+    }
+}
+
+/// "Showing the first `limit` of `total`", only when the list was cut (search narrows it).
+#[component]
+pub fn ListCount(limit: usize, total: Signal<usize>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || { total.get() > limit }>
+            <p class="hint" data-testid=testid>
+                {i18n.text(Key::OrdersShowingFirst)}
+                " "
+                {limit}
+                " / "
+                {move || total.get()}
+            </p>
+        </Show>
     }
 }

@@ -17,4 +17,5 @@ pub mod qr;
 pub mod quiet_hours;
 pub mod signature;
 pub mod theme;
+pub mod visit;
 pub mod work_form;

@@ -9,6 +9,7 @@ use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::history::status_history;
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{complaint_kind_key, complaint_status_key};
+use crate::ui::visit::SatisfactionSelect;
 use guanjia_core::payload::Reason;
 use guanjia_core::records::ComplaintFields;
 use guanjia_core::records::{
@@ -243,20 +244,7 @@ pub fn ComplaintPage() -> impl IntoView {
                             />
                             <span>{i18n.text(Key::OrderVisitInPerson)}</span>
                         </label>
-                        <label>
-                            <span>{i18n.text(Key::OrderSatisfaction)}</span>
-                            <select
-                                data-testid="complaint-satisfaction"
-                                on:change=move |ev| {
-                                    satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))
-                                }
-                            >
-                                {(1..=5u8)
-                                    .rev()
-                                    .map(|n| view! { <option value=n.to_string()>{n}</option> })
-                                    .collect_view()}
-                            </select>
-                        </label>
+                        <SatisfactionSelect satisfaction testid="complaint-satisfaction" />
                     </Show>
                     <div class="row actions">
                         {move || {

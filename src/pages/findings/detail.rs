@@ -532,14 +532,10 @@ fn finding_detail(
                     </p>
                 }
             })}
-        <Show when={
-            let n = f.folded.conflicts.len() + f.folded.ignored.len();
-            move || n > 0
-        }>
-            <p class="error" role="alert" data-testid="finding-conflict">
-                {i18n.text(Key::OrderHasConflict)}
-            </p>
-        </Show>
+        <crate::ui::conflict_panel::ConflictNotice
+            n=f.folded.conflicts.len() + f.folded.ignored.len()
+            testid="finding-conflict"
+        />
         <h2>{i18n.text(Key::FindingTimeline)}</h2>
         <ol class="list timeline" data-testid="finding-history">
             {s

@@ -2,6 +2,7 @@
 
 use crate::model::households::{registry, Entry};
 use crate::offline::state::use_app;
+use crate::ui::filter_tabs::ListCount;
 use crate::ui::i18n::{use_i18n, Key};
 use crate::ui::labels::{tag_badges, tags_with_keys};
 use leptos::prelude::*;
@@ -62,15 +63,11 @@ pub fn HouseholdsPage() -> impl IntoView {
                 {chip(None, Key::FilterAll)}
                 {tags_with_keys().into_iter().map(|(c, k)| chip(Some(c), k)).collect_view()}
             </div>
-            <Show when=move || shown.with(|(_, total)| *total > LIST_LIMIT)>
-                <p class="hint" data-testid="household-count">
-                    {i18n.text(Key::OrdersShowingFirst)}
-                    " "
-                    {LIST_LIMIT}
-                    " / "
-                    {move || shown.with(|(_, t)| *t)}
-                </p>
-            </Show>
+            <ListCount
+                limit=LIST_LIMIT
+                total=Signal::derive(move || shown.with(|(_, t)| *t))
+                testid="household-count"
+            />
             <Show
                 when=move || shown.with(|(rows, _)| !rows.is_empty())
                 fallback=move || view! { <p class="hint">{i18n.text(Key::HouseholdsEmpty)}</p> }

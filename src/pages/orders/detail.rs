@@ -18,6 +18,7 @@ use crate::ui::labels::{order_kind_key, order_status_key};
 use crate::ui::photo::{Photo, PhotoPicker};
 use crate::ui::quiet_hours::QuietHoursWarning;
 use crate::ui::signature::SignaturePad;
+use crate::ui::visit::SatisfactionSelect;
 use crate::ui::work_form::{work_form, WorkEntry};
 use guanjia_core::payload::{PhotoRef, Reason, Signature, TextNote};
 use guanjia_core::records::RepairCreated;
@@ -124,14 +125,10 @@ fn OrderFacts(o: OrderRow, now: chrono::NaiveDateTime) -> impl IntoView {
                 {tech.map(|t| person_name(sess.as_ref(), t)).unwrap_or_else(|| "—".into())}
             </span>
         </p>
-        <Show when={
-            let n = o.folded.conflicts.len() + o.folded.ignored.len();
-            move || n > 0
-        }>
-            <p class="error" role="alert" data-testid="order-conflict">
-                {i18n.text(Key::OrderHasConflict)}
-            </p>
-        </Show>
+        <crate::ui::conflict_panel::ConflictNotice
+            n=o.folded.conflicts.len() + o.folded.ignored.len()
+            testid="order-conflict"
+        />
         {(o.folded.has_conflict() || !o.folded.reviews.is_empty())
             .then(|| {
                 view! {
@@ -568,20 +565,7 @@ fn OrderSteps(
                         }}
                     </select>
                 </label>
-                <label>
-                    <span>{i18n.text(Key::OrderSatisfaction)}</span>
-                    <select
-                        data-testid="order-satisfaction"
-                        on:change=move |ev| {
-                            satisfaction.set(event_target_value(&ev).parse().unwrap_or(5))
-                        }
-                    >
-                        {(1..=5u8)
-                            .rev()
-                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
+                <SatisfactionSelect satisfaction testid="order-satisfaction" />
             </Show>
             <QuietHoursWarning
                 now=now

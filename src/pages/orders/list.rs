@@ -3,7 +3,7 @@
 use crate::model::clock::minute_clock;
 use crate::model::orders::{orders, OrderRow};
 use crate::offline::state::use_app;
-use crate::ui::filter_tabs::FilterTabs;
+use crate::ui::filter_tabs::{FilterTabs, ListCount};
 use crate::ui::format::{countdown_text, urgency_class};
 use crate::ui::i18n::{use_i18n, I18n, Key};
 use crate::ui::labels::{order_clock_key, order_status_key};
@@ -150,15 +150,11 @@ pub fn OrdersPage() -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || { shown.with(|(_, total)| *total > LIST_LIMIT) }>
-                <p class="hint" data-testid="order-count">
-                    {i18n.text(Key::OrdersShowingFirst)}
-                    " "
-                    {LIST_LIMIT}
-                    " / "
-                    {move || shown.with(|(_, t)| *t)}
-                </p>
-            </Show>
+            <ListCount
+                limit=LIST_LIMIT
+                total=Signal::derive(move || shown.with(|(_, t)| *t))
+                testid="order-count"
+            />
             <Show
                 when=move || shown.with(|(rows, _)| !rows.is_empty())
                 fallback=move || view! { <p class="hint">{i18n.text(Key::OrdersEmpty)}</p> }
